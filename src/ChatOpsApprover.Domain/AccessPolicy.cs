@@ -1,0 +1,95 @@
+namespace ChatOpsApprover.Domain;
+
+/// <summary>The answer to "may this person ask for this role for this long?"</summary>
+public abstract record RequestCheck
+{
+    private RequestCheck()
+    {
+    }
+
+    public sealed record Allowed(RoleDefinition Role, string Login) : RequestCheck;
+    public sealed record Refused(string Message) : RequestCheck;
+}
+
+/// <summary>The outcome of an approver's click.</summary>
+public enum DecisionOutcome
+{
+    Recorded,
+    Approved,
+    Denied,
+    AlreadyDecided,
+    AlreadyVotedByYou,
+    NotAnApprover,
+    SelfApprovalRefused,
+    UnknownPerson,
+    NotFound,
+}
+
+/// <summary>Rules for requesting and deciding. Fails closed: anything unknown is refused.</summary>
+public static class AccessPolicy
+{
+    public static RequestCheck CheckRequest(AccessDirectory directory, Person? person, ChatUser user, string roleName, TimeSpan duration)
+    {
+        if (person is null)
+        {
+            return new RequestCheck.Refused($"You ({user.Platform} user {user.PlatformUserId}) are not registered with ChatOpsApprover. Ask an admin to add you under People in the configuration.");
+        }
+
+        var role = directory.FindRole(roleName);
+        if (role is null)
+        {
+            var known = string.Join(", ", directory.Roles.Select(r => r.Name));
+            return new RequestCheck.Refused($"There is no role \"{Shorten(roleName)}\". Roles you can request: {(known.Length == 0 ? "none" : known)}. See jit roles.");
+        }
+
+        if (duration > role.MaxDuration)
+        {
+            return new RequestCheck.Refused($"{role.Name} can be granted for at most {DurationText.Format(role.MaxDuration)}; you asked for {DurationText.Format(duration)}. Ask again with a shorter duration.");
+        }
+
+        if (!person.Logins.TryGetValue(role.Target, out var login) || string.IsNullOrWhiteSpace(login))
+        {
+            return new RequestCheck.Refused($"You have no login at {role.Target}, the target of {role.Name}. Ask an admin to add People:{person.Id}:Logins:{role.Target} to the configuration.");
+        }
+
+        return new RequestCheck.Allowed(role, login);
+    }
+
+    /// <summary>Decides whether an approver's click counts. The caller holds the request's lock.</summary>
+    public static DecisionOutcome CheckDecision(AccessRequest request, RoleDefinition role, Person approver)
+    {
+        if (request.Status != RequestStatus.Pending)
+        {
+            return DecisionOutcome.AlreadyDecided;
+        }
+
+        if (string.Equals(request.PersonId, approver.Id, StringComparison.Ordinal))
+        {
+            return DecisionOutcome.SelfApprovalRefused;
+        }
+
+        if (!role.IsApprover(approver.Id))
+        {
+            return DecisionOutcome.NotAnApprover;
+        }
+
+        if (request.Decisions.Any(d => d.ApproverId == approver.Id))
+        {
+            return DecisionOutcome.AlreadyVotedByYou;
+        }
+
+        return DecisionOutcome.Recorded;
+    }
+
+    /// <summary>After a counted vote: a denial ends it; enough approvals approve it.</summary>
+    public static RequestStatus StatusAfterVote(RoleDefinition role, int approvals, bool approvedNow) =>
+        !approvedNow ? RequestStatus.Denied
+        : approvals >= role.RequiredApprovals ? RequestStatus.Approved
+        : RequestStatus.Pending;
+
+    /// <summary>Who may end a request early: its requester, an approver of its role, or an admin.</summary>
+    public static bool MayRevoke(AccessRequest request, RoleDefinition? role, Person person) =>
+        request.PersonId == person.Id || person.IsAdmin || (role?.IsApprover(person.Id) ?? false);
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

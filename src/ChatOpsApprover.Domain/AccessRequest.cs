@@ -1,0 +1,40 @@
+namespace ChatOpsApprover.Domain;
+
+/// <summary>
+/// One person's request for one role for a bounded time: <see cref="Grant"/> given to <see cref="Login"/> at <see cref="Target"/>. <see cref="EndsAt"/> is set only once access is active,
+/// and always equals <see cref="GrantedAt"/> + <see cref="Duration"/>.
+/// </summary>
+public sealed record AccessRequest(
+    long Id,
+    string PersonId,
+    string RoleName,
+    string Target,
+    string Grant,
+    string Login,
+    TimeSpan Duration,
+    string Reason,
+    RequestStatus Status,
+    ChatPlatform Platform,
+    DateTimeOffset RequestedAt,
+    IReadOnlyList<Decision> Decisions,
+    DateTimeOffset? GrantedAt,
+    DateTimeOffset? EndsAt,
+    DateTimeOffset? EndedAt,
+    string? EndedBy,
+    string? FailureReason)
+{
+    public IEnumerable<Decision> Approvals => Decisions.Where(d => d.Approved);
+
+    public Decision? Denial => Decisions.FirstOrDefault(d => !d.Approved);
+}
+
+/// <summary>One approver's answer. A person decides a request at most once.</summary>
+public sealed record Decision(string ApproverId, bool Approved, DateTimeOffset At, ChatPlatform Platform);
+
+public enum ChatPlatform
+{
+    Slack,
+    Teams,
+    Web,
+    System,
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ChatOpsApprover.Domain;
+
+/// <summary>What a person asked the bot for, parsed from the text after "/jit" (Slack) or "jit" (Teams).</summary>
+public abstract record JitCommand
+{
+    private JitCommand()
+    {
+    }
+
+    public sealed record Request(string Role, TimeSpan Duration, string Reason) : JitCommand;
+    public sealed record List : JitCommand;
+    public sealed record Revoke(long RequestId) : JitCommand;
+    public sealed record Roles : JitCommand;
+    public sealed record Help : JitCommand;
+    public sealed record Enroll : JitCommand;
+    public sealed record AdminResetMfa(string PersonId) : JitCommand;
+    public sealed record Audit(string? Subject, DateTimeOffset? Since) : JitCommand;
+
+    /// <summary>Input that could not be understood; <see cref="Message"/> says what was wrong and how to write it.</summary>
+    public sealed record Invalid(string Message) : JitCommand;
+}
+
+public static partial class JitCommandParser
+{
+    public const string Usage =
+        "Commands:\n" +
+        "  jit request <role> <duration> <reason…>   ask for access, e.g. jit request prod-db-read 2h fix INC-1234\n" +
+        "  jit list                                  your pending and active requests\n" +
+        "  jit revoke <id>                           end a request or its access now\n" +
+        "  jit roles                                 the roles you may request, with their limits\n" +
+        "  jit enroll                                set up your second factor (TOTP)\n" +
+        "  jit help                                  this text\n" +
+        "Durations: 30m, 2h, 1h30m (hours and minutes).";
+
+    public static JitCommand Parse(string? text)
+    {
+        var words = (text ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return new JitCommand.Help();
+        }
+
+        var verb = words[0].ToLowerInvariant();
+        return verb switch
+        {
+            "request" => ParseRequest(words),
+            "list" => NoArguments(words, new JitCommand.List()),
+            "roles" => NoArguments(words, new JitCommand.Roles()),
+            "help" => new JitCommand.Help(),
+            "enroll" => NoArguments(words, new JitCommand.Enroll()),
+            "revoke" => ParseRevoke(words),
+            "admin" => ParseAdmin(words),
+            "audit" => ParseAudit(words),
+            _ => new JitCommand.Invalid($"\"{Shorten(words[0])}\" is not a jit command.\n{Usage}"),
+        };
+    }
+
+    private static JitCommand ParseRequest(string[] words)
+    {
+        const string example = "Write it as: jit request <role> <duration> <reason…>, e.g. jit request prod-db-read 2h fix INC-1234";
+        if (words.Length < 2)
+        {
+            return new JitCommand.Invalid($"Which role? {example}");
+        }
+
+        if (words.Length < 3)
+        {
+            return new JitCommand.Invalid($"How long? Give a duration such as 30m, 2h or 1h30m. {example}");
+        }
+
+        if (!DurationText.TryParse(words[2], out var duration, out var durationError))
+        {
+            return new JitCommand.Invalid($"{durationError} {example}");
+        }
+
+        if (words.Length < 4)
+        {
+            return new JitCommand.Invalid($"A reason is required so approvers and auditors know why. {example}");
+        }
+
+        var reason = string.Join(' ', words.Skip(3));
+        if (reason.Length > MaxReasonLength)
+        {
+            return new JitCommand.Invalid($"The reason is {reason.Length} characters long; keep it under {MaxReasonLength}.");
+        }
+
+        return new JitCommand.Request(words[1], duration, reason);
+    }
+
+    public const int MaxReasonLength = 500;
+
+    private static JitCommand ParseRevoke(string[] words)
+    {
+        if (words.Length != 2 || !TryParseRequestId(words[1], out var id))
+        {
+            return new JitCommand.Invalid("Write it as: jit revoke <id>, with the request number from jit list, e.g. jit revoke 42");
+        }
+
+        return new JitCommand.Revoke(id);
+    }
+
+    private static JitCommand ParseAdmin(string[] words)
+    {
+        if (words.Length == 3 && words[1].Equals("reset-mfa", StringComparison.OrdinalIgnoreCase))
+        {
+            return new JitCommand.AdminResetMfa(words[2]);
+        }
+
+        return new JitCommand.Invalid("Write it as: jit admin reset-mfa <person>");
+    }
+
+    private static JitCommand ParseAudit(string[] words)
+    {
+        string? subject = null;
+        DateTimeOffset? since = null;
+        foreach (var word in words.Skip(1))
+        {
+            if (DateTimeOffset.TryParseExact(word, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+            {
+                since = date;
+            }
+            else if (subject is null)
+            {
+                subject = word;
+            }
+            else
+            {
+                return new JitCommand.Invalid("Write it as: jit audit [person|role] [since as yyyy-mm-dd], e.g. jit audit prod-db-read 2026-11-01");
+            }
+        }
+
+        return new JitCommand.Audit(subject, since);
+    }
+
+    /// <summary>Accepts "42" and "#42".</summary>
+    public static bool TryParseRequestId(string text, out long id) =>
+        long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+
+    private static JitCommand NoArguments(string[] words, JitCommand command) =>
+        words.Length == 1 ? command : new JitCommand.Invalid($"\"jit {words[0]}\" takes no arguments.\n{Usage}");
+
+    private static string Shorten(string word) => word.Length <= 40 ? word : word[..40] + "…";
+}
+
+/// <summary>Durations as people type them: 30m, 2h, 1h30m.</summary>
+public static partial class DurationText
+{
+    [GeneratedRegex(@"^(?:(?<h>\d{1,3})h)?(?:(?<m>\d{1,4})m)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+
+    public static bool TryParse(string text, out TimeSpan duration, out string error)
+    {
+        duration = TimeSpan.Zero;
+        var match = Pattern().Match(text);
+        if (text.Length == 0 || !match.Success || (!match.Groups["h"].Success && !match.Groups["m"].Success))
+        {
+            error = $"\"{(text.Length > 20 ? text[..20] + "…" : text)}\" is not a duration: use hours and minutes such as 30m, 2h or 1h30m.";
+            return false;
+        }
+
+        var hours = match.Groups["h"].Success ? int.Parse(match.Groups["h"].Value, CultureInfo.InvariantCulture) : 0;
+        var minutes = match.Groups["m"].Success ? int.Parse(match.Groups["m"].Value, CultureInfo.InvariantCulture) : 0;
+        duration = TimeSpan.FromHours(hours) + TimeSpan.FromMinutes(minutes);
+        if (duration <= TimeSpan.Zero)
+        {
+            error = "The duration must be longer than zero, e.g. 30m.";
+            return false;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+
+    public static string Format(TimeSpan duration)
+    {
+        var hours = (int)duration.TotalHours;
+        var minutes = duration.Minutes;
+        return (hours, minutes) switch
+        {
+            (0, _) => $"{minutes}m",
+            (_, 0) => $"{hours}h",
+            _ => $"{hours}h{minutes}m",
+        };
+    }
+}

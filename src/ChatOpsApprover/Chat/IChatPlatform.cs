@@ -1,0 +1,26 @@
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Storage;
+
+namespace ChatOpsApprover.Chat;
+
+/// <summary>
+/// One chat platform's outbound side. Each adapter renders the same request states in its own format;
+/// a new platform is one new implementation.
+/// </summary>
+public interface IChatPlatform
+{
+    ChatPlatform Platform { get; }
+
+    /// <summary>Where this role's approval cards go on this platform, or null when the role has none here.</summary>
+    string? ApprovalChannel(RoleDefinition role);
+
+    Task<ChatMessageRef> PostApprovalCardAsync(string channel, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken);
+
+    Task UpdateApprovalCardAsync(ChatMessageRef message, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken);
+
+    /// <summary>Sends a private message; returns false when the person has no identity on this platform.</summary>
+    Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken);
+
+    /// <summary>Shows a message to one user only, in the channel where they acted.</summary>
+    Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken);
+}

@@ -1,0 +1,30 @@
+namespace ChatOpsApprover.Chat.Slack;
+
+/// <summary>Settings under "Slack". Secrets come from the environment (Slack__SigningSecret, Slack__BotToken).</summary>
+public sealed class SlackOptions
+{
+    public string SigningSecret { get; set; } = string.Empty;
+    public string BotToken { get; set; } = string.Empty;
+
+    /// <summary>Web API base; GovSlack uses another host and tests point it at a local fake.</summary>
+    public Uri ApiBaseUrl { get; set; } = new("https://slack.com/api/");
+
+    /// <summary>How far a request's timestamp may be from now before it is refused as a replay.</summary>
+    public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!ApiBaseUrl.IsAbsoluteUri || (ApiBaseUrl.Scheme != Uri.UriSchemeHttps && ApiBaseUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add("Slack:ApiBaseUrl: must be an absolute http(s) URL such as https://slack.com/api/.");
+        }
+
+        if (TimestampTolerance <= TimeSpan.Zero || TimestampTolerance > TimeSpan.FromMinutes(5))
+        {
+            errors.Add("Slack:TimestampTolerance: must be positive and at most 00:05:00.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,40 @@
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Storage;
+
+namespace ChatOpsApprover.Chat.Slack;
+
+/// <summary>Slack's outbound side: cards with chat.postMessage/chat.update, DMs through conversations.open.</summary>
+public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory) : IChatPlatform
+{
+    public ChatPlatform Platform => ChatPlatform.Slack;
+
+    public string? ApprovalChannel(RoleDefinition role) => role.SlackChannel;
+
+    public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
+    {
+        var (text, blocks) = SlackApprovalCard.Render(request, role, directory);
+        var (postedChannel, ts) = await api.PostMessageAsync(channel, text, blocks, cancellationToken);
+        return new ChatMessageRef(ChatPlatform.Slack, postedChannel, ts);
+    }
+
+    public async Task UpdateApprovalCardAsync(ChatMessageRef message, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
+    {
+        var (text, blocks) = SlackApprovalCard.Render(request, role, directory);
+        await api.UpdateMessageAsync(message.Channel, message.MessageId, text, blocks, cancellationToken);
+    }
+
+    public async Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken)
+    {
+        if (person.SlackUserId is null)
+        {
+            return false;
+        }
+
+        var channel = await api.OpenDirectChannelAsync(person.SlackUserId, cancellationToken);
+        await api.PostMessageAsync(channel, SlackText.Escape(text), blocks: null, cancellationToken);
+        return true;
+    }
+
+    public Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>
+        api.PostEphemeralAsync(channel, userId, SlackText.Escape(text), cancellationToken);
+}

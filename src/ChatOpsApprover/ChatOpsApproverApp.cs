@@ -1,0 +1,40 @@
+using ChatOpsApprover.Chat.Slack;
+using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Grants;
+using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Requests;
+using ChatOpsApprover.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ChatOpsApprover;
+
+/// <summary>Builds the web host: one Add…/Map… pair per feature. Tests call this too, with their own configuration.</summary>
+public static class ChatOpsApproverApp
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // The top-level appsettings.json is copied beside the binary.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        customize?.Invoke(builder);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        await builder.AddDatabaseAsync();
+        builder.Services.AddRequests(builder.Configuration);
+        builder.Services.AddGrants(builder.Configuration);
+        builder.Services.AddJobs(builder.Configuration);
+        builder.Services.AddSlack(builder.Configuration);
+
+        var app = builder.Build();
+        await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
+        await DatabaseSetup.PrepareEmbeddedTargetsAsync(app.Services, app.Services.GetRequiredService<IOptions<AccessOptions>>().Value);
+        JobsSetup.ScheduleRecurringJobs(app.Services);
+
+        app.MapHealth();
+        app.MapSlack();
+        return app;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text;
+using ChatOpsApprover.Storage;
+using Npgsql;
+
+namespace ChatOpsApprover.Grants;
+
+/// <summary>Grants PostgreSQL role membership: GRANT role TO login / REVOKE role FROM login, with both names quoted.</summary>
+public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource) : IGrantTarget
+{
+    public async Task GrantAsync(Membership membership, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"GRANT {SqlIdentifier.Quote(membership.Grant)} TO {SqlIdentifier.Quote(membership.Login)}");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task RevokeAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
+    {
+        if (memberships.Count == 0)
+        {
+            return;
+        }
+
+        // One transaction, one round trip: a burst of thousands of revocations costs milliseconds, not seconds.
+        var sql = new StringBuilder("BEGIN;");
+        foreach (var membership in memberships)
+        {
+            sql.Append("REVOKE ").Append(SqlIdentifier.Quote(membership.Grant)).Append(" FROM ").Append(SqlIdentifier.Quote(membership.Login)).Append(';');
+        }
+
+        sql.Append("COMMIT;");
+        try
+        {
+            await using var command = dataSource.CreateCommand(sql.ToString());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException)
+        {
+            // One bad membership must not hold the others: take them one by one.
+            await RevokeEachAsync(memberships, cancellationToken);
+        }
+    }
+
+    private async Task RevokeEachAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
+    {
+        foreach (var membership in memberships)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand($"REVOKE {SqlIdentifier.Quote(membership.Grant)} FROM {SqlIdentifier.Quote(membership.Login)}");
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedObject)
+            {
+                // The role or the login no longer exists, so neither does the membership: nothing is left to take away.
+            }
+        }
+    }
+}

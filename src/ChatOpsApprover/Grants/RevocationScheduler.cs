@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+
+namespace ChatOpsApprover.Grants;
+
+/// <summary>
+/// Wakes at the exact moment the next grant ends and revokes it, instead of waiting for Hangfire's scheduler poll
+/// (15 s by default). Each instance runs one; the Hangfire recurring reconciliation is the backstop.
+/// </summary>
+public sealed class RevocationScheduler(Revoker revoker, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationScheduler> logger)
+    : BackgroundService
+{
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Called when this instance activates a grant, so an earlier end is noticed at once.</summary>
+    public void Wake() => _wake.TrySetResult();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var signal = _wake;
+            var delay = options.Value.PollInterval;
+            try
+            {
+                await revoker.RevokeDueAsync(stoppingToken);
+                var next = await revoker.NextDueAsync(stoppingToken);
+                if (next is { } due)
+                {
+                    var untilDue = due - time.GetUtcNow();
+                    delay = untilDue < delay ? (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.Zero) : delay;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Database down or restarting: keep trying; the grants are safe in the table.
+                logger.LogError(e, "Revocation sweep failed; retrying");
+                delay = TimeSpan.FromSeconds(1);
+            }
+
+            try
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.WhenAny(signal.Task, Task.Delay(delay, time, stoppingToken));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (signal.Task.IsCompleted)
+            {
+                Interlocked.CompareExchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), signal);
+            }
+        }
+    }
+}

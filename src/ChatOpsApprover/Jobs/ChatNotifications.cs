@@ -1,0 +1,23 @@
+using Hangfire;
+
+namespace ChatOpsApprover.Jobs;
+
+/// <summary>Queues chat work as Hangfire jobs, so the HTTP reply and the grant path never wait on a chat API.</summary>
+public sealed class ChatNotifications(IBackgroundJobClient jobs)
+{
+    public void RequestCreated(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.PublishCardsAsync(requestId, CancellationToken.None));
+
+    public void RequestsChanged(IReadOnlyCollection<long> requestIds)
+    {
+        if (requestIds.Count > 0)
+        {
+            var ids = requestIds.ToArray();
+            jobs.Enqueue<NotificationJobs>(j => j.RequestsChangedAsync(ids, CancellationToken.None));
+        }
+    }
+
+    public void CardsChanged(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshCardsAsync(requestId, CancellationToken.None));
+
+    public void TellUser(Domain.ChatPlatform platform, string userId, string channel, string text) =>
+        jobs.Enqueue<NotificationJobs>(j => j.TellUserAsync(platform, userId, channel, text, CancellationToken.None));
+}

@@ -1,0 +1,88 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+
+namespace ChatOpsApprover.Jobs;
+
+/// <summary>Settings under "Hangfire".</summary>
+public sealed class JobsOptions
+{
+    public int WorkerCount { get; set; } = 10;
+
+    /// <summary>How often delayed jobs (retries) are looked for; Hangfire's default of 15 s is too slow for retries of grants.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether this instance runs a Hangfire server (workers). An instance without one only enqueues.</summary>
+    public bool RunServer { get; set; } = true;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (WorkerCount is < 1 or > 100)
+        {
+            errors.Add("Hangfire:WorkerCount: must be between 1 and 100.");
+        }
+
+        if (SchedulePollingInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add("Hangfire:SchedulePollingInterval: must be at least 00:00:00.1.");
+        }
+
+        return errors;
+    }
+}
+
+public static class JobsSetup
+{
+    /// <summary>
+    /// Hangfire with PostgreSQL storage. The storage is registered in DI rather than as Hangfire's static JobStorage.Current,
+    /// so that several app instances in one process (tests) each use their own database.
+    /// </summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Hangfire").Get<JobsOptions>() ?? new JobsOptions();
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
+        }
+
+        var connectionString = configuration.GetConnectionString("Postgres")!;
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            // Workers wake through LISTEN/NOTIFY: a grant starts within milliseconds of its approval.
+            EnableLongPolling = true,
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            DistributedLockTimeout = TimeSpan.FromMinutes(1),
+        };
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        if (options.RunServer)
+        {
+            services.AddHangfireServer((_, server) =>
+            {
+                server.WorkerCount = options.WorkerCount;
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+                server.ServerName = $"chatops-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            });
+        }
+
+        services.AddSingleton<ChatNotifications>();
+        services.AddTransient<NotificationJobs>();
+        services.AddTransient<GrantJobs>();
+        return services;
+    }
+
+    /// <summary>Registers the recurring backstop that revokes anything past its end.</summary>
+    public static void ScheduleRecurringJobs(IServiceProvider services)
+    {
+        var recurring = services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<GrantJobs>(GrantJobs.ReconcileJobId, j => j.ReconcileAsync(CancellationToken.None), Cron.Minutely());
+    }
+}

@@ -1,0 +1,107 @@
+using ChatOpsApprover.Chat;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Requests;
+using ChatOpsApprover.Storage;
+using Hangfire;
+
+namespace ChatOpsApprover.Jobs;
+
+/// <summary>Hangfire entry points for chat messages. Keep names and parameters stable: queued jobs refer to them.</summary>
+public sealed class NotificationJobs(RequestStore store, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
+{
+    /// <summary>Posts the approval card on each platform the role uses; a card already posted is not posted again.</summary>
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
+    public async Task PublishCardsAsync(long requestId, CancellationToken cancellationToken)
+    {
+        var request = await store.FindAsync(requestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (request is null || role is null)
+        {
+            return;
+        }
+
+        var posted = await store.MessagesAsync(requestId);
+        foreach (var platform in platforms)
+        {
+            if (platform.ApprovalChannel(role) is not { } channel || posted.Any(m => m.Platform == platform.Platform))
+            {
+                continue;
+            }
+
+            var message = await platform.PostApprovalCardAsync(channel, request, role, cancellationToken);
+            await store.SaveMessageAsync(requestId, message);
+        }
+
+        // The request may have moved on while the card was being posted.
+        var latest = await store.FindAsync(requestId);
+        if (latest is not null && latest.Status != request.Status)
+        {
+            await RefreshCardsAsync(requestId, cancellationToken);
+        }
+    }
+
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
+    public async Task RefreshCardsAsync(long requestId, CancellationToken cancellationToken)
+    {
+        var request = await store.FindAsync(requestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (request is null || role is null)
+        {
+            return;
+        }
+
+        foreach (var message in await store.MessagesAsync(requestId))
+        {
+            var platform = platforms.FirstOrDefault(p => p.Platform == message.Platform);
+            if (platform is not null)
+            {
+                await platform.UpdateApprovalCardAsync(message, request, role, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Brings cards up to date and tells each requester what happened.</summary>
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
+    public async Task RequestsChangedAsync(long[] requestIds, CancellationToken cancellationToken)
+    {
+        foreach (var id in requestIds)
+        {
+            try
+            {
+                await RefreshCardsAsync(id, cancellationToken);
+                var request = await store.FindAsync(id);
+                if (request is not null && directory.FindPerson(request.PersonId) is { } person)
+                {
+                    await SendDirectAsync(person, request.Platform, RequestMessages.ForRequester(request), cancellationToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException && requestIds.Length > 1)
+            {
+                // One failing message must not silence the rest of a batch.
+                logger.LogWarning(e, "Notifying about request {RequestId} failed", id);
+            }
+        }
+    }
+
+    [AutomaticRetry(Attempts = 3, DelaysInSeconds = [1, 5, 10])]
+    public async Task TellUserAsync(ChatPlatform platform, string userId, string channel, string text, CancellationToken cancellationToken)
+    {
+        var adapter = platforms.FirstOrDefault(p => p.Platform == platform);
+        if (adapter is not null)
+        {
+            await adapter.SendEphemeralAsync(userId, channel, text, cancellationToken);
+        }
+    }
+
+    /// <summary>Reaches the person on the platform they used, or on any platform where they have an identity.</summary>
+    public async Task SendDirectAsync(Person person, ChatPlatform preferred, string text, CancellationToken cancellationToken)
+    {
+        foreach (var platform in platforms.OrderBy(p => p.Platform == preferred ? 0 : 1))
+        {
+            if (await platform.SendDirectMessageAsync(person, text, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+}

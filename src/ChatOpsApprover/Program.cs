@@ -1,0 +1,4 @@
+using ChatOpsApprover;
+
+var app = await ChatOpsApproverApp.BuildAsync(args);
+await app.RunAsync();

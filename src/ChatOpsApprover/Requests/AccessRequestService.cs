@@ -1,0 +1,196 @@
+using System.Text;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Grants;
+using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Storage;
+using Hangfire;
+
+namespace ChatOpsApprover.Requests;
+
+/// <summary>A reply to the person who typed a command, in plain text (adapters escape it for their markup).</summary>
+public sealed record ChatReply(string Text);
+
+/// <summary>The answer to an approver's click.</summary>
+public sealed record DecisionResult(DecisionOutcome Outcome, string Message);
+
+/// <summary>
+/// Everything a person can do through chat, the same for every platform: adapters parse their wire format into a
+/// <see cref="ChatUser"/> and a <see cref="JitCommand"/>, and render the reply.
+/// </summary>
+public sealed class AccessRequestService(
+    AccessDirectory directory,
+    RequestStore store,
+    AuditLog audit,
+    Revoker revoker,
+    ChatNotifications notifications,
+    IBackgroundJobClient jobs,
+    TimeProvider time)
+{
+    public async Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken)
+    {
+        var person = directory.FindByChatUser(user);
+        return command switch
+        {
+            JitCommand.Invalid invalid => new ChatReply(invalid.Message),
+            JitCommand.Help => new ChatReply(JitCommandParser.Usage),
+            _ when person is null => new ChatReply($"You ({user.Platform} user {user.PlatformUserId}) are not registered with ChatOpsApprover. Ask an admin to add you under People in the configuration."),
+            JitCommand.Request request => await RequestAsync(user, person, request, cancellationToken),
+            JitCommand.List => await ListAsync(person),
+            JitCommand.Roles => Roles(person),
+            JitCommand.Revoke revoke => await RevokeAsync(user, person, revoke.RequestId, cancellationToken),
+            _ => new ChatReply("This command is not available yet."),
+        };
+    }
+
+    public async Task<DecisionResult> DecideAsync(ChatUser user, long requestId, bool approve, CancellationToken cancellationToken)
+    {
+        var approver = directory.FindByChatUser(user);
+        if (approver is null)
+        {
+            return Result(DecisionOutcome.UnknownPerson, requestId);
+        }
+
+        var now = time.GetUtcNow();
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The row lock serialises racing clicks: the second one sees the first one's decision.
+        var request = await store.FindAsync(connection, transaction, requestId, forUpdate: true);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (request is null || role is null)
+        {
+            return Result(DecisionOutcome.NotFound, requestId);
+        }
+
+        var check = AccessPolicy.CheckDecision(request, role, approver);
+        if (check != DecisionOutcome.Recorded)
+        {
+            return Result(check, requestId);
+        }
+
+        var decision = new Decision(approver.Id, approve, now, user.Platform);
+        await store.InsertDecisionAsync(connection, transaction, requestId, decision);
+        var approvals = request.Approvals.Count() + (approve ? 1 : 0);
+        var next = AccessPolicy.StatusAfterVote(role, approvals, approve);
+        var outcome = next switch
+        {
+            RequestStatus.Approved => DecisionOutcome.Approved,
+            RequestStatus.Denied => DecisionOutcome.Denied,
+            _ => DecisionOutcome.Recorded,
+        };
+        await audit.AppendAsync(connection, transaction, new AuditEntry(
+            outcome switch
+            {
+                DecisionOutcome.Approved => AuditEvents.RequestApproved,
+                DecisionOutcome.Denied => AuditEvents.RequestDenied,
+                _ => AuditEvents.RequestApprovalRecorded,
+            },
+            requestId, approver.Id, user.Platform, now,
+            new Dictionary<string, string> { ["approvals"] = approvals.ToString(System.Globalization.CultureInfo.InvariantCulture), ["required"] = role.RequiredApprovals.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        if (next != RequestStatus.Pending)
+        {
+            await store.MoveAsync(connection, transaction, request, next, next == RequestStatus.Denied ? new StatusChange(EndedAt: now) : new StatusChange());
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (next == RequestStatus.Approved)
+        {
+            jobs.Enqueue<GrantJobs>(j => j.GrantAsync(requestId, CancellationToken.None));
+        }
+
+        notifications.RequestsChanged([requestId]);
+        return Result(outcome, requestId);
+    }
+
+    private async Task<ChatReply> RequestAsync(ChatUser user, Person person, JitCommand.Request command, CancellationToken cancellationToken)
+    {
+        var check = AccessPolicy.CheckRequest(directory, person, user, command.Role, command.Duration);
+        if (check is not RequestCheck.Allowed(var role, var login))
+        {
+            return new ChatReply(((RequestCheck.Refused)check).Message);
+        }
+
+        var now = time.GetUtcNow();
+        long id;
+        await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            id = await store.InsertAsync(connection, transaction, person.Id, role, login, command.Duration, command.Reason, user.Platform, now);
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestCreated, id, person.Id, user.Platform, now, new Dictionary<string, string>
+            {
+                ["role"] = role.Name,
+                ["duration"] = DurationText.Format(command.Duration),
+                ["reason"] = command.Reason,
+            }));
+            if (role.AutoApprove)
+            {
+                var created = await store.FindAsync(connection, transaction, id, forUpdate: true);
+                await store.MoveAsync(connection, transaction, created!, RequestStatus.Approved, new StatusChange());
+                await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestApproved, id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["rule"] = "AutoApprove" }));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (role.AutoApprove)
+        {
+            jobs.Enqueue<GrantJobs>(j => j.GrantAsync(id, CancellationToken.None));
+            return new ChatReply($"Request #{id} for {role.Name} ({DurationText.Format(command.Duration)}) needs no approval; access is being granted.");
+        }
+
+        notifications.RequestCreated(id);
+        return new ChatReply($"Request #{id} for {role.Name} ({DurationText.Format(command.Duration)}) was sent to its approvers. You will get a message when it is decided.");
+    }
+
+    private async Task<ChatReply> ListAsync(Person person)
+    {
+        var open = await store.ListOpenForPersonAsync(person.Id);
+        if (open.Count == 0)
+        {
+            return new ChatReply("You have no pending or active requests. Ask for access with: jit request <role> <duration> <reason…>");
+        }
+
+        var text = new StringBuilder("Your pending and active requests:");
+        foreach (var request in open)
+        {
+            text.Append('\n').Append("• ").Append(RequestMessages.Summary(request));
+        }
+
+        return new ChatReply(text.ToString());
+    }
+
+    private ChatReply Roles(Person person)
+    {
+        var roles = directory.Roles.Where(r => person.Logins.ContainsKey(r.Target)).ToList();
+        if (roles.Count == 0)
+        {
+            return new ChatReply("There is no role you can request: you have no login at any target. Ask an admin to add your logins under People.");
+        }
+
+        var text = new StringBuilder("Roles you may request:");
+        foreach (var role in roles)
+        {
+            var approval = role.AutoApprove ? "no approval needed" : $"{role.RequiredApprovals} approval(s) from {string.Join(", ", role.Approvers)}";
+            text.Append('\n').Append($"• {role.Name} — {role.Description} (up to {DurationText.Format(role.MaxDuration)}; {approval})");
+        }
+
+        return new ChatReply(text.ToString());
+    }
+
+    private async Task<ChatReply> RevokeAsync(ChatUser user, Person person, long requestId, CancellationToken cancellationToken)
+    {
+        var (outcome, request) = await revoker.RevokeNowAsync(requestId, person, user.Platform, directory, cancellationToken);
+        return new ChatReply(outcome switch
+        {
+            RevokeOutcome.Revoked => $"Access of request #{requestId} ({request!.RoleName}) was revoked.",
+            RevokeOutcome.Withdrawn => $"Request #{requestId} ({request!.RoleName}) was withdrawn before access started.",
+            RevokeOutcome.NotFound => $"There is no request #{requestId}. See your requests with: jit list",
+            RevokeOutcome.NotAllowed => $"You may not revoke request #{requestId}: only its requester, an approver of its role or an admin may.",
+            RevokeOutcome.AlreadyEnded => $"Request #{requestId} has already ended ({RequestMessages.Describe(request!)}); nothing changed.",
+            RevokeOutcome.TargetUnavailable => $"The target of request #{requestId} did not answer; the revocation is retried until it succeeds.",
+            _ => outcome.ToString(),
+        });
+    }
+
+    private static DecisionResult Result(DecisionOutcome outcome, long requestId) => new(outcome, RequestMessages.ForDecision(outcome, requestId));
+}

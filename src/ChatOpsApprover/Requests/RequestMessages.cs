@@ -1,0 +1,51 @@
+using System.Globalization;
+using ChatOpsApprover.Domain;
+
+namespace ChatOpsApprover.Requests;
+
+/// <summary>The plain-text sentences people read, the same on every platform. Adapters escape them for their markup.</summary>
+public static class RequestMessages
+{
+    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string Summary(AccessRequest request) =>
+        $"#{request.Id} {request.RoleName} for {DurationText.Format(request.Duration)} — {Describe(request)}";
+
+    public static string Describe(AccessRequest request) => request.Status switch
+    {
+        RequestStatus.Pending => "waiting for approval",
+        RequestStatus.Approved => "approved, access is being granted",
+        RequestStatus.Active => $"active until {Time(request.EndsAt!.Value)}",
+        RequestStatus.Expired => $"ended at {Time(request.EndedAt ?? request.EndsAt!.Value)}",
+        RequestStatus.Revoked => $"revoked by {request.EndedBy ?? "an approver"} at {Time(request.EndedAt!.Value)}",
+        RequestStatus.Denied => $"denied by {request.Denial?.ApproverId ?? "an approver"}",
+        RequestStatus.Failed => $"could not be granted: {request.FailureReason}",
+        _ => request.Status.ToString(),
+    };
+
+    /// <summary>What the requester is told privately when their request changes.</summary>
+    public static string ForRequester(AccessRequest request) => request.Status switch
+    {
+        RequestStatus.Approved => $"Your request #{request.Id} for {request.RoleName} was approved; access is being granted.",
+        RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}.",
+        RequestStatus.Expired => $"Your access to {request.RoleName} (request #{request.Id}) has ended.",
+        RequestStatus.Revoked => $"Your request #{request.Id} for {request.RoleName} was revoked by {request.EndedBy}.",
+        RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}.",
+        RequestStatus.Failed => $"Your request #{request.Id} for {request.RoleName} could not be granted: {request.FailureReason}. Ask an approver for help.",
+        _ => $"Your request #{request.Id} for {request.RoleName} is {Describe(request)}.",
+    };
+
+    public static string ForDecision(DecisionOutcome outcome, long requestId) => outcome switch
+    {
+        DecisionOutcome.Recorded => $"Your approval of #{requestId} is recorded; more approvals are needed.",
+        DecisionOutcome.Approved => $"You approved #{requestId}.",
+        DecisionOutcome.Denied => $"You denied #{requestId}.",
+        DecisionOutcome.AlreadyDecided => $"Request #{requestId} was already decided; nothing changed.",
+        DecisionOutcome.AlreadyVotedByYou => $"You already answered request #{requestId}; nothing changed.",
+        DecisionOutcome.NotAnApprover => $"You are not an approver for request #{requestId}; nothing changed.",
+        DecisionOutcome.SelfApprovalRefused => $"You cannot decide your own request #{requestId}; another approver must.",
+        DecisionOutcome.UnknownPerson => "You are not registered with ChatOpsApprover; nothing changed.",
+        DecisionOutcome.NotFound => $"There is no request #{requestId}.",
+        _ => outcome.ToString(),
+    };
+}
