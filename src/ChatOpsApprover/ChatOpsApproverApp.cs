@@ -4,6 +4,7 @@ using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover;
@@ -20,7 +21,7 @@ public static class ChatOpsApproverApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         customize?.Invoke(builder);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         await builder.AddDatabaseAsync();
         builder.Services.AddRequests(builder.Configuration);

@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatOpsApprover.Chat.Slack;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace ChatOpsApprover.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real bot, started in-process on a loopback port with its own database, a fake Slack Web API, and a clock the
+/// test moves. Helpers speak as Slack does: signed form posts to /slack/commands and /slack/interactions.
+/// </summary>
+public sealed class BotHost : IAsyncDisposable
+{
+    public const string SigningSecret = "test-signing-secret-0123456789abcdef";
+    public const string BotToken = "xoxb-test-token";
+    public const string ApprovalChannel = "C0APPROVALS";
+
+    private static int _instances;
+    private readonly bool _ownsSlack;
+
+    private BotHost(WebApplication app, FakeSlackServer slack, bool ownsSlack, FakeTimeProvider time, string connectionString, string suffix)
+    {
+        App = app;
+        Slack = slack;
+        _ownsSlack = ownsSlack;
+        Time = time;
+        ConnectionString = connectionString;
+        Suffix = suffix;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public WebApplication App { get; }
+    public FakeSlackServer Slack { get; }
+    public FakeTimeProvider Time { get; }
+    public string ConnectionString { get; }
+    public HttpClient Http { get; }
+
+    /// <summary>Makes this test's role and login names unique: PostgreSQL roles are cluster-wide.</summary>
+    public string Suffix { get; }
+
+    public string GrantRole => $"prod_read_{Suffix}";
+
+    public string LoginOf(string person) => $"{person}_{Suffix}";
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Starts a bot. alice (U0ALICE) and carol (U0CAROL) may request prod-db-read; bob (U0BOB) and dave (U0DAVE) approve it.
+    /// <paramref name="configure"/> may change or add settings.
+    /// </summary>
+    public static async Task<BotHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, BotHost? shareDatabaseWith = null, FakeTimeProvider? time = null)
+    {
+        var connectionString = shareDatabaseWith?.ConnectionString ?? await TestPostgres.CreateDatabaseAsync();
+        var suffix = shareDatabaseWith?.Suffix ?? $"{Environment.ProcessId}_{Interlocked.Increment(ref _instances)}";
+        var slack = shareDatabaseWith?.Slack ?? await FakeSlackServer.StartAsync();
+        time ??= shareDatabaseWith?.Time ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
+        if (shareDatabaseWith is null)
+        {
+            await CreateTargetRolesAsync(connectionString, suffix);
+        }
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["Slack:SigningSecret"] = SigningSecret,
+            ["Slack:BotToken"] = BotToken,
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+            ["Hangfire:WorkerCount"] = "4",
+            ["Hangfire:SchedulePollingInterval"] = "00:00:00.200",
+            ["Revocation:PollInterval"] = "00:00:01",
+            ["People:alice:Slack"] = "U0ALICE",
+            ["People:alice:Logins:prod-db"] = $"alice_{suffix}",
+            ["People:carol:Slack"] = "U0CAROL",
+            ["People:carol:Logins:prod-db"] = $"carol_{suffix}",
+            ["People:bob:Slack"] = "U0BOB",
+            ["People:dave:Slack"] = "U0DAVE",
+            ["People:erin:Slack"] = "U0ERIN",
+            ["People:erin:Admin"] = "true",
+            ["Targets:prod-db:Type"] = "postgres",
+            ["Targets:prod-db:ConnectionString"] = connectionString,
+            ["Roles:prod-db-read:Description"] = "Read-only access to production",
+            ["Roles:prod-db-read:Target"] = "prod-db",
+            ["Roles:prod-db-read:Grant"] = $"prod_read_{suffix}",
+            ["Roles:prod-db-read:MaxDuration"] = "04:00:00",
+            ["Roles:prod-db-read:Approvers:0"] = "bob",
+            ["Roles:prod-db-read:Approvers:1"] = "dave",
+            ["Roles:prod-db-read:SlackChannel"] = ApprovalChannel,
+        };
+        configure?.Invoke(settings);
+
+        var app = await ChatOpsApproverApp.BuildAsync([], builder =>
+        {
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Services.AddSingleton<TimeProvider>(time);
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync();
+        return new BotHost(app, slack, shareDatabaseWith is null, time, connectionString, suffix);
+    }
+
+    private static async Task CreateTargetRolesAsync(string connectionString, string suffix)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(
+            $"CREATE ROLE prod_read_{suffix} NOLOGIN; CREATE ROLE alice_{suffix} LOGIN; CREATE ROLE carol_{suffix} LOGIN;");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // ---- Speaking as Slack ----
+
+    public Task<HttpResponseMessage> PostSignedAsync(string path, string body, string? signature = null, long? timestamp = null)
+    {
+        var ts = (timestamp ?? Time.GetUtcNow().ToUnixTimeSeconds()).ToString(CultureInfo.InvariantCulture);
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add("X-Slack-Request-Timestamp", ts);
+        request.Headers.Add("X-Slack-Signature", signature ?? SlackSignatureVerifier.Compute(SigningSecret, ts, Encoding.UTF8.GetBytes(body)));
+        return Http.SendAsync(request);
+    }
+
+    public static string CommandBody(string userId, string text) =>
+        $"token=legacy&team_id=T0TEAM&team_domain=example&channel_id=C0REQUESTS&channel_name=requests&user_id={userId}&user_name={userId.ToLowerInvariant()}"
+        + $"&command=%2Fjit&text={Uri.EscapeDataString(text).Replace("%20", "+", StringComparison.Ordinal)}&api_app_id=A0APP"
+        + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM%2F1%2Fx&trigger_id=1.2.3";
+
+    /// <summary>Types "/jit {text}" as <paramref name="userId"/> and returns the ephemeral reply's text.</summary>
+    public async Task<string> CommandAsync(string userId, string text)
+    {
+        using var response = await PostSignedAsync("/slack/commands", CommandBody(userId, text));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"HTTP {(int)response.StatusCode}: {body}");
+        var json = JsonNode.Parse(body)!;
+        Assert.Equal("ephemeral", json["response_type"]!.GetValue<string>());
+        return json["text"]!.GetValue<string>();
+    }
+
+    /// <summary>Asks for access and returns the new request's id, read from the reply.</summary>
+    public async Task<long> RequestAccessAsync(string userId = "U0ALICE", string text = "request prod-db-read 2h fix INC-1234")
+    {
+        var reply = await CommandAsync(userId, text);
+        var match = System.Text.RegularExpressions.Regex.Match(reply, @"Request #(\d+)");
+        Assert.True(match.Success, $"Expected a request id in the reply: {reply}");
+        return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    public static string ClickBody(string userId, long requestId, bool approve, string? messageTs = "1700000000.000101")
+    {
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = userId, ["username"] = userId.ToLowerInvariant(), ["team_id"] = "T0TEAM" },
+            ["api_app_id"] = "A0APP",
+            ["team"] = new JsonObject { ["id"] = "T0TEAM", ["domain"] = "example" },
+            ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = ApprovalChannel, ["is_ephemeral"] = false },
+            ["channel"] = new JsonObject { ["id"] = ApprovalChannel, ["name"] = "approvals" },
+            ["trigger_id"] = "1.2.3",
+            ["response_url"] = "https://hooks.slack.com/actions/T0TEAM/1/x",
+            ["actions"] = new JsonArray
+            {
+                new JsonObject
+                {
+                    ["type"] = "button",
+                    ["action_id"] = approve ? SlackApprovalCard.ApproveAction : SlackApprovalCard.DenyAction,
+                    ["block_id"] = $"jit_decision_{requestId}",
+                    ["value"] = requestId.ToString(CultureInfo.InvariantCulture),
+                    ["action_ts"] = "1700000000.000200",
+                },
+            },
+        };
+        return "payload=" + Uri.EscapeDataString(payload.ToJsonString());
+    }
+
+    public Task<HttpResponseMessage> ClickAsync(string userId, long requestId, bool approve) =>
+        PostSignedAsync("/slack/interactions", ClickBody(userId, requestId, approve));
+
+    public async Task ClickApproveAsync(string userId, long requestId)
+    {
+        using var response = await ClickAsync(userId, requestId, approve: true);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    // ---- Looking at the outcome ----
+
+    public async Task<AccessRequest> RequestAsync(long id) => (await Service<RequestStore>().FindAsync(id))!;
+
+    public Task<AccessRequest> WaitForStatusAsync(long id, RequestStatus status, TimeSpan? timeout = null) =>
+        Wait.UntilAsync(async () => await RequestAsync(id) is { } r && r.Status == status ? r : null, $"request {id} to become {status}", timeout);
+
+    /// <summary>Whether the login really is a member of the role at the target (pg_has_role).</summary>
+    public async Task<bool> HasRoleAsync(string login, string? role = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_has_role(@login, @role, 'MEMBER')", connection);
+        command.Parameters.AddWithValue("login", login);
+        command.Parameters.AddWithValue("role", role ?? GrantRole);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        if (_ownsSlack)
+        {
+            await Slack.DisposeAsync();
+        }
+    }
+}

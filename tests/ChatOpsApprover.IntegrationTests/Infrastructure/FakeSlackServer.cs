@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChatOpsApprover.IntegrationTests.Infrastructure;
+
+/// <summary>One Web API call as Slack received it.</summary>
+public sealed record SlackCall(string Method, JsonObject Body, string? Authorization)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The body as JSON text without \u003C-style escapes, so tests can search it for what Slack would render.</summary>
+    public string Json => Body.ToJsonString(Readable);
+
+    public string Text => Body["text"]?.GetValue<string>() ?? string.Empty;
+}
+
+/// <summary>
+/// A local stand-in for Slack's Web API over loopback HTTP, speaking its wire format (JSON bodies, ok/error envelope,
+/// 429 with Retry-After), recording every call so tests can assert what the bot sent.
+/// </summary>
+public sealed class FakeSlackServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<SlackCall> _calls = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpContext, Task<bool>>>> _overrides = new();
+    private long _ts = 1_700_000_000_000100;
+
+    private FakeSlackServer(WebApplication app) => _app = app;
+
+    public Uri ApiBaseUrl { get; private set; } = null!;
+
+    public IReadOnlyList<SlackCall> Calls => _calls.ToArray();
+
+    public IEnumerable<SlackCall> CallsTo(string method) => _calls.Where(c => c.Method == method);
+
+    public static async Task<FakeSlackServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new FakeSlackServer(app);
+        app.MapPost("/api/{method}", server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.ApiBaseUrl = new Uri(address.TrimEnd('/') + "/api/");
+        return server;
+    }
+
+    /// <summary>The next <paramref name="times"/> calls of <paramref name="method"/> get HTTP 429 with Retry-After.</summary>
+    public void RateLimitNext(string method, int times, int retryAfterSeconds = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            Override(method, async context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await context.Response.WriteAsync(string.Empty);
+                return true;
+            });
+        }
+    }
+
+    /// <summary>The next call of <paramref name="method"/> answers ok:false with <paramref name="error"/>.</summary>
+    public void FailNext(string method, string error) =>
+        Override(method, async context =>
+        {
+            await context.Response.WriteAsJsonAsync(new { ok = false, error });
+            return true;
+        });
+
+    private void Override(string method, Func<HttpContext, Task<bool>> handler) =>
+        _overrides.GetOrAdd(method, _ => new ConcurrentQueue<Func<HttpContext, Task<bool>>>()).Enqueue(handler);
+
+    private async Task HandleAsync(HttpContext context, string method)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
+        if (_overrides.TryGetValue(method, out var queue) && queue.TryDequeue(out var handler))
+        {
+            _calls.Enqueue(new SlackCall(method + "#overridden", body, context.Request.Headers.Authorization));
+            await handler(context);
+            return;
+        }
+
+        _calls.Enqueue(new SlackCall(method, body, context.Request.Headers.Authorization));
+        if (context.Request.Headers.Authorization != "Bearer xoxb-test-token")
+        {
+            await context.Response.WriteAsJsonAsync(new { ok = false, error = "invalid_auth" });
+            return;
+        }
+
+        JsonObject response = method switch
+        {
+            "chat.postMessage" => new JsonObject
+            {
+                ["ok"] = true,
+                ["channel"] = body["channel"]?.GetValue<string>(),
+                ["ts"] = NextTs(),
+            },
+            "conversations.open" => new JsonObject
+            {
+                ["ok"] = true,
+                ["channel"] = new JsonObject { ["id"] = "D" + body["users"]?.GetValue<string>() },
+            },
+            "chat.update" or "chat.postEphemeral" => new JsonObject { ["ok"] = true, ["ts"] = body["ts"]?.GetValue<string>() },
+            _ => new JsonObject { ["ok"] = false, ["error"] = "unknown_method" },
+        };
+        await context.Response.WriteAsJsonAsync(response);
+    }
+
+    private string NextTs()
+    {
+        var value = Interlocked.Increment(ref _ts);
+        return $"{value / 1_000_000}.{value % 1_000_000:D6}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

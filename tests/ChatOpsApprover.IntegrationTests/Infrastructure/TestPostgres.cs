@@ -1,0 +1,88 @@
+using ChatOpsApprover.Storage;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace ChatOpsApprover.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL cluster per test run (started from the machine's binaries, or the server named by
+/// CHATOPS_TEST_POSTGRES), and a fresh database per test copied from a migrated template.
+/// </summary>
+public static class TestPostgres
+{
+    private const string TemplateName = "chatops_template";
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _adminConnectionString;
+    private static LocalPostgresCluster? _cluster;
+    private static int _counter;
+
+    public static LocalPostgresCluster? Cluster => _cluster;
+
+    public static async Task<string> AdminConnectionStringAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_adminConnectionString is not null)
+            {
+                return _adminConnectionString;
+            }
+
+            if (Environment.GetEnvironmentVariable("CHATOPS_TEST_POSTGRES") is { Length: > 0 } existing)
+            {
+                _adminConnectionString = existing;
+            }
+            else
+            {
+                var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}");
+                _cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => _cluster.StopAsync("immediate").GetAwaiter().GetResult();
+                _adminConnectionString = _cluster.ConnectionString("postgres");
+            }
+
+            await CreateTemplateAsync(_adminConnectionString);
+            return _adminConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>A new, migrated database of its own; returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var admin = await AdminConnectionStringAsync();
+        var name = $"chatops_test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(name)} TEMPLATE {TemplateName}", connection);
+        await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
+    private static async Task CreateTemplateAsync(string admin)
+    {
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {TemplateName} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {TemplateName}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var templateConnection = new NpgsqlConnectionStringBuilder(admin) { Database = TemplateName, Pooling = false }.ConnectionString;
+        await using (var dataSource = NpgsqlDataSource.Create(templateConnection))
+        {
+            await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        }
+
+        // Hangfire installs its schema when its storage is created.
+        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+        _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(templateConnection, options), options);
+        NpgsqlConnection.ClearAllPools();
+    }
+}
