@@ -181,17 +181,13 @@ public sealed class Revoker(
         }
 
         var eventName = to == RequestStatus.Expired ? AuditEvents.AccessExpired : AuditEvents.AccessRevoked;
-        foreach (var request in requests)
+        await audit.AppendManyAsync(connection, transaction, requests.Select(request => new AuditEntry(eventName, request.Id, actor, platform, now, new Dictionary<string, string>
         {
-            var kept = stillNeeded.Contains(new Membership(request.Grant, request.Login));
-            await audit.AppendAsync(connection, transaction, new AuditEntry(eventName, request.Id, actor, platform, now, new Dictionary<string, string>
-            {
-                ["target"] = request.Target,
-                ["grant"] = request.Grant,
-                ["login"] = request.Login,
-                ["membership"] = kept ? "kept: another active request still needs it" : "revoked at target",
-            }));
-        }
+            ["target"] = request.Target,
+            ["grant"] = request.Grant,
+            ["login"] = request.Login,
+            ["membership"] = stillNeeded.Contains(new Membership(request.Grant, request.Login)) ? "kept: another active request still needs it" : "revoked at target",
+        })).ToList());
 
         return true;
     }
@@ -237,13 +233,10 @@ public sealed class Revoker(
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        foreach (var request in requests)
+        await audit.AppendManyAsync(connection, transaction, requests.Select(request => new AuditEntry(AuditEvents.RevokeFailed, request.Id, SystemActor, ChatPlatform.System, now, new Dictionary<string, string>
         {
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RevokeFailed, request.Id, SystemActor, ChatPlatform.System, now, new Dictionary<string, string>
-            {
-                ["target"] = target,
-                ["error"] = error,
-            }));
-        }
+            ["target"] = target,
+            ["error"] = error,
+        })).ToList());
     }
 }

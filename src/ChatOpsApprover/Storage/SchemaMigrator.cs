@@ -3,16 +3,16 @@ using Npgsql;
 namespace ChatOpsApprover.Storage;
 
 /// <summary>
-/// Creates and upgrades the bot's own schema at start-up. Migrations are append-only: never edit one that has shipped,
-/// add the next. An advisory lock keeps two instances starting together from racing.
+/// Creates and upgrades the bot's own schema at start-up. Migrations are named and append-only: never edit one that
+/// has shipped, add the next at the end of the list. An advisory lock keeps two instances starting together from racing.
 /// </summary>
 public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
 {
     private const long MigrationLockKey = 0x4A49_5453_4348_454D; // "JITSCHEM"
 
-    public static readonly IReadOnlyList<string> Migrations =
+    public static readonly IReadOnlyList<(string Name, string Sql)> Migrations =
     [
-        """
+        ("0001_core", """
         CREATE SCHEMA IF NOT EXISTS jit;
 
         CREATE TABLE jit.access_requests (
@@ -69,7 +69,7 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
         );
         CREATE INDEX audit_log_request ON jit.audit_log (request_id);
         CREATE INDEX audit_log_at ON jit.audit_log (at);
-        """,
+        """),
     ];
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -82,29 +82,37 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
 
         try
         {
-            await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS public.jit_schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", connection))
+            await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS public.jit_schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", connection))
             {
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var current = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM public.jit_schema_version", connection);
-            var version = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            for (var next = version + 1; next <= Migrations.Count; next++)
+            var applied = new HashSet<string>(StringComparer.Ordinal);
+            await using (var read = new NpgsqlCommand("SELECT name FROM public.jit_schema_migrations", connection))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    applied.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var (name, sql) in Migrations.Where(m => !applied.Contains(m.Name)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using (var apply = new NpgsqlCommand(Migrations[next - 1], connection, transaction))
+                await using (var apply = new NpgsqlCommand(sql, connection, transaction))
                 {
                     await apply.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                await using (var record = new NpgsqlCommand("INSERT INTO public.jit_schema_version (version) VALUES (@v)", connection, transaction))
+                await using (var record = new NpgsqlCommand("INSERT INTO public.jit_schema_migrations (name) VALUES (@name)", connection, transaction))
                 {
-                    record.Parameters.AddWithValue("v", next);
+                    record.Parameters.AddWithValue("name", name);
                     await record.ExecuteNonQueryAsync(cancellationToken);
                 }
 
                 await transaction.CommitAsync(cancellationToken);
-                logger.LogInformation("Applied schema migration {Version}", next);
+                logger.LogInformation("Applied schema migration {Migration}", name);
             }
         }
         finally
