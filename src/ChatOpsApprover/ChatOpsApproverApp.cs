@@ -12,7 +12,9 @@ namespace ChatOpsApprover;
 /// <summary>Builds the web host: one Add…/Map… pair per feature. Tests call this too, with their own configuration.</summary>
 public static class ChatOpsApproverApp
 {
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null)
+    /// <param name="customize">Runs before the features read configuration (tests replace the configuration here).</param>
+    /// <param name="overrideServices">Runs after every feature registered its services (tests decorate targets here).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -28,6 +30,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSlack(builder.Configuration);
+        overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();

@@ -9,19 +9,17 @@ public static class GrantsSetup
     public static IServiceCollection AddGrants(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<RevocationOptions>(configuration.GetSection("Revocation"), o => o.Validate());
-        services.AddSingleton(sp =>
-        {
-            var access = sp.GetRequiredService<IOptions<AccessOptions>>().Value;
-            var targets = access.Targets.ToDictionary(
-                t => t.Key,
-                t => (IGrantTarget)new PostgresRoleTarget(new NpgsqlDataSourceBuilder(t.Value.ConnectionString) { Name = $"target:{t.Key}" }.Build()),
-                StringComparer.Ordinal);
-            return new GrantTargets(targets);
-        });
+        services.AddSingleton(sp => new GrantTargets(CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value)));
         services.AddSingleton<Granter>();
         services.AddSingleton<Revoker>();
         services.AddSingleton<RevocationScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationScheduler>());
         return services;
     }
+
+    public static Dictionary<string, IGrantTarget> CreateTargets(AccessOptions access) =>
+        access.Targets.ToDictionary(
+            t => t.Key,
+            t => (IGrantTarget)new PostgresRoleTarget(new NpgsqlDataSourceBuilder(t.Value.ConnectionString) { Name = $"target:{t.Key}" }.Build()),
+            StringComparer.Ordinal);
 }

@@ -18,7 +18,12 @@ public static class TestPostgres
     private static LocalPostgresCluster? _cluster;
     private static int _counter;
 
-    public static LocalPostgresCluster? Cluster => _cluster;
+    /// <summary>The cluster this test run started; tests that stop and start the server need it (not an external server).</summary>
+    public static async Task<LocalPostgresCluster> RequireClusterAsync()
+    {
+        await AdminConnectionStringAsync();
+        return _cluster ?? throw new InvalidOperationException("This test stops and starts PostgreSQL, so it needs the cluster the tests start themselves: unset CHATOPS_TEST_POSTGRES.");
+    }
 
     public static async Task<string> AdminConnectionStringAsync()
     {
@@ -32,14 +37,14 @@ public static class TestPostgres
 
             if (Environment.GetEnvironmentVariable("CHATOPS_TEST_POSTGRES") is { Length: > 0 } existing)
             {
-                _adminConnectionString = existing;
+                _adminConnectionString = new NpgsqlConnectionStringBuilder(existing) { Pooling = false }.ConnectionString;
             }
             else
             {
                 var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}");
                 _cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => _cluster.StopAsync("immediate").GetAwaiter().GetResult();
-                _adminConnectionString = _cluster.ConnectionString("postgres");
+                _adminConnectionString = new NpgsqlConnectionStringBuilder(_cluster.ConnectionString("postgres")) { Pooling = false }.ConnectionString;
             }
 
             await CreateTemplateAsync(_adminConnectionString);
