@@ -1,0 +1,103 @@
+using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Grants;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ChatOpsApprover.Bench;
+
+/// <summary>
+/// Our revocation path, unchanged: the real host (scheduler, revoker, Hangfire, Slack notifications to a local
+/// stand-in) with grants written to its table, and the target wrapped only to note when each REVOKE committed.
+/// </summary>
+public static class ChatOpsApproverEngine
+{
+    public static async Task RunAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> endsAt, Measurements measurements, DateTimeOffset deadline)
+    {
+        var (slack, slackUrl) = await StartSlackStandInAsync();
+        await using var slackLifetime = slack;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["Slack:SigningSecret"] = "bench",
+            ["Slack:BotToken"] = "xoxb-bench",
+            ["Slack:ApiBaseUrl"] = slackUrl + "/api/",
+            ["People:alice:Slack"] = "U0ALICE",
+            ["People:alice:Logins:prod-db"] = "alice",
+            ["People:bob:Slack"] = "U0BOB",
+            ["Targets:prod-db:ConnectionString"] = connectionString,
+            ["Roles:prod-db-read:Target"] = "prod-db",
+            ["Roles:prod-db-read:Grant"] = grantRole,
+            ["Roles:prod-db-read:MaxDuration"] = "04:00:00",
+            ["Roles:prod-db-read:Approvers:0"] = "bob",
+            ["Roles:prod-db-read:SlackChannel"] = "C0APPROVALS",
+        };
+        await using var app = await ChatOpsApproverApp.BuildAsync([], builder =>
+        {
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.ClearProviders();
+        }, services => services.AddSingleton(sp => new GrantTargets(
+            GrantsSetup.CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value)
+                .ToDictionary(t => t.Key, t => (IGrantTarget)new TimedTarget(t.Value, measurements)))));
+        await app.StartAsync();
+
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        await using (var insert = dataSource.CreateCommand(
+            """
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at)
+            SELECT 'alice', 'prod-db-read', 'prod-db', @grant, login, 3600, 'bench', 'active', 'slack', now(), now(), ends_at
+            FROM unnest(@logins, @ends) AS t(login, ends_at)
+            """))
+        {
+            insert.Parameters.AddWithValue("grant", grantRole);
+            insert.Parameters.AddWithValue("logins", endsAt.Keys.ToArray());
+            insert.Parameters.AddWithValue("ends", endsAt.Values.ToArray());
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        while (measurements.Count < endsAt.Count && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await app.StopAsync();
+    }
+
+    private sealed class TimedTarget(IGrantTarget inner, Measurements measurements) : IGrantTarget
+    {
+        public Task GrantAsync(Membership membership, CancellationToken cancellationToken) => inner.GrantAsync(membership, cancellationToken);
+
+        public async Task RevokeAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
+        {
+            await inner.RevokeAsync(memberships, cancellationToken);
+            var at = DateTimeOffset.UtcNow;
+            foreach (var membership in memberships)
+            {
+                measurements.Revoked(membership.Login, at);
+            }
+        }
+    }
+
+    /// <summary>Answers every Slack Web API call with ok, so notifications cost what they cost against a fast Slack.</summary>
+    private static async Task<(WebApplication App, string Url)> StartSlackStandInAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/api/{method}", (string method) => method == "conversations.open"
+            ? Results.Json(new { ok = true, channel = new { id = "D0BENCH" } })
+            : Results.Json(new { ok = true, channel = "C0BENCH", ts = "1700000000.000100" }));
+        await app.StartAsync();
+        return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/'));
+    }
+}
