@@ -48,6 +48,16 @@ public static class BenchDatabase
         await run.ExecuteNonQueryAsync();
     }
 
+    public static async Task RevokeAllAsync(string connectionString, string grantRole, IReadOnlyList<string> logins)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        foreach (var chunk in logins.Chunk(500))
+        {
+            await using var command = dataSource.CreateCommand(string.Concat(chunk.Select(l => $"REVOKE {SqlIdentifier.Quote(grantRole)} FROM {SqlIdentifier.Quote(l)};")));
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     public static async Task<int> MembersLeftAsync(string connectionString, string grantRole)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);

@@ -1,5 +1,7 @@
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
+using ChatOpsApprover.Jobs;
+using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,12 +16,55 @@ using Npgsql;
 namespace ChatOpsApprover.Bench;
 
 /// <summary>
-/// Our revocation path, unchanged: the real host (scheduler, revoker, Hangfire, Slack notifications to a local
-/// stand-in) with grants written to its table, and the target wrapped only to note when each REVOKE committed.
+/// Our path, unchanged: the real host (scheduler, revoker, Hangfire, Slack notifications to a local stand-in) with
+/// requests written to its table, and the target wrapped only to note when each REVOKE or GRANT committed.
 /// </summary>
 public static class ChatOpsApproverEngine
 {
-    public static async Task RunAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> endsAt, Measurements measurements, DateTimeOffset deadline)
+    /// <summary>Revocations: active grants whose windows end at the planned moments.</summary>
+    public static Task RunAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> endsAt, Measurements measurements, DateTimeOffset deadline) =>
+        RunHostAsync(connectionString, grantRole, measurements, async _ =>
+        {
+            await InsertRequestsAsync(connectionString, grantRole, "active", endsAt);
+            await Approvals.WaitAsync(measurements, endsAt.Count, deadline);
+        });
+
+    /// <summary>Grants: requests stored as approved, and the grant job enqueued at the moment of approval, as a click does.</summary>
+    public static Task GrantAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> approvedAt, Measurements measurements, DateTimeOffset deadline) =>
+        RunHostAsync(connectionString, grantRole, measurements, async app =>
+        {
+            var ids = await InsertRequestsAsync(connectionString, grantRole, "approved", approvedAt);
+            var jobs = app.Services.GetRequiredService<IBackgroundJobClient>();
+            await Approvals.ReplayAsync(approvedAt, login => jobs.Enqueue<GrantJobs>(j => j.GrantAsync(ids[login], CancellationToken.None)));
+            await Approvals.WaitAsync(measurements, approvedAt.Count, deadline);
+        });
+
+    private static async Task<Dictionary<string, long>> InsertRequestsAsync(string connectionString, string grantRole, string status, IReadOnlyDictionary<string, DateTimeOffset> endsAt)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var insert = dataSource.CreateCommand(
+            """
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at)
+            SELECT 'alice', 'prod-db-read', 'prod-db', @grant, login, 3600, 'bench', @status, 'slack', now(),
+                   CASE WHEN @status = 'active' THEN now() END, CASE WHEN @status = 'active' THEN ends_at END
+            FROM unnest(@logins, @ends) AS t(login, ends_at)
+            RETURNING login, id
+            """);
+        insert.Parameters.AddWithValue("grant", grantRole);
+        insert.Parameters.AddWithValue("status", status);
+        insert.Parameters.AddWithValue("logins", endsAt.Keys.ToArray());
+        insert.Parameters.AddWithValue("ends", endsAt.Values.ToArray());
+        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await insert.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return ids;
+    }
+
+    private static async Task RunHostAsync(string connectionString, string grantRole, Measurements measurements, Func<WebApplication, Task> drive)
     {
         var (slack, slackUrl) = await StartSlackStandInAsync();
         await using var slackLifetime = slack;
@@ -39,6 +84,7 @@ public static class ChatOpsApproverEngine
             ["Roles:prod-db-read:MaxDuration"] = "04:00:00",
             ["Roles:prod-db-read:Approvers:0"] = "bob",
             ["Roles:prod-db-read:SlackChannel"] = "C0APPROVALS",
+            ["Roles:prod-db-read:StepUp"] = "None",
         };
         await using var app = await ChatOpsApproverApp.BuildAsync([], builder =>
         {
@@ -49,32 +95,17 @@ public static class ChatOpsApproverEngine
             GrantsSetup.CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value)
                 .ToDictionary(t => t.Key, t => (IGrantTarget)new TimedTarget(t.Value, measurements)))));
         await app.StartAsync();
-
-        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
-        await using (var insert = dataSource.CreateCommand(
-            """
-            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at)
-            SELECT 'alice', 'prod-db-read', 'prod-db', @grant, login, 3600, 'bench', 'active', 'slack', now(), now(), ends_at
-            FROM unnest(@logins, @ends) AS t(login, ends_at)
-            """))
-        {
-            insert.Parameters.AddWithValue("grant", grantRole);
-            insert.Parameters.AddWithValue("logins", endsAt.Keys.ToArray());
-            insert.Parameters.AddWithValue("ends", endsAt.Values.ToArray());
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        while (measurements.Count < endsAt.Count && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        await drive(app);
         await app.StopAsync();
     }
 
     private sealed class TimedTarget(IGrantTarget inner, Measurements measurements) : IGrantTarget
     {
-        public Task GrantAsync(Membership membership, CancellationToken cancellationToken) => inner.GrantAsync(membership, cancellationToken);
+        public async Task GrantAsync(Membership membership, CancellationToken cancellationToken)
+        {
+            await inner.GrantAsync(membership, cancellationToken);
+            measurements.Done(membership.Login, DateTimeOffset.UtcNow);
+        }
 
         public async Task RevokeAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
         {
@@ -82,7 +113,7 @@ public static class ChatOpsApproverEngine
             var at = DateTimeOffset.UtcNow;
             foreach (var membership in memberships)
             {
-                measurements.Revoked(membership.Login, at);
+                measurements.Done(membership.Login, at);
             }
         }
     }

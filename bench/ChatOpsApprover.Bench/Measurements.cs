@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 
 namespace ChatOpsApprover.Bench;
 
-/// <summary>Lag of each revocation: from the end of its window to the REVOKE committed at the target.</summary>
+/// <summary>Lag of each operation: from when it was due (window end, or approval) to its REVOKE or GRANT committed at the target.</summary>
 public sealed class Measurements
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _revokedAt = new(StringComparer.Ordinal);
 
     public int Count => _revokedAt.Count;
 
-    public void Revoked(string login, DateTimeOffset at) => _revokedAt.TryAdd(login, at);
+    public void Done(string login, DateTimeOffset at) => _revokedAt.TryAdd(login, at);
 
     public RunResult Summarise(string engine, Workload workload, IReadOnlyDictionary<string, DateTimeOffset> endsAt, int stillMembers)
     {

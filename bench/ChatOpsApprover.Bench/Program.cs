@@ -9,7 +9,8 @@ using ChatOpsApprover.Storage;
 // its own child process so that peak memory is its own. Exits 1 if any revocation is missing.
 //
 //   dotnet run -c Release --project bench/ChatOpsApprover.Bench -- [--burst 2000] [--spread 10000] [--spread-over 3600]
-//       [--engines stock,ours] [--postgres "<admin connection string>"]
+//       [--grants 200] [--grants-over 20] [--engines stock,ours] [--postgres "<admin connection string>"]
+// The "grant" workload plays approvals back over --grants-over seconds and times each GRANT from its approval.
 if (args.Length > 0 && args[0] == "--child")
 {
     return await RunChildAsync(args[1], Workload.Parse(args[2]), args[3]);
@@ -25,6 +26,11 @@ if (options.Burst > 0)
 if (options.Spread > 0)
 {
     workloads.Add(new Workload("spread", options.Spread, TimeSpan.FromSeconds(options.SpreadOverSeconds)));
+}
+
+if (options.Grants > 0)
+{
+    workloads.Add(new Workload("grant", options.Grants, TimeSpan.FromSeconds(options.GrantsOverSeconds)));
 }
 
 await using var cluster = options.Postgres is null
@@ -43,17 +49,17 @@ foreach (var workload in workloads)
 }
 
 Console.WriteLine();
-Console.WriteLine($"{"engine",-8} {"workload",-8} {"grants",7} {"revoked",7} {"left",5} {"p50 ms",9} {"p99 ms",9} {"max ms",9} {"revokes/s",10} {"peak MiB",9}");
+Console.WriteLine($"{"engine",-8} {"workload",-8} {"grants",7} {"done",7} {"wrong",5} {"p50 ms",9} {"p99 ms",9} {"max ms",9} {"ops/s",10} {"peak MiB",9}");
 foreach (var r in results)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{r.Engine,-8} {r.Workload,-8} {r.Expected,7} {r.Revoked,7} {r.StillMembers,5} {r.P50Ms,9:F0} {r.P99Ms,9:F0} {r.MaxMs,9:F0} {r.PerSecond,10:F1} {r.PeakMemoryBytes / 1048576.0,9:F0}"));
+        $"{r.Engine,-8} {r.Workload,-8} {r.Expected,7} {r.Done,7} {r.Wrong,5} {r.P50Ms,9:F0} {r.P99Ms,9:F0} {r.MaxMs,9:F0} {r.PerSecond,10:F1} {r.PeakMemoryBytes / 1048576.0,9:F0}"));
 }
 
-var missing = results.Where(r => r.Revoked < r.Expected || r.StillMembers > 0).ToList();
+var missing = results.Where(r => r.Done < r.Expected || r.Wrong > 0).ToList();
 foreach (var r in missing)
 {
-    Console.WriteLine($"MISSING: {r.Engine} on {r.Workload}: {r.Expected - r.Revoked} revocation(s) never ran, {r.StillMembers} membership(s) still held at the target");
+    Console.WriteLine($"MISSING: {r.Engine} on {r.Workload}: {r.Expected - r.Done} operation(s) never ran, {r.Wrong} membership(s) wrong at the target");
 }
 
 return missing.Count == 0 ? 0 : 1;
@@ -83,30 +89,38 @@ static async Task<int> RunChildAsync(string engine, Workload workload, string ad
     await BenchDatabase.CreateMembershipsAsync(connectionString, grantRole, logins);
 
     // Enough lead for every grant to be set up before the first one is due.
-    var lead = TimeSpan.FromSeconds(10) + TimeSpan.FromMilliseconds(4 * workload.Count);
+    var lead = workload.Name == "grant" ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10) + TimeSpan.FromMilliseconds(4 * workload.Count);
     var t0 = DateTimeOffset.UtcNow;
     var endsAt = logins.Zip(workload.EndOffsets(lead), (login, offset) => (login, end: t0 + offset)).ToDictionary(x => x.login, x => x.end);
     var deadline = endsAt.Values.Max() + TimeSpan.FromMinutes(2);
     var measurements = new Measurements();
-    if (engine == "stock")
+    var granting = workload.Name == "grant";
+    if (granting)
     {
-        await StockHangfireEngine.RunAsync(connectionString, grantRole, endsAt, measurements, deadline);
-    }
-    else
-    {
-        await ChatOpsApproverEngine.RunAsync(connectionString, grantRole, endsAt, measurements, deadline);
+        // Grants start from no membership: approvals are played back at their moments, and each GRANT is timed.
+        await BenchDatabase.RevokeAllAsync(connectionString, grantRole, logins);
     }
 
-    var left = await BenchDatabase.MembersLeftAsync(connectionString, grantRole);
+    await ((engine, granting) switch
+    {
+        ("stock", false) => StockHangfireEngine.RunAsync(connectionString, grantRole, endsAt, measurements, deadline),
+        ("stock", true) => StockHangfireEngine.GrantAsync(connectionString, grantRole, endsAt, measurements, deadline),
+        (_, false) => ChatOpsApproverEngine.RunAsync(connectionString, grantRole, endsAt, measurements, deadline),
+        (_, true) => ChatOpsApproverEngine.GrantAsync(connectionString, grantRole, endsAt, measurements, deadline),
+    });
+
+    // "left" is what is wrong at the target: memberships still held after revocations, or never made by grants.
+    var members = await BenchDatabase.MembersLeftAsync(connectionString, grantRole);
+    var left = granting ? workload.Count - members : members;
     var result = measurements.Summarise(engine, workload, endsAt, left);
     Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
     return 0;
 }
 
-static (int Burst, int Spread, double SpreadOverSeconds, string[] Engines, string? Postgres) ParseOptions(string[] args)
+static (int Burst, int Spread, double SpreadOverSeconds, int Grants, double GrantsOverSeconds, string[] Engines, string? Postgres) ParseOptions(string[] args)
 {
-    int burst = 2000, spread = 10000;
-    double over = 3600;
+    int burst = 2000, spread = 10000, grants = 200;
+    double over = 3600, grantsOver = 20;
     string[] engines = ["stock", "ours"];
     string? postgres = null;
     for (var i = 0; i < args.Length; i++)
@@ -117,11 +131,13 @@ static (int Burst, int Spread, double SpreadOverSeconds, string[] Engines, strin
             case "--burst": burst = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--spread": spread = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--spread-over": over = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--grants": grants = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--grants-over": grantsOver = double.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--engines": engines = Next().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
             case "--postgres": postgres = Next(); break;
-            default: throw new ArgumentException($"Unknown argument {args[i]}. Use --burst N, --spread N, --spread-over SECONDS, --engines stock,ours, --postgres CONNSTRING.");
+            default: throw new ArgumentException($"Unknown argument {args[i]}. Use --burst N, --spread N, --spread-over SECONDS, --grants N, --grants-over SECONDS, --engines stock,ours, --postgres CONNSTRING.");
         }
     }
 
-    return (burst, spread, over, engines, postgres);
+    return (burst, spread, over, grants, grantsOver, engines, postgres);
 }

@@ -7,22 +7,15 @@ using Npgsql;
 namespace ChatOpsApprover.Bench;
 
 /// <summary>
-/// The baseline: stock Hangfire scheduling with default options — one delayed job per grant, due at the end of its
-/// window, each running one REVOKE.
+/// The baseline: stock Hangfire with default options — one delayed job per grant, due at the end of its window, each
+/// running one REVOKE; and one fire-and-forget job per approval, each running one GRANT.
 /// </summary>
 public static class StockHangfireEngine
 {
     public static async Task RunAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> endsAt, Measurements measurements, DateTimeOffset deadline)
     {
-        var storageOptions = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
-        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
-        var target = new PostgresRoleTarget(NpgsqlDataSource.Create(connectionString));
-        GlobalConfiguration.Configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseActivator(new StockActivator(new StockRevokeJob(target, grantRole, measurements)));
-
+        var (storage, target) = Configure(connectionString);
+        GlobalConfiguration.Configuration.UseActivator(new StockActivator(new StockRevokeJob(target, grantRole, measurements)));
         var client = new BackgroundJobClient(storage);
         foreach (var (login, end) in endsAt)
         {
@@ -30,24 +23,78 @@ public static class StockHangfireEngine
         }
 
         using var server = new BackgroundJobServer(new BackgroundJobServerOptions(), storage);
-        while (measurements.Count < endsAt.Count && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Approvals.WaitAsync(measurements, endsAt.Count, deadline);
     }
 
-    private sealed class StockActivator(StockRevokeJob job) : JobActivator
+    public static async Task GrantAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> approvedAt, Measurements measurements, DateTimeOffset deadline)
     {
-        public override object ActivateJob(Type jobType) => jobType == typeof(StockRevokeJob) ? job : base.ActivateJob(jobType);
+        var (storage, target) = Configure(connectionString);
+        GlobalConfiguration.Configuration.UseActivator(new StockActivator(new StockGrantJob(target, grantRole, measurements)));
+        var client = new BackgroundJobClient(storage);
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions(), storage);
+        await Approvals.ReplayAsync(approvedAt, login => client.Enqueue<StockGrantJob>(job => job.GrantAsync(login)));
+        await Approvals.WaitAsync(measurements, approvedAt.Count, deadline);
+    }
+
+    private static (JobStorage Storage, IGrantTarget Target) Configure(string connectionString)
+    {
+        var storageOptions = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+        GlobalConfiguration.Configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings();
+        return (storage, new PostgresRoleTarget(NpgsqlDataSource.Create(connectionString)));
+    }
+
+    private sealed class StockActivator(object job) : JobActivator
+    {
+        public override object ActivateJob(Type jobType) => jobType == job.GetType() ? job : base.ActivateJob(jobType);
     }
 }
 
-/// <summary>The baseline's job: revoke one membership, note when it committed.</summary>
+/// <summary>The baseline's revoke job: one REVOKE, note when it committed.</summary>
 public sealed class StockRevokeJob(IGrantTarget target, string grantRole, Measurements measurements)
 {
     public async Task RevokeAsync(string login)
     {
         await target.RevokeAsync([new Membership(grantRole, login)], CancellationToken.None);
-        measurements.Revoked(login, DateTimeOffset.UtcNow);
+        measurements.Done(login, DateTimeOffset.UtcNow);
+    }
+}
+
+/// <summary>The baseline's grant job: one GRANT, note when it committed.</summary>
+public sealed class StockGrantJob(IGrantTarget target, string grantRole, Measurements measurements)
+{
+    public async Task GrantAsync(string login)
+    {
+        await target.GrantAsync(new Membership(grantRole, login), CancellationToken.None);
+        measurements.Done(login, DateTimeOffset.UtcNow);
+    }
+}
+
+/// <summary>Plays approvals back at their planned moments, and waits for the engine to finish.</summary>
+public static class Approvals
+{
+    public static async Task ReplayAsync(IReadOnlyDictionary<string, DateTimeOffset> approvedAt, Action<string> approve)
+    {
+        foreach (var (login, at) in approvedAt.OrderBy(a => a.Value))
+        {
+            var wait = at - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            approve(login);
+        }
+    }
+
+    public static async Task WaitAsync(Measurements measurements, int count, DateTimeOffset deadline)
+    {
+        while (measurements.Count < count && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
     }
 }

@@ -21,4 +21,4 @@ public sealed record Workload(string Name, int Count, TimeSpan Spread)
 }
 
 /// <summary>What one engine did with one workload.</summary>
-public sealed record RunResult(string Engine, string Workload, int Expected, int Revoked, int StillMembers, double P50Ms, double P99Ms, double MaxMs, double PerSecond, long PeakMemoryBytes);
+public sealed record RunResult(string Engine, string Workload, int Expected, int Done, int Wrong, double P50Ms, double P99Ms, double MaxMs, double PerSecond, long PeakMemoryBytes);
