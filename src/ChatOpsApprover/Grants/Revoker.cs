@@ -218,22 +218,32 @@ public sealed class Revoker(
     private async Task ScheduleRetryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> requests, DateTimeOffset now, string target, string error, CancellationToken cancellationToken)
     {
         var ids = requests.Select(r => r.Id).ToArray();
+        var firstFailures = new HashSet<long>();
         await using (var command = new NpgsqlCommand(
             """
             UPDATE jit.access_requests
             SET revoke_attempts = revoke_attempts + 1,
                 revoke_retry_at = @now + least(@max, make_interval(secs => power(2, least(revoke_attempts, 10))))
             WHERE id = ANY(@ids)
-            RETURNING revoke_attempts
+            RETURNING id, revoke_attempts
             """, connection, transaction))
         {
             command.Parameters.AddWithValue("now", now);
             command.Parameters.AddWithValue("max", options.Value.MaxRetryDelay);
             command.Parameters.AddWithValue("ids", ids);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetInt32(1) == 1)
+                {
+                    firstFailures.Add(reader.GetInt64(0));
+                }
+            }
         }
 
-        await audit.AppendManyAsync(connection, transaction, requests.Select(request => new AuditEntry(AuditEvents.RevokeFailed, request.Id, SystemActor, ChatPlatform.System, now, new Dictionary<string, string>
+        // One entry per request when its revocation first fails (and so one alert in the audit channel), not one per
+        // retry: a target down for an hour must not bury the channel. The attempt count stays on the row.
+        await audit.AppendManyAsync(connection, transaction, requests.Where(r => firstFailures.Contains(r.Id)).Select(request => new AuditEntry(AuditEvents.RevokeFailed, request.Id, SystemActor, ChatPlatform.System, now, new Dictionary<string, string>
         {
             ["target"] = target,
             ["error"] = error,
