@@ -234,3 +234,13 @@ public sealed class SlackFlowTests
         Assert.Contains("jit request", await bot.CommandAsync("U0ALICE", "help"), StringComparison.Ordinal);
     }
 }
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task BadConfiguration_StopsStartUp_WithAMessageNamingTheKey()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => BotHost.StartAsync(s => s["Roles:prod-db-read:Target"] = "nowhere"));
+        Assert.Contains("Roles:prod-db-read:Target", error.Message, StringComparison.Ordinal);
+    }
+}
