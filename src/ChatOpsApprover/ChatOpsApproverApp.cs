@@ -1,4 +1,5 @@
 using ChatOpsApprover.Chat.Slack;
+using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
@@ -28,6 +29,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSlack(builder.Configuration);
+        builder.Services.AddTeams(builder.Configuration);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
@@ -36,6 +38,7 @@ public static class ChatOpsApproverApp
 
         app.MapHealth();
         app.MapSlack();
+        app.MapTeams();
         return app;
     }
 }
