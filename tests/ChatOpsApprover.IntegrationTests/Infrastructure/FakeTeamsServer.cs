@@ -267,15 +267,15 @@ public sealed class FakeTeamsServer : IAsyncDisposable
             return failure;
         }
 
-        _calls.Enqueue(new ConnectorCall(operation, conversationId, activityId, body, context.Request.Headers.Authorization));
         if (body["type"]?.GetValue<string>() != "message")
         {
             return Results.Json(new { error = new { code = "BadArgument", message = "Unknown activity type" } }, statusCode: 400);
         }
 
-        return operation == "update"
-            ? Results.Json(new { id = activityId })
-            : Results.Json(new { id = Interlocked.Increment(ref _activityIds).ToString(System.Globalization.CultureInfo.InvariantCulture) }, statusCode: 201);
+        // A sent activity is recorded with the id the connector gives it; a reply or update with the id it names.
+        var id = operation == "send" ? Interlocked.Increment(ref _activityIds).ToString(System.Globalization.CultureInfo.InvariantCulture) : activityId!;
+        _calls.Enqueue(new ConnectorCall(operation, conversationId, id, body, context.Request.Headers.Authorization));
+        return operation == "update" ? Results.Json(new { id }) : Results.Json(new { id = operation == "send" ? id : $"{id}-reply" }, statusCode: 201);
     }
 
     private bool Refuse(HttpContext context, out IResult refusal)

@@ -12,6 +12,7 @@ public sealed class ConnectorTokenProvider
     public const string HttpClientName = "Teams.Token";
 
     private readonly Lazy<IConfidentialClientApplication> _app;
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string[] _scopes;
 
     public ConnectorTokenProvider(IOptions<TeamsOptions> options, IHttpClientFactory httpClients)
@@ -30,8 +31,18 @@ public sealed class ConnectorTokenProvider
 
     public async Task<string> GetTokenAsync(CancellationToken cancellationToken)
     {
-        var result = await _app.Value.AcquireTokenForClient(_scopes).ExecuteAsync(cancellationToken);
-        return result.AccessToken;
+        // One caller at a time: when the cache is empty or the token is about to expire, concurrent sends would
+        // otherwise each ask Entra for a token. A cache hit takes microseconds, so the gate costs nothing else.
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var result = await _app.Value.AcquireTokenForClient(_scopes).ExecuteAsync(cancellationToken);
+            return result.AccessToken;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private sealed class HttpClientFactoryAdapter(HttpClient client) : IMsalHttpClientFactory
