@@ -174,10 +174,15 @@ public sealed class TeamsFlowTests
         var id = await bot.TeamsRequestAccessAsync();
         Assert.Contains("cannot decide your own", (await bot.TeamsClickAsync(TeamsIds.Alice, id, approve: true))["value"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("not an approver", (await bot.TeamsClickAsync(TeamsIds.Carol, id, approve: true))["value"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Contains("not registered", (await bot.TeamsClickAsync(TeamsIds.Stranger, id, approve: true))["value"]!.ToJsonString(), StringComparison.Ordinal);
+
+        // A stranger learns nothing about the request, not even its card.
+        var stranger = await bot.TeamsClickAsync(TeamsIds.Stranger, id, approve: true);
+        Assert.Equal("application/vnd.microsoft.activity.message", stranger["type"]!.GetValue<string>());
+        Assert.Contains("not registered", stranger["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("INC-1234", stranger.ToJsonString(), StringComparison.Ordinal);
 
         // The refusals leave the buttons in place for the real approvers.
-        var stillPending = await bot.TeamsClickAsync(TeamsIds.Stranger, id, approve: false);
+        var stillPending = await bot.TeamsClickAsync(TeamsIds.Carol, id, approve: false);
         Assert.NotNull(stillPending["value"]!["actions"]);
         Assert.Equal(RequestStatus.Pending, (await bot.RequestAsync(id)).Status);
         Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.decisions"));

@@ -147,15 +147,18 @@ public static class TeamsEndpoints
             return Results.Json(Error(400, "BadRequest", "The card action does not say who clicked (from.aadObjectId)."));
         }
 
+        var clicker = new ChatUser(ChatPlatform.Teams, aad);
         string? notice = null;
         if (verb is TeamsApprovalCard.ApproveVerb or TeamsApprovalCard.DenyVerb)
         {
-            var result = await service.DecideAsync(new ChatUser(ChatPlatform.Teams, aad), requestId, verb == TeamsApprovalCard.ApproveVerb, cancellationToken);
+            var result = await service.DecideAsync(clicker, requestId, verb == TeamsApprovalCard.ApproveVerb, cancellationToken);
             notice = result.Message;
         }
 
-        // Anything else (Teams' automatic "refresh") gets the card as it stands.
-        var request = await requests.FindAsync(requestId);
+        // Anything else (Teams' automatic "refresh") gets the card as it stands, but only people we know see a
+        // request's details: a stranger's invoke could name any request id.
+        var known = directory.FindByChatUser(clicker) is not null;
+        var request = known ? await requests.FindAsync(requestId) : null;
         var role = request is null ? null : directory.FindRole(request.RoleName);
         if (request is null || role is null)
         {
@@ -163,7 +166,7 @@ public static class TeamsEndpoints
             {
                 ["statusCode"] = 200,
                 ["type"] = "application/vnd.microsoft.activity.message",
-                ["value"] = notice ?? RequestMessages.ForDecision(DecisionOutcome.NotFound, requestId),
+                ["value"] = notice ?? RequestMessages.ForDecision(known ? DecisionOutcome.NotFound : DecisionOutcome.UnknownPerson, requestId),
             });
         }
 
