@@ -252,6 +252,10 @@ public sealed partial class BotHost : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+
+        // Hangfire and the helpers above open connections from Npgsql's global pools, which keep idle ones for minutes:
+        // close them now, so a long suite stays under the cluster's max_connections.
+        NpgsqlConnection.ClearAllPools();
         if (_ownsSlack)
         {
             await Slack.DisposeAsync();
