@@ -136,6 +136,19 @@ public sealed class TeamsAuthenticationTests
     }
 
     [Fact]
+    public async Task KeySet_IsRefreshedDaily()
+    {
+        await using var bot = await BotHost.StartAsync();
+        await bot.TeamsCommandAsync(TeamsIds.Alice, "jit list");
+        bot.Time.Advance(TimeSpan.FromHours(23));
+        await bot.TeamsCommandAsync(TeamsIds.Alice, "jit list");
+        Assert.Equal(1, bot.Teams.KeySetFetches);
+        bot.Time.Advance(TimeSpan.FromHours(1));
+        await bot.TeamsCommandAsync(TeamsIds.Alice, "jit list");
+        Assert.Equal(2, bot.Teams.KeySetFetches);
+    }
+
+    [Fact]
     public async Task ForgedSignatureWithAKnownKeyId_DoesNotRefreshTheKeySet()
     {
         await using var bot = await BotHost.StartAsync();

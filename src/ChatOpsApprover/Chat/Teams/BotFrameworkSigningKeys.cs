@@ -21,14 +21,15 @@ public sealed class BotFrameworkSigningKeys(IHttpClientFactory httpClients, IOpt
     public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromMinutes(1);
 
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
-    private IReadOnlyDictionary<string, EndorsedKey> _keys = new Dictionary<string, EndorsedKey>();
-    private DateTimeOffset? _loadedAt;
+
+    // One immutable snapshot, swapped whole: readers outside the gate never see half a refresh.
+    private volatile KeySet? _current;
     private DateTimeOffset? _lastAttempt;
 
     /// <summary>The key with this id, refreshing the set first when it is stale or does not know the id.</summary>
     public async Task<EndorsedKey?> FindAsync(string keyId, CancellationToken cancellationToken)
     {
-        if (Fresh() && _keys.TryGetValue(keyId, out var known))
+        if (Fresh(_current) is { } fresh && fresh.Keys.TryGetValue(keyId, out var known))
         {
             return known;
         }
@@ -37,7 +38,7 @@ public sealed class BotFrameworkSigningKeys(IHttpClientFactory httpClients, IOpt
         try
         {
             // Another request may have refreshed while this one waited.
-            if (Fresh() && _keys.TryGetValue(keyId, out known))
+            if (Fresh(_current) is { } refreshed && refreshed.Keys.TryGetValue(keyId, out known))
             {
                 return known;
             }
@@ -49,7 +50,7 @@ public sealed class BotFrameworkSigningKeys(IHttpClientFactory httpClients, IOpt
                 await RefreshAsync(now, cancellationToken);
             }
 
-            return _keys.GetValueOrDefault(keyId);
+            return _current?.Keys.GetValueOrDefault(keyId);
         }
         finally
         {
@@ -57,7 +58,7 @@ public sealed class BotFrameworkSigningKeys(IHttpClientFactory httpClients, IOpt
         }
     }
 
-    private bool Fresh() => _loadedAt is { } loaded && time.GetUtcNow() - loaded < RefreshInterval;
+    private KeySet? Fresh(KeySet? set) => set is not null && time.GetUtcNow() - set.LoadedAt < RefreshInterval ? set : null;
 
     private async Task RefreshAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -81,8 +82,7 @@ public sealed class BotFrameworkSigningKeys(IHttpClientFactory httpClients, IOpt
                 keys[jwk.Kid] = new EndorsedKey(key, ReadEndorsements(jwk));
             }
 
-            _keys = keys;
-            _loadedAt = now;
+            _current = new KeySet(keys, now);
             logger.LogInformation("Loaded {Count} Bot Connector signing keys from {Url}", keys.Count, metadataUrl);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -90,6 +90,8 @@ public sealed class BotFrameworkSigningKeys(IHttpClientFactory httpClients, IOpt
             logger.LogWarning("Could not load the Bot Connector signing keys from {Url}: {Error}", metadataUrl, e.Message);
         }
     }
+
+    private sealed record KeySet(IReadOnlyDictionary<string, EndorsedKey> Keys, DateTimeOffset LoadedAt);
 
     /// <summary>The channels a key may sign for; a key without the array endorses nothing.</summary>
     private static HashSet<string> ReadEndorsements(JsonWebKey jwk)
