@@ -1,4 +1,5 @@
 using ChatOpsApprover.Chat.Slack;
+using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
@@ -30,6 +31,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSlack(builder.Configuration);
+        builder.Services.AddTeams(builder.Configuration);
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -39,6 +41,7 @@ public static class ChatOpsApproverApp
 
         app.MapHealth();
         app.MapSlack();
+        app.MapTeams();
         return app;
     }
 }

@@ -47,8 +47,8 @@ public sealed class SlackFlowTests
         Assert.Equal(card.Body["channel"]!.GetValue<string>(), update.Body["channel"]!.GetValue<string>());
         Assert.DoesNotContain("jit_approve", update.Json, StringComparison.Ordinal);
         Assert.Contains("<@U0BOB>", update.Json, StringComparison.Ordinal);
-        Assert.Contains(bot.Slack.CallsTo("conversations.open"), c => c.Body["users"]?.GetValue<string>() == "U0ALICE");
         await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains("is active until", StringComparison.Ordinal)), "the 'access started' DM");
+        Assert.Contains(bot.Slack.CallsTo("conversations.open"), c => c.Body["users"]?.GetValue<string>() == "U0ALICE");
 
         // Not a moment early…
         bot.Time.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Chat.Slack;
+using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -21,19 +22,21 @@ namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 /// The real bot, started in-process on a loopback port with its own database, a fake Slack Web API, and a clock the
 /// test moves. Helpers speak as Slack does: signed form posts to /slack/commands and /slack/interactions.
 /// </summary>
-public sealed class BotHost : IAsyncDisposable
+public sealed partial class BotHost : IAsyncDisposable
 {
     public const string SigningSecret = "test-signing-secret-0123456789abcdef";
     public const string BotToken = "xoxb-test-token";
     public const string ApprovalChannel = "C0APPROVALS";
+    public const string TeamsApprovalChannel = "19:approvals@thread.tacv2";
 
     private static int _instances;
     private readonly bool _ownsSlack;
 
-    private BotHost(WebApplication app, FakeSlackServer slack, bool ownsSlack, FakeTimeProvider time, string connectionString, string suffix)
+    private BotHost(WebApplication app, FakeSlackServer slack, FakeTeamsServer teams, bool ownsSlack, FakeTimeProvider time, string connectionString, string suffix)
     {
         App = app;
         Slack = slack;
+        Teams = teams;
         _ownsSlack = ownsSlack;
         Time = time;
         ConnectionString = connectionString;
@@ -44,6 +47,7 @@ public sealed class BotHost : IAsyncDisposable
 
     public WebApplication App { get; }
     public FakeSlackServer Slack { get; }
+    public FakeTeamsServer Teams { get; }
     public FakeTimeProvider Time { get; }
     public string ConnectionString { get; }
     public HttpClient Http { get; }
@@ -59,6 +63,7 @@ public sealed class BotHost : IAsyncDisposable
 
     /// <summary>
     /// Starts a bot. alice (U0ALICE) and carol (U0CAROL) may request prod-db-read; bob (U0BOB) and dave (U0DAVE) approve it.
+    /// Everyone also has a Teams identity (<see cref="TeamsIds"/>), and the role's cards go to a Teams channel too.
     /// <paramref name="configure"/> may change or add settings.
     /// </summary>
     public static async Task<BotHost> StartAsync(
@@ -70,6 +75,7 @@ public sealed class BotHost : IAsyncDisposable
         var connectionString = shareDatabaseWith?.ConnectionString ?? await TestPostgres.CreateDatabaseAsync();
         var suffix = shareDatabaseWith?.Suffix ?? $"{Environment.ProcessId}_{Interlocked.Increment(ref _instances)}";
         var slack = shareDatabaseWith?.Slack ?? await FakeSlackServer.StartAsync();
+        var teams = shareDatabaseWith?.Teams ?? await FakeTeamsServer.StartAsync();
         time ??= shareDatabaseWith?.Time ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         if (shareDatabaseWith is null)
         {
@@ -83,16 +89,27 @@ public sealed class BotHost : IAsyncDisposable
             ["Slack:SigningSecret"] = SigningSecret,
             ["Slack:BotToken"] = BotToken,
             ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+            ["Teams:AppId"] = FakeTeamsServer.AppId,
+            ["Teams:AppPassword"] = FakeTeamsServer.AppPassword,
+            ["Teams:TenantId"] = FakeTeamsServer.TenantId,
+            ["Teams:ServiceUrl"] = teams.ServiceUrl.ToString(),
+            ["Teams:OpenIdMetadataUrl"] = teams.OpenIdMetadataUrl.ToString(),
+            ["Teams:TokenEndpoint"] = teams.TokenEndpoint.ToString(),
             ["Hangfire:WorkerCount"] = "4",
             ["Hangfire:SchedulePollingInterval"] = "00:00:00.200",
             ["Revocation:PollInterval"] = "00:00:01",
             ["People:alice:Slack"] = "U0ALICE",
+            ["People:alice:Teams"] = TeamsIds.Alice,
             ["People:alice:Logins:prod-db"] = $"alice_{suffix}",
             ["People:carol:Slack"] = "U0CAROL",
+            ["People:carol:Teams"] = TeamsIds.Carol,
             ["People:carol:Logins:prod-db"] = $"carol_{suffix}",
             ["People:bob:Slack"] = "U0BOB",
+            ["People:bob:Teams"] = TeamsIds.Bob,
             ["People:dave:Slack"] = "U0DAVE",
+            ["People:dave:Teams"] = TeamsIds.Dave,
             ["People:erin:Slack"] = "U0ERIN",
+            ["People:erin:Teams"] = TeamsIds.Erin,
             ["People:erin:Admin"] = "true",
             ["Targets:prod-db:Type"] = "postgres",
             ["Targets:prod-db:ConnectionString"] = connectionString,
@@ -103,6 +120,7 @@ public sealed class BotHost : IAsyncDisposable
             ["Roles:prod-db-read:Approvers:0"] = "bob",
             ["Roles:prod-db-read:Approvers:1"] = "dave",
             ["Roles:prod-db-read:SlackChannel"] = ApprovalChannel,
+            ["Roles:prod-db-read:TeamsChannel"] = TeamsApprovalChannel,
         };
         configure?.Invoke(settings);
 
@@ -111,12 +129,17 @@ public sealed class BotHost : IAsyncDisposable
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddSingleton<TimeProvider>(time);
+            // MSAL talks only https: the bot trusts the fake token endpoint's own certificate, and nothing else extra.
+            builder.Services.AddHttpClient(ConnectorTokenProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == teams.Certificate.Thumbprint,
+            });
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         }, overrideServices);
         await app.StartAsync();
-        return new BotHost(app, slack, shareDatabaseWith is null, time, connectionString, suffix);
+        return new BotHost(app, slack, teams, shareDatabaseWith is null, time, connectionString, suffix);
     }
 
     private static async Task CreateTargetRolesAsync(string connectionString, string suffix)
@@ -241,9 +264,14 @@ public sealed class BotHost : IAsyncDisposable
         }
 
         await App.DisposeAsync();
+
+        // Hangfire and the helpers above open connections from Npgsql's global pools, which keep idle ones for minutes:
+        // close them now, so a long suite stays under the cluster's max_connections.
+        NpgsqlConnection.ClearAllPools();
         if (_ownsSlack)
         {
             await Slack.DisposeAsync();
+            await Teams.DisposeAsync();
         }
     }
 }

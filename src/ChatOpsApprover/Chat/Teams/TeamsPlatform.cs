@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ChatOpsApprover.Chat.Teams;
+
+/// <summary>
+/// Teams' outbound side: approval cards posted to the role's Teams channel and updated in place; private messages as
+/// proactive 1:1 chats. Inactive (posts nothing, reaches nobody) while Teams:AppId is empty.
+/// </summary>
+public sealed class TeamsPlatform(
+    ConnectorClient connector,
+    TeamsUserStore users,
+    IOptions<TeamsOptions> options,
+    TimeProvider time,
+    ILogger<TeamsPlatform> logger) : IChatPlatform
+{
+    public ChatPlatform Platform => ChatPlatform.Teams;
+
+    public string? ApprovalChannel(RoleDefinition role) => options.Value.IsConfigured ? role.TeamsChannel : null;
+
+    public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
+    {
+        var activityId = await connector.SendAsync(options.Value.ServiceUrl, channel, TeamsApprovalCard.Activity(request, role), cancellationToken);
+        return new ChatMessageRef(ChatPlatform.Teams, channel, activityId);
+    }
+
+    public async Task UpdateApprovalCardAsync(ChatMessageRef message, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
+    {
+        if (!options.Value.IsConfigured)
+        {
+            return;
+        }
+
+        await connector.UpdateAsync(options.Value.ServiceUrl, message.Channel, message.MessageId, TeamsApprovalCard.Activity(request, role), cancellationToken);
+    }
+
+    public Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken) =>
+        person.TeamsObjectId is null ? Task.FromResult(false) : SendToUserAsync(person.TeamsObjectId, text, cancellationToken);
+
+    /// <summary>Teams has no message that only one person in a channel sees: the message goes to their 1:1 chat.</summary>
+    public async Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>
+        await SendToUserAsync(userId, text, cancellationToken);
+
+    /// <summary>A plain-text message, the form every reply and notification takes.</summary>
+    public static JsonObject TextActivity(string text) => new()
+    {
+        ["type"] = "message",
+        ["text"] = text,
+        ["textFormat"] = "plain",
+    };
+
+    private async Task<bool> SendToUserAsync(string aadObjectId, string text, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!settings.IsConfigured)
+        {
+            return false;
+        }
+
+        var known = await users.FindAsync(aadObjectId);
+        var serviceUrl = known?.ServiceUrl is { } recorded && Uri.TryCreate(recorded, UriKind.Absolute, out var url) ? url : settings.ServiceUrl;
+        var conversationId = known?.PersonalConversationId;
+        if (conversationId is null)
+        {
+            // Teams accepts the Entra object id as the member until the person's 29:… id is known from a message of theirs.
+            var tenant = known?.TenantId ?? settings.DefaultTenant;
+            if (tenant is null)
+            {
+                logger.LogWarning("Cannot start a Teams chat with {User}: their tenant is not known yet (they have not written to the bot) and Teams:TenantId is not set", aadObjectId);
+                return false;
+            }
+
+            conversationId = await connector.CreatePersonalConversationAsync(serviceUrl, $"28:{settings.AppId}", known?.TeamsUserId ?? aadObjectId, tenant, cancellationToken);
+            await users.RememberAsync(new TeamsUserRecord(aadObjectId, null, tenant, null, conversationId), time.GetUtcNow());
+        }
+
+        await connector.SendAsync(serviceUrl, conversationId, TextActivity(text), cancellationToken);
+        return true;
+    }
+}
