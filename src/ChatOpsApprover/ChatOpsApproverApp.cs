@@ -1,3 +1,4 @@
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
@@ -28,6 +29,8 @@ public static class ChatOpsApproverApp
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSlack(builder.Configuration);
+        builder.Services.AddAudit(builder.Configuration);
+        builder.Services.AddJobsDashboard(builder.Configuration);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
@@ -36,6 +39,8 @@ public static class ChatOpsApproverApp
 
         app.MapHealth();
         app.MapSlack();
+        app.MapAudit();
+        app.MapJobsDashboard();
         return app;
     }
 }
