@@ -13,8 +13,8 @@ public enum ExportFormat
     Csv,
 }
 
-/// <summary>A time range of the audit log: <see cref="From"/> inclusive, <see cref="To"/> exclusive.</summary>
-public sealed record ExportQuery(DateTimeOffset From, DateTimeOffset To, ExportFormat Format);
+/// <summary>A time range of the audit log: <see cref="From"/> inclusive, <see cref="To"/> exclusive (null: no end).</summary>
+public sealed record ExportQuery(DateTimeOffset From, DateTimeOffset? To, ExportFormat Format);
 
 /// <summary>
 /// The SIEM export: every entry of a time range as JSON Lines or CSV, in chain order, with its hashes. Rows go from
@@ -24,14 +24,14 @@ public static class AuditExport
 {
     public const string Usage =
         "Write it as GET /audit/export?from=2026-01-01&to=2026-02-01&format=jsonl (or format=csv). " +
-        "from is required and inclusive, to is exclusive and defaults to now; each is a date (midnight UTC) or a " +
+        "from is required and inclusive; to is exclusive, and without it the export runs to the newest entry. Each is a date (midnight UTC) or a " +
         "date and time with Z or an offset, e.g. 2026-01-31T18:00:00Z.";
 
     private static readonly string[] CsvColumns = ["id", "at", "event", "request_id", "actor", "platform", "details", "prev_hash", "hash"];
     private static readonly string[] Parameters = ["from", "to", "format"];
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
-    public static bool TryParse(IQueryCollection query, DateTimeOffset now, out ExportQuery result, out string error)
+    public static bool TryParse(IQueryCollection query, out ExportQuery result, out string error)
     {
         result = null!;
         if (query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.Ordinal)) is { } unknown)
@@ -52,15 +52,26 @@ public static class AuditExport
             return false;
         }
 
-        if (!TryParseTime(query["from"]!, out var from, out error) || !TryParseTime(query["to"].FirstOrDefault() ?? string.Empty, out var to, out error, now))
+        if (!TryParseTime(query["from"]!, out var from, out error))
         {
             return false;
         }
 
-        if (to <= from)
+        DateTimeOffset? to = null;
+        if (!string.IsNullOrWhiteSpace(query["to"]))
         {
-            error = $"to ({AuditChain.FormatTime(to)}) must be later than from ({AuditChain.FormatTime(from)}). {Usage}";
-            return false;
+            if (!TryParseTime(query["to"]!, out var end, out error))
+            {
+                return false;
+            }
+
+            if (end <= from)
+            {
+                error = $"to ({AuditChain.FormatTime(end)}) must be later than from ({AuditChain.FormatTime(from)}). {Usage}";
+                return false;
+            }
+
+            to = end;
         }
 
         var format = (query["format"].FirstOrDefault() ?? "jsonl").Trim().ToLowerInvariant();
@@ -81,16 +92,10 @@ public static class AuditExport
         return true;
     }
 
-    private static bool TryParseTime(string text, out DateTimeOffset value, out string error, DateTimeOffset? whenEmpty = null)
+    private static bool TryParseTime(string text, out DateTimeOffset value, out string error)
     {
         error = string.Empty;
         text = text.Trim();
-        if (text.Length == 0 && whenEmpty is { } fallback)
-        {
-            value = fallback;
-            return true;
-        }
-
         if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value))
         {
             return true;
@@ -110,18 +115,24 @@ public static class AuditExport
     public static string ContentType(ExportFormat format) => format == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
 
     public static string FileName(ExportQuery query) =>
-        $"audit-{query.From.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{query.To.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.{(query.Format == ExportFormat.Csv ? "csv" : "jsonl")}";
+        $"audit-{Stamp(query.From)}-{(query.To is { } to ? Stamp(to) : "newest")}.{(query.Format == ExportFormat.Csv ? "csv" : "jsonl")}";
+
+    private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Streams the range to <paramref name="output"/>, flushing as it goes; returns how many entries were written.</summary>
     public static async Task<long> WriteAsync(NpgsqlDataSource dataSource, ExportQuery query, PipeWriter output, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT {AuditRecord.Columns} FROM jit.audit_log WHERE at >= @from AND at < @to ORDER BY id", connection)
+        await using var command = new NpgsqlCommand(
+            $"SELECT {AuditRecord.Columns} FROM jit.audit_log WHERE at >= @from{(query.To is null ? string.Empty : " AND at < @to")} ORDER BY id", connection)
         {
             CommandTimeout = 0,
         };
         command.Parameters.AddWithValue("from", query.From);
-        command.Parameters.AddWithValue("to", query.To);
+        if (query.To is { } to)
+        {
+            command.Parameters.AddWithValue("to", to);
+        }
 
         if (query.Format == ExportFormat.Csv)
         {

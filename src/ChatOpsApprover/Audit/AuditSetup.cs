@@ -46,7 +46,7 @@ public static class AuditSetup
         return app;
     }
 
-    private static async Task ExportAsync(HttpContext context, NpgsqlDataSource dataSource, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditExportLog> logger)
+    private static async Task ExportAsync(HttpContext context, NpgsqlDataSource dataSource, IOptions<AuditOptions> options, ILogger<AuditExportLog> logger)
     {
         if (Refused(context, options.Value) is { } refusal)
         {
@@ -54,7 +54,7 @@ public static class AuditSetup
             return;
         }
 
-        if (!AuditExport.TryParse(context.Request.Query, time.GetUtcNow(), out var query, out var error))
+        if (!AuditExport.TryParse(context.Request.Query, out var query, out var error))
         {
             await Results.Text(error, statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
             return;
@@ -66,7 +66,7 @@ public static class AuditSetup
         try
         {
             var count = await AuditExport.WriteAsync(dataSource, query, context.Response.BodyWriter, context.RequestAborted);
-            logger.LogInformation("Exported {Count} audit entries from {From} to {To} as {Format}", count, query.From, query.To, query.Format);
+            logger.LogInformation("Exported {Count} audit entries from {From} to {To} as {Format}", count, query.From, query.To?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "the newest", query.Format);
         }
         catch (Exception e) when ((e is NpgsqlException or TimeoutException or InvalidOperationException) && !context.RequestAborted.IsCancellationRequested)
         {

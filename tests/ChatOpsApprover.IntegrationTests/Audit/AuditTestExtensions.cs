@@ -19,6 +19,26 @@ public static class AuditTestExtensions
         await command.ExecuteNonQueryAsync();
     }
 
+    public static async Task<List<string>> ScalarTextsAsync(this BotHost bot, string sql)
+    {
+        await using var connection = new NpgsqlConnection(bot.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var result = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    public static async Task<string?> ScalarTextOrNullAsync(this BotHost bot, string sql) => (await bot.ScalarTextsAsync(sql)).FirstOrDefault();
+
+    public static async Task<string> ScalarTextAsync(this BotHost bot, string sql) =>
+        await bot.ScalarTextOrNullAsync(sql) ?? throw new InvalidOperationException($"No row: {sql}");
+
     /// <summary>Changes the log the way an attacker with superuser rights could: with its triggers switched off for the session.</summary>
     public static Task TamperAsync(this BotHost bot, string sql) =>
         bot.ExecuteAsync($"SET session_replication_role = replica; {sql}; RESET session_replication_role;");

@@ -229,6 +229,11 @@ public sealed class BotHost : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+
+        // Hangfire opens its connections outside the app's data source, so their pool outlives the app and would keep
+        // idle connections to this test's database for minutes; a suite of many hosts then runs out of connections.
+        // Clearing closes only idle connections, so hosts still running elsewhere are unaffected.
+        NpgsqlConnection.ClearAllPools();
         if (_ownsSlack)
         {
             await Slack.DisposeAsync();
