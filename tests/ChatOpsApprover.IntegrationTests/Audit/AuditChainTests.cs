@@ -47,6 +47,39 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public async Task TheProgram_RunsAuditVerify_InsteadOfTheWebHost_WithAnExitCode()
+    {
+        await using var bot = await BotHost.StartAsync();
+        var entries = await HistoryAsync(bot);
+
+        async Task<(int ExitCode, string Output)> RunAsync()
+        {
+            var start = new ProcessStartInfo("dotnet", ["ChatOpsApprover.dll", "audit", "verify"])
+            {
+                WorkingDirectory = AppContext.BaseDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Environment = { ["ConnectionStrings__Postgres"] = bot.ConnectionString },
+            };
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await output + await error);
+        }
+
+        var intact = await RunAsync();
+        Assert.True(intact.ExitCode == 0, intact.Output);
+        Assert.Contains($"intact: all {entries} entries verified", intact.Output, StringComparison.Ordinal);
+
+        await bot.TamperAsync("DELETE FROM jit.audit_log WHERE id = 4");
+        var broken = await RunAsync();
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("BROKEN at entry 5: it does not follow entry 3", broken.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_FindsAnEditedEntry()
     {
         await using var bot = await BotHost.StartAsync();
