@@ -195,6 +195,11 @@ public sealed class AuditPublishingService(AuditPublisher publisher, NpgsqlDataS
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!string.IsNullOrWhiteSpace(options.Value.TeamsChannel) && publisher.Configured.All(c => c.Platform != ChatPlatform.Teams))
+        {
+            logger.LogWarning("Audit:TeamsChannel is set, but no Teams audit channel is available (Teams is not configured); nothing is published to Teams");
+        }
+
         if (publisher.Configured.Count > 0)
         {
             await publisher.StartCursorsAsync(cancellationToken);

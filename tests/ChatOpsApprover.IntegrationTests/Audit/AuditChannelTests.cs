@@ -28,7 +28,7 @@ public sealed class AuditChannelTests
         bot.Time.Advance(TimeSpan.FromHours(2));
         await bot.WaitForStatusAsync(id, RequestStatus.Expired);
 
-        var ts = await bot.ScalarTextAsync($"SELECT message_id FROM jit.audit_messages WHERE request_id = {id}");
+        var ts = await Wait.UntilAsync(() => bot.ScalarTextOrNullAsync($"SELECT message_id FROM jit.audit_messages WHERE request_id = {id}"), "the request's audit message");
         await Wait.UntilAsync(() => Replies(bot, ts).Count >= 4, "a reply for each of the four events");
         var replies = Replies(bot, ts);
         Assert.Equal(4, replies.Count);
