@@ -13,6 +13,9 @@ public static class AuditEvents
     public const string AccessRevoked = "access.revoked";
     public const string AccessExpired = "access.expired";
     public const string RevokeFailed = "access.revoke_failed";
+
+    /// <summary>A burst of inbound chat requests with bad signatures (one entry per burst, never one per request).</summary>
+    public const string SecuritySignatureFailures = "security.signature_failures";
 }
 
 /// <summary>One entry for the append-only audit log.</summary>

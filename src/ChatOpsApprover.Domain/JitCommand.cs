@@ -32,6 +32,7 @@ public static partial class JitCommandParser
         "  jit revoke <id>                           end a request or its access now\n" +
         "  jit roles                                 the roles you may request, with their limits\n" +
         "  jit enroll                                set up your second factor (TOTP)\n" +
+        "  jit audit [person|role] [yyyy-mm-dd]      audit summary (approvers and admins)\n" +
         "  jit help                                  this text\n" +
         "Durations: 30m, 2h, 1h30m (hours and minutes).";
 

@@ -1,3 +1,4 @@
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Configuration;
@@ -32,6 +33,8 @@ public static class ChatOpsApproverApp
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSlack(builder.Configuration);
         builder.Services.AddTeams(builder.Configuration);
+        builder.Services.AddAudit(builder.Configuration);
+        builder.Services.AddJobsDashboard(builder.Configuration);
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -42,6 +45,8 @@ public static class ChatOpsApproverApp
         app.MapHealth();
         app.MapSlack();
         app.MapTeams();
+        app.MapAudit();
+        app.MapJobsDashboard();
         return app;
     }
 }

@@ -1,4 +1,10 @@
 using ChatOpsApprover;
 
+if (await CommandLine.TryRunAsync(args, Console.Out, Console.Error) is { } exitCode)
+{
+    return exitCode;
+}
+
 var app = await ChatOpsApproverApp.BuildAsync(args);
 await app.RunAsync();
+return 0;

@@ -40,6 +40,7 @@ public sealed class Revoker(
         {
             var now = time.GetUtcNow();
             var ended = new List<long>();
+            var entries = new List<AuditEntry>();
             int claimed;
             await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
@@ -48,12 +49,14 @@ public sealed class Revoker(
                 claimed = due.Count;
                 foreach (var group in due.GroupBy(r => r.Target, StringComparer.Ordinal))
                 {
-                    if (await EndLockedAsync(connection, transaction, group.ToList(), RequestStatus.Expired, SystemActor, ChatPlatform.System, now, cancellationToken))
+                    if (await EndLockedAsync(connection, transaction, group.ToList(), RequestStatus.Expired, SystemActor, ChatPlatform.System, now, entries, cancellationToken))
                     {
                         ended.AddRange(group.Select(r => r.Id));
                     }
                 }
 
+                // Last, after every target call: the audit chain's lock is held only from here to the commit.
+                await audit.AppendManyAsync(connection, transaction, entries);
                 await transaction.CommitAsync(cancellationToken);
             }
 
@@ -101,9 +104,10 @@ public sealed class Revoker(
         }
 
         var outcome = RevokeOutcome.Revoked;
+        var entries = new List<AuditEntry>();
         if (request.Status == RequestStatus.Active)
         {
-            if (!await EndLockedAsync(connection, transaction, [request], RequestStatus.Revoked, actor.Id, platform, now, cancellationToken))
+            if (!await EndLockedAsync(connection, transaction, [request], RequestStatus.Revoked, actor.Id, platform, now, entries, cancellationToken))
             {
                 // The sweeper retries from now on, with back-off, until the target answers.
                 await using var hurry = new NpgsqlCommand("UPDATE jit.access_requests SET ends_at = least(ends_at, @now) WHERE id = @id", connection, transaction);
@@ -116,10 +120,11 @@ public sealed class Revoker(
         else
         {
             await store.MoveAsync(connection, transaction, request, RequestStatus.Revoked, new StatusChange(EndedAt: now, EndedBy: actor.Id));
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestWithdrawn, request.Id, actor.Id, platform, now));
+            entries.Add(new AuditEntry(AuditEvents.RequestWithdrawn, request.Id, actor.Id, platform, now));
             outcome = RevokeOutcome.Withdrawn;
         }
 
+        await audit.AppendManyAsync(connection, transaction, entries);
         await transaction.CommitAsync(cancellationToken);
         if (outcome != RevokeOutcome.TargetUnavailable)
         {
@@ -147,9 +152,10 @@ public sealed class Revoker(
 
     /// <summary>
     /// Ends locked active requests of one target. Revokes at the target only the memberships no other active request
-    /// still needs. Returns false (and schedules a retry) when the target fails.
+    /// still needs. Returns false (and schedules a retry) when the target fails. Audit entries are added to
+    /// <paramref name="entries"/> for the caller to append just before it commits.
     /// </summary>
-    private async Task<bool> EndLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> requests, RequestStatus to, string actor, ChatPlatform platform, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> EndLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> requests, RequestStatus to, string actor, ChatPlatform platform, DateTimeOffset now, List<AuditEntry> entries, CancellationToken cancellationToken)
     {
         RequestLifecycle.EnsureCanMove(RequestStatus.Active, to);
         var target = requests[0].Target;
@@ -164,7 +170,7 @@ public sealed class Revoker(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Revoking {Count} membership(s) at target {Target} failed; will retry", toRevoke.Count, target);
-            await ScheduleRetryAsync(connection, transaction, requests, now, target, e.GetType().Name, cancellationToken);
+            await ScheduleRetryAsync(connection, transaction, requests, now, target, e.GetType().Name, entries, cancellationToken);
             return false;
         }
 
@@ -181,13 +187,13 @@ public sealed class Revoker(
         }
 
         var eventName = to == RequestStatus.Expired ? AuditEvents.AccessExpired : AuditEvents.AccessRevoked;
-        await audit.AppendManyAsync(connection, transaction, requests.Select(request => new AuditEntry(eventName, request.Id, actor, platform, now, new Dictionary<string, string>
+        entries.AddRange(requests.Select(request => new AuditEntry(eventName, request.Id, actor, platform, now, new Dictionary<string, string>
         {
             ["target"] = request.Target,
             ["grant"] = request.Grant,
             ["login"] = request.Login,
             ["membership"] = stillNeeded.Contains(new Membership(request.Grant, request.Login)) ? "kept: another active request still needs it" : "revoked at target",
-        })).ToList());
+        })));
 
         return true;
     }
@@ -215,7 +221,7 @@ public sealed class Revoker(
         return result;
     }
 
-    private async Task ScheduleRetryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> requests, DateTimeOffset now, string target, string error, CancellationToken cancellationToken)
+    private async Task ScheduleRetryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> requests, DateTimeOffset now, string target, string error, List<AuditEntry> entries, CancellationToken cancellationToken)
     {
         var ids = requests.Select(r => r.Id).ToArray();
         var firstFailures = new HashSet<long>();
@@ -243,10 +249,10 @@ public sealed class Revoker(
 
         // One entry per request when its revocation first fails (and so one alert in the audit channel), not one per
         // retry: a target down for an hour must not bury the channel. The attempt count stays on the row.
-        await audit.AppendManyAsync(connection, transaction, requests.Where(r => firstFailures.Contains(r.Id)).Select(request => new AuditEntry(AuditEvents.RevokeFailed, request.Id, SystemActor, ChatPlatform.System, now, new Dictionary<string, string>
+        entries.AddRange(requests.Where(r => firstFailures.Contains(r.Id)).Select(request => new AuditEntry(AuditEvents.RevokeFailed, request.Id, SystemActor, ChatPlatform.System, now, new Dictionary<string, string>
         {
             ["target"] = target,
             ["error"] = error,
-        })).ToList());
+        })));
     }
 }

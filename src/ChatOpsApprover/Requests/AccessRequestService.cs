@@ -1,4 +1,5 @@
 using System.Text;
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
@@ -24,6 +25,7 @@ public sealed class AccessRequestService(
     Revoker revoker,
     ChatNotifications notifications,
     IBackgroundJobClient jobs,
+    AuditReports auditReports,
     TimeProvider time)
 {
     public async Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken)
@@ -38,6 +40,7 @@ public sealed class AccessRequestService(
             JitCommand.List => await ListAsync(person),
             JitCommand.Roles => Roles(person),
             JitCommand.Revoke revoke => await RevokeAsync(user, person, revoke.RequestId, cancellationToken),
+            JitCommand.Audit audit => new ChatReply(await auditReports.SummarizeAsync(person, audit, cancellationToken)),
             _ => new ChatReply("This command is not available yet."),
         };
     }

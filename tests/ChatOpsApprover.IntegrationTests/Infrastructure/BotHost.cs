@@ -265,8 +265,9 @@ public sealed partial class BotHost : IAsyncDisposable
 
         await App.DisposeAsync();
 
-        // Hangfire and the helpers above open connections from Npgsql's global pools, which keep idle ones for minutes:
-        // close them now, so a long suite stays under the cluster's max_connections.
+        // Hangfire opens its connections outside the app's data source, so their pool outlives the app and would keep
+        // idle connections to this test's database for minutes; a suite of many hosts then runs out of connections.
+        // Clearing closes only idle connections, so hosts still running elsewhere are unaffected.
         NpgsqlConnection.ClearAllPools();
         if (_ownsSlack)
         {

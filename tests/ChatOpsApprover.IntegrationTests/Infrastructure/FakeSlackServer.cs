@@ -31,6 +31,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<SlackCall> _calls = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpContext, Task<bool>>>> _overrides = new();
+    private readonly ConcurrentDictionary<string, string> _refusedChannels = new();
     private long _ts = 1_700_000_000_000100;
 
     private FakeSlackServer(WebApplication app) => _app = app;
@@ -78,6 +79,11 @@ public sealed class FakeSlackServer : IAsyncDisposable
             return true;
         });
 
+    /// <summary>Every call naming <paramref name="channel"/> answers ok:false with <paramref name="error"/> until <see cref="AcceptChannel"/>.</summary>
+    public void RefuseChannel(string channel, string error = "channel_not_found") => _refusedChannels[channel] = error;
+
+    public void AcceptChannel(string channel) => _refusedChannels.TryRemove(channel, out _);
+
     private void Override(string method, Func<HttpContext, Task<bool>> handler) =>
         _overrides.GetOrAdd(method, _ => new ConcurrentQueue<Func<HttpContext, Task<bool>>>()).Enqueue(handler);
 
@@ -88,6 +94,13 @@ public sealed class FakeSlackServer : IAsyncDisposable
         {
             _calls.Enqueue(new SlackCall(method + "#overridden", body, context.Request.Headers.Authorization));
             await handler(context);
+            return;
+        }
+
+        if (body["channel"]?.GetValue<string>() is { } channel && _refusedChannels.TryGetValue(channel, out var refusal))
+        {
+            _calls.Enqueue(new SlackCall(method + "#refused", body, context.Request.Headers.Authorization));
+            await context.Response.WriteAsJsonAsync(new { ok = false, error = refusal });
             return;
         }
 

@@ -21,12 +21,21 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
     private const int MaxAttempts = 5;
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
-    public async Task<(string Channel, string Ts)> PostMessageAsync(string channel, string text, JsonArray? blocks, CancellationToken cancellationToken)
+    public Task<(string Channel, string Ts)> PostMessageAsync(string channel, string text, JsonArray? blocks, CancellationToken cancellationToken) =>
+        PostMessageAsync(channel, text, blocks, threadTs: null, cancellationToken);
+
+    /// <summary>Posts a message; with <paramref name="threadTs"/> it is a reply in that message's thread.</summary>
+    public async Task<(string Channel, string Ts)> PostMessageAsync(string channel, string text, JsonArray? blocks, string? threadTs, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["channel"] = channel, ["text"] = text, ["unfurl_links"] = false, ["unfurl_media"] = false };
         if (blocks is not null)
         {
             body["blocks"] = blocks;
+        }
+
+        if (threadTs is not null)
+        {
+            body["thread_ts"] = threadTs;
         }
 
         var response = await CallAsync("chat.postMessage", body, cancellationToken);

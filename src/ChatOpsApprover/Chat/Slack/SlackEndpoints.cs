@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
@@ -21,6 +22,7 @@ public static class SlackEndpoints
         services.AddValidatedOptions<SlackOptions>(configuration.GetSection("Slack"), o => o.Validate());
         services.AddHttpClient<SlackApiClient>(client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<IChatPlatform, SlackPlatform>();
+        services.AddSingleton<IAuditChannel, SlackAuditChannel>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
@@ -36,9 +38,9 @@ public static class SlackEndpoints
         return app;
     }
 
-    private static async Task<IResult> HandleCommandAsync(HttpContext context, SlackSignatureVerifier verifier, AccessRequestService service)
+    private static async Task<IResult> HandleCommandAsync(HttpContext context, SlackSignatureVerifier verifier, SignatureFailureMonitor failures, AccessRequestService service)
     {
-        var (form, refusal) = await ReadVerifiedFormAsync(context, verifier);
+        var (form, refusal) = await ReadVerifiedFormAsync(context, verifier, failures);
         if (refusal is not null)
         {
             return refusal;
@@ -55,9 +57,9 @@ public static class SlackEndpoints
         return Results.Json(new { response_type = "ephemeral", text = SlackText.Escape(reply.Text) });
     }
 
-    private static async Task<IResult> HandleInteractionAsync(HttpContext context, SlackSignatureVerifier verifier, AccessRequestService service, ChatNotifications notifications)
+    private static async Task<IResult> HandleInteractionAsync(HttpContext context, SlackSignatureVerifier verifier, SignatureFailureMonitor failures, AccessRequestService service, ChatNotifications notifications)
     {
-        var (form, refusal) = await ReadVerifiedFormAsync(context, verifier);
+        var (form, refusal) = await ReadVerifiedFormAsync(context, verifier, failures);
         if (refusal is not null)
         {
             return refusal;
@@ -132,7 +134,7 @@ public static class SlackEndpoints
     }
 
     /// <summary>Reads the raw body, verifies its signature, then parses the form. Nothing is read from an unverified request.</summary>
-    private static async Task<(Dictionary<string, StringValues>? Form, IResult? Refusal)> ReadVerifiedFormAsync(HttpContext context, SlackSignatureVerifier verifier)
+    private static async Task<(Dictionary<string, StringValues>? Form, IResult? Refusal)> ReadVerifiedFormAsync(HttpContext context, SlackSignatureVerifier verifier, SignatureFailureMonitor failures)
     {
         var request = context.Request;
         if (request.ContentLength > MaxBodyBytes)
@@ -163,6 +165,8 @@ public static class SlackEndpoints
                 return (null, Results.Ok());
             }
 
+            // Counted in memory only; a burst becomes one audit entry.
+            failures.Record(ChatPlatform.Slack, request.Path, context.Connection.RemoteIpAddress?.ToString());
             return (null, Results.Text("The request is not signed by Slack, or its timestamp is more than 5 minutes from now.", statusCode: StatusCodes.Status401Unauthorized));
         }
 

@@ -1,0 +1,43 @@
+namespace ChatOpsApprover.Audit;
+
+/// <summary>Settings under "Audit". The export token is a secret: keep it in the environment (Audit__ExportToken).</summary>
+public sealed class AuditOptions
+{
+    public const int MinimumTokenLength = 32;
+
+    /// <summary>Slack channel id (C…) that gets one message per request and one per security event; empty: none.</summary>
+    public string? SlackChannel { get; set; }
+
+    /// <summary>Teams channel for the same messages; published by the Teams adapter's audit channel when it is present.</summary>
+    public string? TeamsChannel { get; set; }
+
+    /// <summary>Bearer token for GET /audit/export and GET /audit/verify. Empty: both refuse every request.</summary>
+    public string? ExportToken { get; set; }
+
+    /// <summary>How often each instance looks for unpublished entries when no notification woke it (the backstop).</summary>
+    public TimeSpan PublishPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Failed Slack signatures within one minute that make a burst worth an audit entry.</summary>
+    public int SignatureFailureThreshold { get; set; } = 5;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!string.IsNullOrEmpty(ExportToken) && ExportToken.Trim().Length < MinimumTokenLength)
+        {
+            errors.Add($"Audit:ExportToken: use at least {MinimumTokenLength} random characters (e.g. openssl rand -hex 32), or leave it empty to disable the export.");
+        }
+
+        if (PublishPollInterval < TimeSpan.FromMilliseconds(100) || PublishPollInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add("Audit:PublishPollInterval: must be between 00:00:00.1 and 01:00:00.");
+        }
+
+        if (SignatureFailureThreshold < 1)
+        {
+            errors.Add("Audit:SignatureFailureThreshold: must be 1 or more.");
+        }
+
+        return errors;
+    }
+}

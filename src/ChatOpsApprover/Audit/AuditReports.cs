@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using ChatOpsApprover.Domain;
+using Npgsql;
+
+namespace ChatOpsApprover.Audit;
+
+/// <summary>"jit audit [person|role] [since]": a readable summary of the audit log for approvers and admins.</summary>
+public sealed class AuditReports(NpgsqlDataSource dataSource, AccessDirectory directory, TimeProvider time)
+{
+    public const int LatestCount = 15;
+    public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(7);
+
+    public const string Usage = "Write it as: jit audit [person|role] [since as yyyy-mm-dd], e.g. jit audit prod-db-read 2026-11-01 (the default is the last 7 days).";
+
+    /// <summary>The summary <paramref name="person"/> asked for, or the reason they cannot have it.</summary>
+    public async Task<string> SummarizeAsync(Person person, JitCommand.Audit command, CancellationToken cancellationToken)
+    {
+        if (!person.IsAdmin && !directory.Roles.Any(r => r.IsApprover(person.Id)))
+        {
+            return "Only approvers and admins may read the audit log.";
+        }
+
+        var now = time.GetUtcNow();
+        var since = command.Since ?? now - DefaultPeriod;
+        if (since > now)
+        {
+            return $"{since:yyyy-MM-dd} is in the future; give a day in the past. {Usage}";
+        }
+
+        string? personId = null;
+        string? roleName = null;
+        string scope;
+        if (command.Subject is { } subject)
+        {
+            if (directory.FindPerson(subject) is { } subjectPerson)
+            {
+                personId = subjectPerson.Id;
+                scope = $"person {subjectPerson.Id} (their requests and what they did)";
+            }
+            else if (directory.FindRole(subject) is { } role)
+            {
+                roleName = role.Name;
+                scope = $"role {role.Name}";
+            }
+            else
+            {
+                return $"\"{(subject.Length > 40 ? subject[..40] + "…" : subject)}\" is neither a person nor a role. {Usage}";
+            }
+        }
+        else
+        {
+            scope = "everything";
+        }
+
+        const string filter =
+            """
+            FROM jit.audit_log a LEFT JOIN jit.access_requests r ON r.id = a.request_id
+            WHERE a.at >= @since
+              AND (@person::text IS NULL OR a.actor = @person OR r.person_id = @person)
+              AND (@role::text IS NULL OR r.role_name = @role)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var counts = new List<(string Event, long Count)>();
+        await using (var countCommand = Command(connection, $"SELECT a.event, count(*) {filter} GROUP BY a.event ORDER BY count(*) DESC, a.event", since, personId, roleName))
+        await using (var reader = await countCommand.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        var period = $"since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
+        if (counts.Count == 0)
+        {
+            return $"Audit log for {scope} {period}: no events.";
+        }
+
+        await using var latestCommand = Command(connection, $"SELECT {Prefixed(AuditRecord.Columns)} {filter} ORDER BY a.id DESC LIMIT {LatestCount}", since, personId, roleName);
+        var latest = await AuditRecord.ReadAllAsync(latestCommand, cancellationToken);
+
+        var total = counts.Sum(c => c.Count);
+        var text = new StringBuilder();
+        text.Append($"Audit log for {scope} {period}: {total.ToString(CultureInfo.InvariantCulture)} event(s).\n");
+        text.Append("By type: ").Append(string.Join(" · ", counts.Select(c => $"{c.Event} {c.Count.ToString(CultureInfo.InvariantCulture)}"))).Append('\n');
+        text.Append(latest.Count < total ? $"Latest {latest.Count.ToString(CultureInfo.InvariantCulture)}, newest first:" : "Newest first:");
+        foreach (var record in latest)
+        {
+            text.Append("\n• #").Append(record.Id.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(AuditText.Line(record));
+            if (record.RequestId is { } requestId)
+            {
+                text.Append(" — request #").Append(requestId.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (latest.Count < total)
+        {
+            text.Append("\nThe full history is in the audit channel and the export (GET /audit/export).");
+        }
+
+        return text.ToString();
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, DateTimeOffset since, string? personId, string? roleName)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("since", since);
+        command.Parameters.Add(new NpgsqlParameter("person", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)personId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("role", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)roleName ?? DBNull.Value });
+        return command;
+    }
+
+    private static string Prefixed(string columns) => string.Join(", ", columns.Split(", ").Select(c => "a." + c));
+}

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using ChatOpsApprover.Configuration;
+using Hangfire;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ChatOpsApprover.Audit;
+
+/// <summary>
+/// The audit trail: the hash-chained log (written by Storage/AuditLog), its verification, the SIEM export, the audit
+/// channel publisher, the signature-failure monitor and "jit audit".
+/// </summary>
+public static class AuditSetup
+{
+    public const string PublishJobId = "audit-publish";
+
+    public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<AuditOptions>(configuration.GetSection("Audit"), o => o.Validate());
+        services.AddSingleton<AuditVerifier>();
+        services.AddSingleton<AuditReports>();
+        services.AddSingleton<AuditPublisher>();
+        services.AddSingleton<SignatureFailureMonitor>();
+        services.AddHostedService<AuditPublishingService>();
+        services.AddTransient<AuditJobs>();
+        return services;
+    }
+
+    /// <summary>GET /audit/export and GET /audit/verify (Bearer Audit:ExportToken), and the publisher's recurring backstop.</summary>
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/audit/export", ExportAsync);
+        app.MapGet("/audit/verify", VerifyAsync);
+
+        var recurring = app.ServiceProvider.GetRequiredService<IRecurringJobManager>();
+        if (app.ServiceProvider.GetRequiredService<AuditPublisher>().Configured.Count > 0)
+        {
+            recurring.AddOrUpdate<AuditJobs>(PublishJobId, j => j.PublishAsync(CancellationToken.None), Cron.Minutely());
+        }
+        else
+        {
+            recurring.RemoveIfExists(PublishJobId);
+        }
+
+        return app;
+    }
+
+    private static async Task ExportAsync(HttpContext context, NpgsqlDataSource dataSource, IOptions<AuditOptions> options, ILogger<AuditExportLog> logger)
+    {
+        if (Refused(context, options.Value) is { } refusal)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+
+        if (!AuditExport.TryParse(context.Request.Query, out var query, out var error))
+        {
+            await Results.Text(error, statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.ContentType = AuditExport.ContentType(query.Format);
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{AuditExport.FileName(query)}\"";
+        try
+        {
+            var count = await AuditExport.WriteAsync(dataSource, query, context.Response.BodyWriter, context.RequestAborted);
+            logger.LogInformation("Exported {Count} audit entries from {From} to {To} as {Format}", count, query.From, query.To?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "the newest", query.Format);
+        }
+        catch (Exception e) when ((e is NpgsqlException or TimeoutException or InvalidOperationException) && !context.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogError(e, "The audit export failed");
+            if (context.Response.HasStarted)
+            {
+                // Cut the connection so the client cannot mistake a partial file for a complete one.
+                context.Abort();
+                return;
+            }
+
+            context.Response.Headers.ContentDisposition = default;
+            await Results.Text("The audit log could not be read; try again.", statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+        }
+    }
+
+    private static async Task<IResult> VerifyAsync(HttpContext context, AuditVerifier verifier, IOptions<AuditOptions> options)
+    {
+        if (Refused(context, options.Value) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var result = await verifier.VerifyAsync(context.RequestAborted);
+        return Results.Json(
+            new
+            {
+                intact = result.Intact,
+                entries_checked = result.EntriesChecked,
+                last_intact_id = result.LastId,
+                last_intact_hash = result.LastHash,
+                first_broken = result.FirstBreak is { } broken ? new { id = broken.EntryId, problem = broken.Problem } : null,
+                message = result.Describe(),
+            },
+            statusCode: result.Intact ? StatusCodes.Status200OK : StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>Null when the request carries the configured export token; otherwise the 401 to send. Fails closed.</summary>
+    private static IResult? Refused(HttpContext context, AuditOptions options)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!string.IsNullOrEmpty(options.ExportToken)
+            && header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+            && TokensMatch(header[scheme.Length..].Trim(), options.ExportToken.Trim()))
+        {
+            return null;
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"audit\"";
+        return Results.Text(
+            "Send the audit export token (setting Audit:ExportToken) as: Authorization: Bearer <token>. With no token configured, the audit endpoints refuse every request.",
+            statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    /// <summary>Compares hashes of the two, so neither the content nor the length leaks through timing.</summary>
+    private static bool TokensMatch(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    /// <summary>The logger category of the export.</summary>
+    private sealed class AuditExportLog;
+}
+
+/// <summary>Hangfire entry point of the audit channel's backstop. Keep its name stable: the recurring job refers to it.</summary>
+public sealed class AuditJobs(AuditPublisher publisher)
+{
+    [AutomaticRetry(Attempts = 0)]
+    public async Task PublishAsync(CancellationToken cancellationToken) => await publisher.PublishPendingAsync(cancellationToken);
+}
