@@ -46,7 +46,10 @@ public sealed class RevocationFaultTests
         var cluster = await TestPostgres.RequireClusterAsync();
         await using var proxy = new TcpProxy(cluster.Port);
         await using var bot = await BotHost.StartAsync(s =>
-            s["Targets:prod-db:ConnectionString"] = new NpgsqlConnectionStringBuilder(s["ConnectionStrings:Postgres"]) { Port = proxy.Port, Timeout = 2 }.ConnectionString);
+        {
+            s["Targets:prod-db:ConnectionString"] = new NpgsqlConnectionStringBuilder(s["ConnectionStrings:Postgres"]) { Port = proxy.Port, Timeout = 2 }.ConnectionString;
+            s["Audit:SlackChannel"] = "C0AUDIT";
+        });
         var id = await bot.RequestAccessAsync(text: "request prod-db-read 30m incident");
         await bot.ClickApproveAsync("U0BOB", id);
         await bot.WaitForStatusAsync(id, RequestStatus.Active);
@@ -56,6 +59,7 @@ public sealed class RevocationFaultTests
         await Wait.UntilAsync(async () => await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {id} AND event = 'access.revoke_failed'") >= 1, "the failed revocation to be recorded");
         Assert.Equal(RequestStatus.Active, (await bot.RequestAsync(id)).Status);
         Assert.True(await bot.HasRoleAsync(bot.LoginOf("alice")), "the target was down, so the role is still there");
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "C0AUDIT" && c.Text.Contains("Revocation failed", StringComparison.Ordinal)), "the audit channel to be alerted");
 
         // Still down: each retry fails and is counted, with back-off; the audit log records the outage once.
         bot.Time.Advance(TimeSpan.FromSeconds(30));
