@@ -43,7 +43,12 @@ public static class TestPostgres
             {
                 var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}");
                 _cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => _cluster.StopAsync("immediate").GetAwaiter().GetResult();
+                AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                {
+                    // A test run leaves nothing behind: no server, no data folder.
+                    _cluster.StopAsync("immediate").GetAwaiter().GetResult();
+                    Directory.Delete(folder, recursive: true);
+                };
                 _adminConnectionString = new NpgsqlConnectionStringBuilder(_cluster.ConnectionString("postgres")) { Pooling = false }.ConnectionString;
             }
 
