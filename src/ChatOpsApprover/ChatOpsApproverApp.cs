@@ -3,6 +3,7 @@ using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
+using ChatOpsApprover.StepUp;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSlack(builder.Configuration);
+        builder.Services.AddStepUp(builder.Configuration);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
@@ -36,6 +38,7 @@ public static class ChatOpsApproverApp
 
         app.MapHealth();
         app.MapSlack();
+        app.MapStepUp();
         return app;
     }
 }

@@ -1,0 +1,34 @@
+using ChatOpsApprover.Configuration;
+
+namespace ChatOpsApprover.StepUp;
+
+/// <summary>Second factors (TOTP enrollment), step-up confirmation links and their pages.</summary>
+public static class StepUpSetup
+{
+    public static IServiceCollection AddStepUp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<StepUpOptions>(configuration.GetSection("StepUp"), o => o.Validate());
+        services.AddPostgresDataProtection(configuration);
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "jit-antiforgery";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.FormFieldName = "__RequestVerificationToken";
+        });
+        services.AddSingleton<StepUpStore>();
+        services.AddSingleton<FactorSecrets>();
+        services.AddSingleton<StepUpLinks>();
+        services.AddSingleton<MfaEnrollment>();
+        services.AddSingleton<StepUpMessenger>();
+        services.AddSingleton<StepUpVerifier>();
+        services.AddSingleton<DeviceCookie>();
+        services.AddTransient<StepUpJobs>();
+
+        // Request logging writes full URLs, and a link's URL holds its token: keep those lines out of the logs.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapStepUp(this IEndpointRouteBuilder app) => app.MapStepUpPages();
+}
