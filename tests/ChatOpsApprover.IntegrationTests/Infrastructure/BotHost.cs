@@ -26,6 +26,7 @@ public sealed class BotHost : IAsyncDisposable
     public const string SigningSecret = "test-signing-secret-0123456789abcdef";
     public const string BotToken = "xoxb-test-token";
     public const string ApprovalChannel = "C0APPROVALS";
+    public const string KeyEncryptionKey = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
 
     private static int _instances;
     private readonly bool _ownsSlack;
@@ -48,6 +49,9 @@ public sealed class BotHost : IAsyncDisposable
     public string ConnectionString { get; }
     public HttpClient Http { get; }
 
+    /// <summary>Everything the bot logged at or above the level it was started with.</summary>
+    public CapturedLogs Logs { get; private init; } = new();
+
     /// <summary>Makes this test's role and login names unique: PostgreSQL roles are cluster-wide.</summary>
     public string Suffix { get; }
 
@@ -61,8 +65,9 @@ public sealed class BotHost : IAsyncDisposable
     /// Starts a bot. alice (U0ALICE) and carol (U0CAROL) may request prod-db-read; bob (U0BOB) and dave (U0DAVE) approve it.
     /// <paramref name="configure"/> may change or add settings.
     /// </summary>
-    public static async Task<BotHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, BotHost? shareDatabaseWith = null, FakeTimeProvider? time = null)
+    public static async Task<BotHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, BotHost? shareDatabaseWith = null, FakeTimeProvider? time = null, LogLevel logLevel = LogLevel.Warning)
     {
+        var logs = new CapturedLogs();
         var connectionString = shareDatabaseWith?.ConnectionString ?? await TestPostgres.CreateDatabaseAsync();
         var suffix = shareDatabaseWith?.Suffix ?? $"{Environment.ProcessId}_{Interlocked.Increment(ref _instances)}";
         var slack = shareDatabaseWith?.Slack ?? await FakeSlackServer.StartAsync();
@@ -99,6 +104,10 @@ public sealed class BotHost : IAsyncDisposable
             ["Roles:prod-db-read:Approvers:0"] = "bob",
             ["Roles:prod-db-read:Approvers:1"] = "dave",
             ["Roles:prod-db-read:SlackChannel"] = ApprovalChannel,
+
+            // The core-flow tests test approval alone; step-up tests set Requester, Approver or Both explicitly.
+            ["Roles:prod-db-read:StepUp"] = "None",
+            ["DataProtection:KeyEncryptionKey"] = KeyEncryptionKey,
         };
         configure?.Invoke(settings);
 
@@ -109,10 +118,11 @@ public sealed class BotHost : IAsyncDisposable
             builder.Services.AddSingleton<TimeProvider>(time);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
             builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(logLevel);
+            builder.Logging.AddProvider(logs);
         });
         await app.StartAsync();
-        return new BotHost(app, slack, shareDatabaseWith is null, time, connectionString, suffix);
+        return new BotHost(app, slack, shareDatabaseWith is null, time, connectionString, suffix) { Logs = logs };
     }
 
     private static async Task CreateTargetRolesAsync(string connectionString, string suffix)
@@ -229,6 +239,13 @@ public sealed class BotHost : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+
+        // Hangfire and the helpers above open connections by connection string, so they sit in Npgsql's global pool
+        // (idle for minutes) after the bot is gone; a suite of many bots would run the cluster out of connections.
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
         if (_ownsSlack)
         {
             await Slack.DisposeAsync();
