@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using QRCoder;
 
 namespace ChatOpsApprover.StepUp;
@@ -96,7 +97,10 @@ public static class StepUpPages
     /// <summary>Groups of four, as authenticator apps show keys; apps ignore the spaces.</summary>
     private static string Grouped(string secret) => string.Join(' ', secret.Chunk(4).Select(c => new string(c)));
 
-    private static string E(string text) => HtmlEncoder.Default.Encode(text);
+    // Every Unicode range allowed: non-ASCII text stays readable UTF-8; markup characters are still escaped.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string E(string text) => Encoder.Encode(text);
 
     private const string Style = """
         :root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.5}

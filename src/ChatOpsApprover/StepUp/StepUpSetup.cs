@@ -25,8 +25,11 @@ public static class StepUpSetup
         services.AddSingleton<DeviceCookie>();
         services.AddTransient<StepUpJobs>();
 
-        // Request logging writes full URLs, and a link's URL holds its token: keep those lines out of the logs.
-        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        // Request logging and the route matcher's debug lines write request paths, and a link's path holds its token:
+        // keep those lines out of the logs whatever level is configured.
+        services.AddLogging(logging => logging
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Routing.Matching", LogLevel.Information));
         return services;
     }
 

@@ -37,10 +37,13 @@ public sealed class LinkBrowser : IDisposable
 {
     private readonly HttpClient _http;
 
-    public LinkBrowser(string sourceAddress = "127.0.0.1")
+    /// <param name="sourceAddress">The loopback address to connect from (127.0.0.2 looks like another network).</param>
+    /// <param name="cookies">Another browser's cookies: the same device on another network.</param>
+    /// <param name="forwardedFor">An X-Forwarded-For header to send, as a reverse proxy would.</param>
+    public LinkBrowser(string sourceAddress = "127.0.0.1", CookieContainer? cookies = null, string? forwardedFor = null)
     {
         var source = IPAddress.Parse(sourceAddress);
-        Cookies = new CookieContainer();
+        Cookies = cookies ?? new CookieContainer();
         var handler = new SocketsHttpHandler
         {
             CookieContainer = Cookies,
@@ -63,6 +66,10 @@ public sealed class LinkBrowser : IDisposable
             },
         };
         _http = new HttpClient(handler);
+        if (forwardedFor is not null)
+        {
+            _http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        }
     }
 
     public CookieContainer Cookies { get; }
