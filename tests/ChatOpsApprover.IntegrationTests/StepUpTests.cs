@@ -76,6 +76,45 @@ public sealed class StepUpTests
     }
 
     [Fact]
+    public async Task AnAutoApprovedRole_StillWaitsForTheRequestersCode()
+    {
+        await using var bot = await StartAsync("Requester", s => s["Roles:prod-db-read:AutoApprove"] = "true");
+        using var browser = new LinkBrowser();
+        var secret = await bot.EnrollAsync("U0ALICE", browser);
+        var reply = await bot.CommandAsync("U0ALICE", "request prod-db-read 1h deploy");
+        Assert.Contains("access starts once you confirm it with your second factor", reply, StringComparison.Ordinal);
+        var link = await bot.WaitForLinkAsync("U0ALICE");
+        Assert.Contains("was approved.", bot.LinksSentTo("U0ALICE", "stepup")[0].Text, StringComparison.Ordinal);
+        var page = await browser.OpenAsync(link);
+        Assert.Contains("<dd>no approval needed (policy)</dd>", page.Html, StringComparison.Ordinal);
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
+        Assert.Equal("Confirmed", (await browser.SubmitAsync(link, bot.Code(secret))).Title);
+        await Wait.UntilAsync(async () => await bot.HasRoleAsync(bot.LoginOf("alice")), "the grant after the code");
+    }
+
+    [Fact]
+    public async Task CookiesAreSecure_WhenATrustedProxyEndedHttps()
+    {
+        await using var bot = await StartAsync("Requester", s => s["StepUp:TrustedProxies:0"] = "127.0.0.1");
+        var link = await bot.EnrollLinkAsync("U0ALICE");
+        using var raw = new HttpClient(new SocketsHttpHandler { UseCookies = false });
+        async Task<string> AntiforgeryCookieAsync(string proto)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, link);
+            request.Headers.Add("X-Forwarded-Proto", proto);
+            using var response = await raw.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("jit-antiforgery=", StringComparison.Ordinal));
+        }
+
+        var secure = await AntiforgeryCookieAsync("https");
+        Assert.Contains("secure", secure, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", secure, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", secure, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", await AntiforgeryCookieAsync("http"), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task ARequesterWithoutASecondFactor_GetsAnEnrollmentLinkFirst_ThenTheConfirmationLink()
     {
         await using var bot = await StartAsync("Requester");
@@ -370,6 +409,36 @@ public sealed class StepUpTests
         bot.Time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal("Confirmed", (await home.SubmitAsync(homeLink, bot.Code(secret))).Title);
         await bot.WaitForStatusAsync(next, RequestStatus.Active);
+    }
+
+    [Fact]
+    public async Task ARefusedApprover_CanClickAgain_AndConfirmFromAKnownNetwork()
+    {
+        await using var bot = await StartAsync("Approver", s => s["Roles:prod-db-read:BlockRiskyStepUp"] = "true");
+        using var office = new LinkBrowser();
+        var secret = await bot.EnrollAsync("U0BOB", office);
+        var id = await bot.RequestAccessAsync();
+        await bot.ClickApproveAsync("U0BOB", id);
+        var link = await bot.WaitForLinkAsync("U0BOB");
+
+        using var cafe = new LinkBrowser("127.0.0.2", office.Cookies);
+        var refused = await cafe.SubmitAsync(link, bot.Code(secret));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Contains($"Your approval of request #{id} was not counted", refused.Html, StringComparison.Ordinal);
+        await WaitForCardAsync(bot, "Second-factor confirmation by approver bob refused");
+        Assert.Equal(RequestStatus.Pending, (await bot.RequestAsync(id)).Status);
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.decisions"));
+
+        await bot.ClickApproveAsync("U0BOB", id);
+        var again = await bot.WaitForLinkAsync("U0BOB", index: 1);
+        bot.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal("Approval confirmed", (await office.SubmitAsync(again, bot.Code(secret))).Title);
+        await bot.WaitForStatusAsync(id, RequestStatus.Active);
+        Assert.Equal(1, await bot.AuditCountAsync("stepup.refused", id));
+        Assert.Equal(1, await bot.AuditCountAsync("stepup.verified", id));
+
+        // The requester heard about the approval, never about the refused attempt.
+        Assert.DoesNotContain(bot.Slack.CallsTo("chat.postMessage"), c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains("refused", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
+using ChatOpsApprover.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
-using ChatOpsApprover.Configuration;
 using Npgsql;
 
 namespace ChatOpsApprover.StepUp;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.StepUp;
 
@@ -6,7 +7,7 @@ namespace ChatOpsApprover.StepUp;
 /// Remembers a browser: a random device id in a long-lived, HttpOnly cookie, sealed with Data Protection so it cannot
 /// be forged or edited. Only a hash of the id is stored server-side. A missing or tampered cookie means "new device".
 /// </summary>
-public sealed class DeviceCookie(IDataProtectionProvider provider, TimeProvider time)
+public sealed class DeviceCookie(IDataProtectionProvider provider, IOptions<StepUpOptions> options, TimeProvider time)
 {
     public const string Name = "jit-device";
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(400);
@@ -34,10 +35,14 @@ public sealed class DeviceCookie(IDataProtectionProvider provider, TimeProvider 
         context.Response.Cookies.Append(Name, _protector.Protect(deviceId), new CookieOptions
         {
             HttpOnly = true,
-            Secure = context.Request.IsHttps,
+            Secure = IsSecure(context, options.Value),
             SameSite = SameSiteMode.Strict,
             Path = "/",
             Expires = time.GetUtcNow() + Lifetime,
             IsEssential = true,
         });
+
+    /// <summary>TLS usually ends at a proxy, so an https public URL marks cookies Secure even when the request reached us as http.</summary>
+    public static bool IsSecure(HttpContext context, StepUpOptions options) =>
+        context.Request.IsHttps || options.BaseUri?.Scheme == Uri.UriSchemeHttps;
 }

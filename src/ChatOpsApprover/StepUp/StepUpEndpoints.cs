@@ -9,22 +9,26 @@ public static class StepUpEndpoints
 {
     public static IEndpointRouteBuilder MapStepUpPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/enroll/{token}", (HttpContext context, string token, StepUpVerifier verifier, IAntiforgery antiforgery) =>
-            ShowAsync(context, LinkPage.Enroll, token, verifier, antiforgery));
+        app.MapGet("/enroll/{token}", (HttpContext context, string token, StepUpVerifier verifier, IAntiforgery antiforgery, IOptions<StepUpOptions> options) =>
+            ShowAsync(context, LinkPage.Enroll, token, verifier, antiforgery, options.Value));
         app.MapPost("/enroll/{token}", (HttpContext context, string token, StepUpVerifier verifier, IAntiforgery antiforgery, DeviceCookie device, IOptions<StepUpOptions> options) =>
             SubmitAsync(context, LinkPage.Enroll, token, verifier, antiforgery, device, options.Value));
-        app.MapGet("/stepup/{token}", (HttpContext context, string token, StepUpVerifier verifier, IAntiforgery antiforgery) =>
-            ShowAsync(context, LinkPage.StepUp, token, verifier, antiforgery));
+        app.MapGet("/stepup/{token}", (HttpContext context, string token, StepUpVerifier verifier, IAntiforgery antiforgery, IOptions<StepUpOptions> options) =>
+            ShowAsync(context, LinkPage.StepUp, token, verifier, antiforgery, options.Value));
         app.MapPost("/stepup/{token}", (HttpContext context, string token, StepUpVerifier verifier, IAntiforgery antiforgery, DeviceCookie device, IOptions<StepUpOptions> options) =>
             SubmitAsync(context, LinkPage.StepUp, token, verifier, antiforgery, device, options.Value));
         return app;
     }
 
-    private static async Task ShowAsync(HttpContext context, LinkPage page, string token, StepUpVerifier verifier, IAntiforgery antiforgery) =>
+    private static async Task ShowAsync(HttpContext context, LinkPage page, string token, StepUpVerifier verifier, IAntiforgery antiforgery, StepUpOptions options)
+    {
+        ApplyForwardedScheme(context, options);
         await WriteAsync(context, await verifier.ShowAsync(page, token, context.RequestAborted), antiforgery);
+    }
 
     private static async Task SubmitAsync(HttpContext context, LinkPage page, string token, StepUpVerifier verifier, IAntiforgery antiforgery, DeviceCookie device, StepUpOptions options)
     {
+        ApplyForwardedScheme(context, options);
         var resend = new PageModel(400, PageTone.Problem, "This form could not be accepted",
             "It did not come from this page, or the page was open too long. Nothing was changed.")
         {
@@ -114,6 +118,25 @@ public static class StepUpEndpoints
         }
 
         return current.ToString();
+    }
+
+    /// <summary>
+    /// Behind a trusted proxy that ended TLS, the request is https as far as cookies are concerned (so they are marked
+    /// Secure). X-Forwarded-Proto from anyone else is ignored.
+    /// </summary>
+    public static void ApplyForwardedScheme(HttpContext context, StepUpOptions options)
+    {
+        var remote = Normalize(context.Connection.RemoteIpAddress);
+        if (remote is null || !options.TrustedProxies.Any(p => Normalize(IPAddress.Parse(p))!.Equals(remote)))
+        {
+            return;
+        }
+
+        var proto = context.Request.Headers["X-Forwarded-Proto"].ToString().Split(',').LastOrDefault()?.Trim();
+        if (string.Equals(proto, "https", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Request.Scheme = "https";
+        }
     }
 
     private static IPAddress? Normalize(IPAddress? address) =>

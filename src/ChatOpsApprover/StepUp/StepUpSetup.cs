@@ -12,10 +12,13 @@ public static class StepUpSetup
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "jit-antiforgery";
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.Cookie.SameSite = SameSiteMode.Strict;
+
+            // Secure over https, including https that ended at a trusted proxy (see StepUpEndpoints.ApplyForwardedScheme).
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.FormFieldName = "__RequestVerificationToken";
         });
+
         services.AddSingleton<StepUpStore>();
         services.AddSingleton<FactorSecrets>();
         services.AddSingleton<StepUpLinks>();

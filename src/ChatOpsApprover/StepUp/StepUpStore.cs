@@ -199,14 +199,19 @@ public sealed class StepUpStore(NpgsqlDataSource dataSource)
 
     // ---- Confirmations ----
 
-    /// <summary>Marks a confirmation as waiting (asking again keeps it waiting; a finished one is not reopened). Returns whether it is waiting.</summary>
+    /// <summary>
+    /// Marks a confirmation as waiting. Asking again keeps it waiting, and reopens a refused one (an approver who was
+    /// refused on a new network may try again from a known one; a refused requester's request has already failed).
+    /// A verified one is never reopened. Returns whether it is waiting.
+    /// </summary>
     public async Task<bool> AskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, DateTimeOffset now)
     {
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO jit.stepup_confirmations (request_id, person_id, purpose, state, platform, at) VALUES (@id, @person, @purpose, 'waiting', @platform, @now)
-            ON CONFLICT (request_id, person_id, purpose) DO UPDATE SET at = excluded.at, platform = excluded.platform
-            WHERE jit.stepup_confirmations.state = 'waiting'
+            ON CONFLICT (request_id, person_id, purpose) DO UPDATE
+            SET state = 'waiting', at = excluded.at, platform = excluded.platform, new_device = false, new_network = false
+            WHERE jit.stepup_confirmations.state <> 'verified'
             """, connection, transaction);
         command.Parameters.AddWithValue("id", requestId);
         command.Parameters.AddWithValue("person", personId);

@@ -194,7 +194,17 @@ public sealed class StepUpVerifier(
             }
 
             await transaction.CommitAsync(cancellationToken);
-            notifications.RequestsChanged([request.Id]);
+
+            // A failed request is news for its requester; a refused approval changes only the card.
+            if (purpose == StepUpPurpose.Requester)
+            {
+                notifications.RequestsChanged([request.Id]);
+            }
+            else
+            {
+                notifications.CardsChanged(request.Id);
+            }
+
             var contact = string.Join(", ", role.Approvers.Where(a => a != link.PersonId));
             return new PageModel(403, PageTone.Problem, "Confirmation refused",
                 $"Your code was right, but it came from a {risk.Describe()} that you have not confirmed from before, and {role.Name} does not allow that. " +
@@ -326,9 +336,11 @@ public sealed class StepUpVerifier(
     private static PageModel? EnrollmentProblem(StoredLink link, StoredFactor? factor) => factor switch
     {
         null => new PageModel(410, PageTone.Problem, "This link no longer works",
-            "The second factor it was setting up was removed. Nothing was changed.") { ForPerson = link.PersonId, Next = "For a new link, type jit enroll in chat." },
+            "The second factor it was setting up was removed. Nothing was changed.")
+        { ForPerson = link.PersonId, Next = "For a new link, type jit enroll in chat." },
         { Active: true } => new PageModel(410, PageTone.Problem, "Your second factor is already set up",
-            "This link cannot replace it. Nothing was changed.") { ForPerson = link.PersonId, Next = "To replace your second factor, ask an admin: jit admin reset-mfa <you>." },
+            "This link cannot replace it. Nothing was changed.")
+        { ForPerson = link.PersonId, Next = "To replace your second factor, ask an admin: jit admin reset-mfa <you>." },
         _ => null,
     };
 
@@ -349,7 +361,8 @@ public sealed class StepUpVerifier(
         if (request is null || role is null || approver is null)
         {
             return (null, null, new PageModel(410, PageTone.Problem, "Nothing to confirm",
-                $"Request #{link.RequestId} or its role no longer exists. Nothing was changed.") { ForPerson = link.PersonId, Next = "See your requests in chat with: jit list" });
+                $"Request #{link.RequestId} or its role no longer exists. Nothing was changed.")
+            { ForPerson = link.PersonId, Next = "See your requests in chat with: jit list" });
         }
 
         var purpose = link.Purpose == LinkPurpose.Requester ? StepUpPurpose.Requester : StepUpPurpose.Approver;
