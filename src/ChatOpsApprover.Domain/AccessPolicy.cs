@@ -15,6 +15,9 @@ public abstract record RequestCheck
 public enum DecisionOutcome
 {
     Recorded,
+
+    /// <summary>The approval counts only once the approver confirms it with their second factor.</summary>
+    StepUpRequired,
     Approved,
     Denied,
     AlreadyDecided,

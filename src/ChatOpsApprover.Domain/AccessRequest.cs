@@ -26,6 +26,9 @@ public sealed record AccessRequest(
     public IEnumerable<Decision> Approvals => Decisions.Where(d => d.Approved);
 
     public Decision? Denial => Decisions.FirstOrDefault(d => !d.Approved);
+
+    /// <summary>Second-factor confirmations asked for on this request (waiting, verified or refused), oldest first.</summary>
+    public IReadOnlyList<StepUpConfirmation> StepUps { get; init; } = [];
 }
 
 /// <summary>One approver's answer. A person decides a request at most once.</summary>

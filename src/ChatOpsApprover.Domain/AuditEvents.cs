@@ -16,6 +16,24 @@ public static class AuditEvents
 
     /// <summary>A burst of inbound chat requests with bad signatures (one entry per burst, never one per request).</summary>
     public const string SecuritySignatureFailures = "security.signature_failures";
+
+    /// <summary>A person confirmed a new second factor with a valid code. No request.</summary>
+    public const string MfaEnrolled = "mfa.enrolled";
+
+    /// <summary>An admin removed a person's second factor. No request.</summary>
+    public const string MfaReset = "mfa.reset";
+
+    /// <summary>A link was locked after too many wrong codes (request_id set for step-up links, null for enrollment).</summary>
+    public const string MfaLocked = "mfa.locked";
+
+    /// <summary>A person was asked to confirm with their second factor (details: purpose).</summary>
+    public const string StepUpStarted = "stepup.started";
+
+    /// <summary>A valid code confirmed a step-up (details: purpose, new_device, new_network).</summary>
+    public const string StepUpVerified = "stepup.verified";
+
+    /// <summary>A valid code came from a new device or network and the role refuses that (details as for verified).</summary>
+    public const string StepUpRefused = "stepup.refused";
 }
 
 /// <summary>One entry for the append-only audit log.</summary>

@@ -21,6 +21,12 @@ public sealed record RoleDefinition(
     string? SlackChannel,
     string? TeamsChannel)
 {
+    /// <summary>Who must confirm with their second factor; see <see cref="StepUpRules"/>.</summary>
+    public StepUpPolicy StepUp { get; init; } = StepUpPolicy.Requester;
+
+    /// <summary>When true, a step-up from a device or network the person has not used before is refused instead of marked.</summary>
+    public bool BlockRiskyStepUp { get; init; }
+
     public bool IsApprover(string personId) => Approvers.Contains(personId, StringComparer.Ordinal);
 }
 

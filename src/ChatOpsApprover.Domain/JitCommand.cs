@@ -16,6 +16,9 @@ public abstract record JitCommand
     public sealed record Roles : JitCommand;
     public sealed record Help : JitCommand;
     public sealed record Enroll : JitCommand;
+
+    /// <summary>Asks for a fresh second-factor confirmation link for an approved request of one's own.</summary>
+    public sealed record Confirm(long RequestId) : JitCommand;
     public sealed record AdminResetMfa(string PersonId) : JitCommand;
     public sealed record Audit(string? Subject, DateTimeOffset? Since) : JitCommand;
 
@@ -32,6 +35,7 @@ public static partial class JitCommandParser
         "  jit revoke <id>                           end a request or its access now\n" +
         "  jit roles                                 the roles you may request, with their limits\n" +
         "  jit enroll                                set up your second factor (TOTP)\n" +
+        "  jit confirm <id>                          a new link to confirm an approved request with your second factor\n" +
         "  jit audit [person|role] [yyyy-mm-dd]      audit summary (approvers and admins)\n" +
         "  jit help                                  this text\n" +
         "Durations: 30m, 2h, 1h30m (hours and minutes).";
@@ -53,6 +57,7 @@ public static partial class JitCommandParser
             "help" => new JitCommand.Help(),
             "enroll" => NoArguments(words, new JitCommand.Enroll()),
             "revoke" => ParseRevoke(words),
+            "confirm" => ParseConfirm(words),
             "admin" => ParseAdmin(words),
             "audit" => ParseAudit(words),
             _ => new JitCommand.Invalid($"\"{Shorten(words[0])}\" is not a jit command.\n{Usage}"),
@@ -101,6 +106,16 @@ public static partial class JitCommandParser
         }
 
         return new JitCommand.Revoke(id);
+    }
+
+    private static JitCommand ParseConfirm(string[] words)
+    {
+        if (words.Length != 2 || !TryParseRequestId(words[1], out var id))
+        {
+            return new JitCommand.Invalid("Write it as: jit confirm <id>, with the number of your approved request, e.g. jit confirm 42");
+        }
+
+        return new JitCommand.Confirm(id);
     }
 
     private static JitCommand ParseAdmin(string[] words)

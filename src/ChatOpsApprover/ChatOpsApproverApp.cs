@@ -5,6 +5,7 @@ using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
+using ChatOpsApprover.StepUp;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddTeams(builder.Configuration);
         builder.Services.AddAudit(builder.Configuration);
         builder.Services.AddJobsDashboard(builder.Configuration);
+        builder.Services.AddStepUp(builder.Configuration);
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -47,6 +49,7 @@ public static class ChatOpsApproverApp
         app.MapTeams();
         app.MapAudit();
         app.MapJobsDashboard();
+        app.MapStepUp();
         return app;
     }
 }

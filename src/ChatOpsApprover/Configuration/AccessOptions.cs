@@ -59,6 +59,11 @@ public sealed class AccessOptions
                 errors.Add($"{key}:MaxDuration: must be a positive time span such as 04:00:00.");
             }
 
+            if (!Enum.IsDefined(role.StepUp))
+            {
+                errors.Add($"{key}:StepUp: use None, Requester, Approver or Both.");
+            }
+
             if (role.RequiredApprovals < 1)
             {
                 errors.Add($"{key}:RequiredApprovals: must be 1 or more.");
@@ -103,7 +108,11 @@ public sealed class AccessOptions
             r.Value.RequiredApprovals,
             r.Value.AutoApprove,
             NullIfBlank(r.Value.SlackChannel),
-            NullIfBlank(r.Value.TeamsChannel))));
+            NullIfBlank(r.Value.TeamsChannel))
+        {
+            StepUp = r.Value.StepUp,
+            BlockRiskyStepUp = r.Value.BlockRiskyStepUp,
+        }));
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
@@ -140,4 +149,10 @@ public sealed class RoleOptions
 
     public string? SlackChannel { get; set; }
     public string? TeamsChannel { get; set; }
+
+    /// <summary>Who confirms with their second factor: None, Requester (default), Approver or Both.</summary>
+    public StepUpPolicy StepUp { get; set; } = StepUpPolicy.Requester;
+
+    /// <summary>When true, a step-up from a new device or network is refused (the person is told to contact an approver).</summary>
+    public bool BlockRiskyStepUp { get; set; }
 }

@@ -15,6 +15,7 @@ public enum GrantOutcome
 /// <summary>Gives approved access at the target and starts its window. Idempotent: a second run finds nothing to do.</summary>
 public sealed class Granter(
     RequestStore store,
+    AccessDirectory directory,
     AuditLog audit,
     GrantTargets targets,
     ChatNotifications notifications,
@@ -33,6 +34,13 @@ public sealed class Granter(
             var request = await store.FindAsync(connection, transaction, requestId, forUpdate: true);
             if (request is null || request.Status != RequestStatus.Approved)
             {
+                return GrantOutcome.NothingToDo;
+            }
+
+            // Defence in depth: whoever queued this job, access never starts before the requester's second factor.
+            if (!StepUpRules.ReadyToGrant(request, directory.FindRole(request.RoleName)))
+            {
+                logger.LogWarning("Grant for request {RequestId} skipped: its requester has not confirmed with their second factor", requestId);
                 return GrantOutcome.NothingToDo;
             }
 

@@ -3,6 +3,7 @@ using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.StepUp;
 using ChatOpsApprover.Storage;
 using Hangfire;
 
@@ -24,6 +25,9 @@ public sealed class AccessRequestService(
     AuditLog audit,
     Revoker revoker,
     ChatNotifications notifications,
+    Approvals approvals,
+    MfaEnrollment enrollment,
+    StepUpMessenger stepUpMessenger,
     IBackgroundJobClient jobs,
     AuditReports auditReports,
     TimeProvider time)
@@ -41,11 +45,18 @@ public sealed class AccessRequestService(
             JitCommand.Roles => Roles(person),
             JitCommand.Revoke revoke => await RevokeAsync(user, person, revoke.RequestId, cancellationToken),
             JitCommand.Audit audit => new ChatReply(await auditReports.SummarizeAsync(person, audit, cancellationToken)),
+            JitCommand.Enroll => await enrollment.StartAsync(person, cancellationToken),
+            JitCommand.AdminResetMfa reset => await enrollment.ResetAsync(user, person, reset.PersonId, cancellationToken),
+            JitCommand.Confirm confirm => await ConfirmAsync(person, confirm.RequestId, cancellationToken),
             _ => new ChatReply("This command is not available yet."),
         };
     }
 
-    public async Task<DecisionResult> DecideAsync(ChatUser user, long requestId, bool approve, CancellationToken cancellationToken)
+    /// <summary>
+    /// An approver's click. <paramref name="replyChannel"/> is where they clicked: when the role asks approvers to
+    /// confirm with their second factor, the link is shown to them there (or sent by direct message without one).
+    /// </summary>
+    public async Task<DecisionResult> DecideAsync(ChatUser user, long requestId, bool approve, CancellationToken cancellationToken, string? replyChannel = null)
     {
         var approver = directory.FindByChatUser(user);
         if (approver is null)
@@ -71,38 +82,40 @@ public sealed class AccessRequestService(
             return Result(check, requestId);
         }
 
-        var decision = new Decision(approver.Id, approve, now, user.Platform);
-        await store.InsertDecisionAsync(connection, transaction, requestId, decision);
-        var approvals = request.Approvals.Count() + (approve ? 1 : 0);
-        var next = AccessPolicy.StatusAfterVote(role, approvals, approve);
-        var outcome = next switch
+        if (approve && StepUpRules.ApproverMustConfirm(role))
         {
-            RequestStatus.Approved => DecisionOutcome.Approved,
-            RequestStatus.Denied => DecisionOutcome.Denied,
-            _ => DecisionOutcome.Recorded,
-        };
-        await audit.AppendAsync(connection, transaction, new AuditEntry(
-            outcome switch
-            {
-                DecisionOutcome.Approved => AuditEvents.RequestApproved,
-                DecisionOutcome.Denied => AuditEvents.RequestDenied,
-                _ => AuditEvents.RequestApprovalRecorded,
-            },
-            requestId, approver.Id, user.Platform, now,
-            new Dictionary<string, string> { ["approvals"] = approvals.ToString(System.Globalization.CultureInfo.InvariantCulture), ["required"] = role.RequiredApprovals.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
-        if (next != RequestStatus.Pending)
-        {
-            await store.MoveAsync(connection, transaction, request, next, next == RequestStatus.Denied ? new StatusChange(EndedAt: now) : new StatusChange());
+            // Only the intent is recorded; the vote is counted when this approver's code is verified.
+            await approvals.AskAsync(connection, transaction, requestId, approver.Id, StepUpPurpose.Approver, user.Platform, now);
+            await transaction.CommitAsync(cancellationToken);
+            var approverId = approver.Id;
+            var platform = user.Platform;
+            var userId = user.PlatformUserId;
+            jobs.Enqueue<StepUpJobs>(j => j.SendLinkAsync(requestId, approverId, StepUpPurpose.Approver, platform, userId, replyChannel, CancellationToken.None));
+            notifications.CardsChanged(requestId);
+            return Result(DecisionOutcome.StepUpRequired, requestId);
         }
 
+        var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, approve, now, user.Platform));
         await transaction.CommitAsync(cancellationToken);
-        if (next == RequestStatus.Approved)
+        approvals.AfterCommit(request, role, outcome);
+        return Result(outcome, requestId);
+    }
+
+    /// <summary>jit confirm &lt;id&gt;: a fresh confirmation link, when something on that request waits for this person's code.</summary>
+    private async Task<ChatReply> ConfirmAsync(Person person, long requestId, CancellationToken cancellationToken)
+    {
+        foreach (var purpose in new[] { StepUpPurpose.Requester, StepUpPurpose.Approver })
         {
-            jobs.Enqueue<GrantJobs>(j => j.GrantAsync(requestId, CancellationToken.None));
+            if (await stepUpMessenger.PrepareAsync(requestId, person.Id, purpose, cancellationToken) is { } text)
+            {
+                return new ChatReply(text);
+            }
         }
 
-        notifications.RequestsChanged([requestId]);
-        return Result(outcome, requestId);
+        var request = await store.FindAsync(requestId);
+        return new ChatReply(request is null || (request.PersonId != person.Id && !request.StepUps.Any(s => s.PersonId == person.Id))
+            ? $"There is no request #{requestId} waiting for your confirmation. See your requests with: jit list"
+            : $"Request #{requestId} is not waiting for your confirmation ({RequestMessages.Describe(request)}); nothing to confirm.");
     }
 
     private async Task<ChatReply> RequestAsync(ChatUser user, Person person, JitCommand.Request command, CancellationToken cancellationToken)
@@ -115,6 +128,7 @@ public sealed class AccessRequestService(
 
         var now = time.GetUtcNow();
         long id;
+        AccessRequest? created = null;
         await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -127,9 +141,10 @@ public sealed class AccessRequestService(
             }));
             if (role.AutoApprove)
             {
-                var created = await store.FindAsync(connection, transaction, id, forUpdate: true);
+                created = await store.FindAsync(connection, transaction, id, forUpdate: true);
                 await store.MoveAsync(connection, transaction, created!, RequestStatus.Approved, new StatusChange());
                 await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestApproved, id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["rule"] = "AutoApprove" }));
+                await approvals.OnApprovedAsync(connection, transaction, created!, role, now);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -137,8 +152,18 @@ public sealed class AccessRequestService(
 
         if (role.AutoApprove)
         {
-            jobs.Enqueue<GrantJobs>(j => j.GrantAsync(id, CancellationToken.None));
-            return new ChatReply($"Request #{id} for {role.Name} ({DurationText.Format(command.Duration)}) needs no approval; access is being granted.");
+            if (StepUpRules.RequesterMustConfirm(role))
+            {
+                approvals.AfterCommit(created!, role, DecisionOutcome.Approved);
+            }
+            else
+            {
+                approvals.StartGrant(id);
+            }
+
+            return new ChatReply(StepUpRules.RequesterMustConfirm(role)
+                ? $"Request #{id} for {role.Name} ({DurationText.Format(command.Duration)}) needs no approval; access starts once you confirm it with your second factor (a link is on its way)."
+                : $"Request #{id} for {role.Name} ({DurationText.Format(command.Duration)}) needs no approval; access is being granted.");
         }
 
         notifications.RequestCreated(id);

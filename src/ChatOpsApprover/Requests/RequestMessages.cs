@@ -14,6 +14,7 @@ public static class RequestMessages
     public static string Describe(AccessRequest request) => request.Status switch
     {
         RequestStatus.Pending => "waiting for approval",
+        RequestStatus.Approved when StepUpRules.WaitingForRequester(request) is not null => "approved, waiting for the requester to confirm with their second factor",
         RequestStatus.Approved => "approved, access is being granted",
         RequestStatus.Active => $"active until {Time(request.EndsAt!.Value)}",
         RequestStatus.Expired => $"ended at {Time(request.EndedAt ?? request.EndsAt!.Value)}",
@@ -26,6 +27,7 @@ public static class RequestMessages
     /// <summary>What the requester is told privately when their request changes.</summary>
     public static string ForRequester(AccessRequest request) => request.Status switch
     {
+        RequestStatus.Approved when StepUpRules.WaitingForRequester(request) is not null => $"Your request #{request.Id} for {request.RoleName} was approved; access starts once you confirm it with your second factor (see the link sent to you, or type: jit confirm {request.Id}).",
         RequestStatus.Approved => $"Your request #{request.Id} for {request.RoleName} was approved; access is being granted.",
         RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}.",
         RequestStatus.Expired => $"Your access to {request.RoleName} (request #{request.Id}) has ended.",
@@ -38,6 +40,7 @@ public static class RequestMessages
     public static string ForDecision(DecisionOutcome outcome, long requestId) => outcome switch
     {
         DecisionOutcome.Recorded => $"Your approval of #{requestId} is recorded; more approvals are needed.",
+        DecisionOutcome.StepUpRequired => $"Your approval of #{requestId} counts only once you confirm it with your second factor: a link is on its way to you (only you can see it).",
         DecisionOutcome.Approved => $"You approved #{requestId}.",
         DecisionOutcome.Denied => $"You denied #{requestId}.",
         DecisionOutcome.AlreadyDecided => $"Request #{requestId} was already decided; nothing changed.",
@@ -48,4 +51,21 @@ public static class RequestMessages
         DecisionOutcome.NotFound => $"There is no request #{requestId}.",
         _ => outcome.ToString(),
     };
+
+    /// <summary>One line about a second-factor confirmation, for cards on any platform; null when it no longer matters.</summary>
+    public static string? StepUpLine(AccessRequest request, StepUpConfirmation stepUp)
+    {
+        var who = stepUp.Purpose == StepUpPurpose.Requester ? "the requester" : "approver";
+        var risk = stepUp.Risk.IsRisky ? $" — from a {stepUp.Risk.Describe()}" : string.Empty;
+        return stepUp.State switch
+        {
+            StepUpState.Waiting when stepUp.Purpose == StepUpPurpose.Requester && request.Status == RequestStatus.Approved =>
+                $"Waiting for {who} {stepUp.PersonId} to confirm with their second factor",
+            StepUpState.Waiting when stepUp.Purpose == StepUpPurpose.Approver && request.Status == RequestStatus.Pending =>
+                $"Approval by {stepUp.PersonId} waiting for their second-factor confirmation",
+            StepUpState.Waiting => null,
+            StepUpState.Verified => $"Second factor confirmed by {who} {stepUp.PersonId} at {Time(stepUp.At)}{risk}",
+            _ => $"Second-factor confirmation by {who} {stepUp.PersonId} refused at {Time(stepUp.At)}{risk}",
+        };
+    }
 }

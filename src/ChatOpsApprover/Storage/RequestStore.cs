@@ -44,7 +44,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource)
         }
 
         var decisions = await ReadDecisionsAsync(connection, transaction, [id]);
-        return rows[0] with { Decisions = decisions.GetValueOrDefault(id, []) };
+        var stepUps = await ReadStepUpsAsync(connection, transaction, [id]);
+        return rows[0] with { Decisions = decisions.GetValueOrDefault(id, []), StepUps = stepUps.GetValueOrDefault(id, []) };
     }
 
     public async Task<AccessRequest?> FindAsync(long id)
@@ -59,8 +60,10 @@ public sealed class RequestStore(NpgsqlDataSource dataSource)
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.access_requests WHERE person_id = @person AND status IN ('pending','approved','active') ORDER BY id", connection);
         command.Parameters.AddWithValue("person", personId);
         var rows = await ReadRequestsAsync(command);
-        var decisions = await ReadDecisionsAsync(connection, null, rows.Select(r => r.Id).ToArray());
-        return rows.Select(r => r with { Decisions = decisions.GetValueOrDefault(r.Id, []) }).ToList();
+        var ids = rows.Select(r => r.Id).ToArray();
+        var decisions = await ReadDecisionsAsync(connection, null, ids);
+        var stepUps = await ReadStepUpsAsync(connection, null, ids);
+        return rows.Select(r => r with { Decisions = decisions.GetValueOrDefault(r.Id, []), StepUps = stepUps.GetValueOrDefault(r.Id, []) }).ToList();
     }
 
     public async Task InsertDecisionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, Decision decision)
@@ -191,6 +194,44 @@ public sealed class RequestStore(NpgsqlDataSource dataSource)
             }
 
             list.Add(new Decision(reader.GetString(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3), ParsePlatform(reader.GetString(4))));
+        }
+
+        foreach (var (id, list) in lists)
+        {
+            result[id] = list;
+        }
+
+        return result;
+    }
+
+    private static async Task<Dictionary<long, IReadOnlyList<StepUpConfirmation>>> ReadStepUpsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long[] ids)
+    {
+        var result = new Dictionary<long, IReadOnlyList<StepUpConfirmation>>();
+        if (ids.Length == 0)
+        {
+            return result;
+        }
+
+        await using var command = new NpgsqlCommand(
+            "SELECT request_id, person_id, purpose, state, at, new_device, new_network FROM jit.stepup_confirmations WHERE request_id = ANY(@ids) ORDER BY at, person_id",
+            connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lists = new Dictionary<long, List<StepUpConfirmation>>();
+        while (await reader.ReadAsync())
+        {
+            var id = reader.GetInt64(0);
+            if (!lists.TryGetValue(id, out var list))
+            {
+                lists[id] = list = [];
+            }
+
+            list.Add(new StepUpConfirmation(
+                reader.GetString(1),
+                Enum.Parse<StepUpPurpose>(reader.GetString(2), ignoreCase: true),
+                Enum.Parse<StepUpState>(reader.GetString(3), ignoreCase: true),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                new StepUpRisk(reader.GetBoolean(5), reader.GetBoolean(6))));
         }
 
         foreach (var (id, list) in lists)

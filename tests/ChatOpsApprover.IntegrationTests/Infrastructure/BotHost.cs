@@ -28,6 +28,7 @@ public sealed partial class BotHost : IAsyncDisposable
     public const string BotToken = "xoxb-test-token";
     public const string ApprovalChannel = "C0APPROVALS";
     public const string TeamsApprovalChannel = "19:approvals@thread.tacv2";
+    public const string KeyEncryptionKey = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
 
     private static int _instances;
     private readonly bool _ownsSlack;
@@ -52,6 +53,9 @@ public sealed partial class BotHost : IAsyncDisposable
     public string ConnectionString { get; }
     public HttpClient Http { get; }
 
+    /// <summary>Everything the bot logged at or above the level it was started with.</summary>
+    public CapturedLogs Logs { get; private init; } = new();
+
     /// <summary>Makes this test's role and login names unique: PostgreSQL roles are cluster-wide.</summary>
     public string Suffix { get; }
 
@@ -70,8 +74,10 @@ public sealed partial class BotHost : IAsyncDisposable
         Action<Dictionary<string, string?>>? configure = null,
         BotHost? shareDatabaseWith = null,
         FakeTimeProvider? time = null,
-        Action<IServiceCollection>? overrideServices = null)
+        Action<IServiceCollection>? overrideServices = null,
+        LogLevel logLevel = LogLevel.Warning)
     {
+        var logs = new CapturedLogs();
         var connectionString = shareDatabaseWith?.ConnectionString ?? await TestPostgres.CreateDatabaseAsync();
         var suffix = shareDatabaseWith?.Suffix ?? $"{Environment.ProcessId}_{Interlocked.Increment(ref _instances)}";
         var slack = shareDatabaseWith?.Slack ?? await FakeSlackServer.StartAsync();
@@ -121,6 +127,10 @@ public sealed partial class BotHost : IAsyncDisposable
             ["Roles:prod-db-read:Approvers:1"] = "dave",
             ["Roles:prod-db-read:SlackChannel"] = ApprovalChannel,
             ["Roles:prod-db-read:TeamsChannel"] = TeamsApprovalChannel,
+
+            // The core-flow tests test approval alone; step-up tests set Requester, Approver or Both explicitly.
+            ["Roles:prod-db-read:StepUp"] = "None",
+            ["DataProtection:KeyEncryptionKey"] = KeyEncryptionKey,
         };
         configure?.Invoke(settings);
 
@@ -136,10 +146,11 @@ public sealed partial class BotHost : IAsyncDisposable
             });
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
             builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(logLevel);
+            builder.Logging.AddProvider(logs);
         }, overrideServices);
         await app.StartAsync();
-        return new BotHost(app, slack, teams, shareDatabaseWith is null, time, connectionString, suffix);
+        return new BotHost(app, slack, teams, shareDatabaseWith is null, time, connectionString, suffix) { Logs = logs };
     }
 
     private static async Task CreateTargetRolesAsync(string connectionString, string suffix)

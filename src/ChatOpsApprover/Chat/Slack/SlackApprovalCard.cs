@@ -47,6 +47,21 @@ public static class SlackApprovalCard
             blocks.Add(Context($"{(decision.Approved ? "Approved" : "Denied")} by {Who(decision.ApproverId)} at {RequestMessages.Time(decision.At)}"));
         }
 
+        foreach (var stepUp in request.StepUps)
+        {
+            if (RequestMessages.StepUpLine(request, stepUp) is { } line)
+            {
+                var icon = stepUp.State switch
+                {
+                    StepUpState.Waiting => ":hourglass_flowing_sand:",
+                    StepUpState.Verified when stepUp.Risk.IsRisky => ":warning:",
+                    StepUpState.Verified => ":closed_lock_with_key:",
+                    _ => ":no_entry:",
+                };
+                blocks.Add(Context($"{icon} {SlackText.Escape(line)}"));
+            }
+        }
+
         if (request.Status == RequestStatus.Pending)
         {
             var value = request.Id.ToString(CultureInfo.InvariantCulture);

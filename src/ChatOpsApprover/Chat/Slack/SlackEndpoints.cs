@@ -71,7 +71,7 @@ public static class SlackEndpoints
         }
 
         var approve = action.ActionId == SlackApprovalCard.ApproveAction;
-        var result = await service.DecideAsync(new ChatUser(ChatPlatform.Slack, action.UserId), action.RequestId, approve, context.RequestAborted);
+        var result = await service.DecideAsync(new ChatUser(ChatPlatform.Slack, action.UserId), action.RequestId, approve, context.RequestAborted, action.ChannelId);
         if (action.ChannelId is not null)
         {
             notifications.TellUser(ChatPlatform.Slack, action.UserId, action.ChannelId, result.Message);

@@ -1,0 +1,109 @@
+using System.Globalization;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Jobs;
+using ChatOpsApprover.StepUp;
+using ChatOpsApprover.Storage;
+using Hangfire;
+using Npgsql;
+
+namespace ChatOpsApprover.Requests;
+
+/// <summary>
+/// The one place where a vote is counted and where an approved request is started, whether the vote came from a
+/// click, from a click confirmed later with a second factor, or from policy (AutoApprove).
+/// </summary>
+public sealed class Approvals(RequestStore store, AuditLog audit, StepUpStore stepUps, IBackgroundJobClient jobs, ChatNotifications notifications)
+{
+    /// <summary>
+    /// Counts a vote that <see cref="AccessPolicy.CheckDecision"/> accepted, inside the caller's transaction, which holds
+    /// the request's row lock. Returns Recorded, Approved or Denied.
+    /// </summary>
+    public async Task<DecisionOutcome> CountVoteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRequest request, RoleDefinition role, Decision decision, StepUpRisk? confirmedWith = null)
+    {
+        await store.InsertDecisionAsync(connection, transaction, request.Id, decision);
+        var approvals = request.Approvals.Count() + (decision.Approved ? 1 : 0);
+        var next = AccessPolicy.StatusAfterVote(role, approvals, decision.Approved);
+        var outcome = next switch
+        {
+            RequestStatus.Approved => DecisionOutcome.Approved,
+            RequestStatus.Denied => DecisionOutcome.Denied,
+            _ => DecisionOutcome.Recorded,
+        };
+        var details = new Dictionary<string, string>
+        {
+            ["approvals"] = approvals.ToString(CultureInfo.InvariantCulture),
+            ["required"] = role.RequiredApprovals.ToString(CultureInfo.InvariantCulture),
+        };
+        if (confirmedWith is not null)
+        {
+            details["second_factor"] = "verified";
+        }
+
+        await audit.AppendAsync(connection, transaction, new AuditEntry(
+            outcome switch
+            {
+                DecisionOutcome.Approved => AuditEvents.RequestApproved,
+                DecisionOutcome.Denied => AuditEvents.RequestDenied,
+                _ => AuditEvents.RequestApprovalRecorded,
+            },
+            request.Id, decision.ApproverId, decision.Platform, decision.At, details));
+        if (next != RequestStatus.Pending)
+        {
+            await store.MoveAsync(connection, transaction, request, next, next == RequestStatus.Denied ? new StatusChange(EndedAt: decision.At) : new StatusChange());
+        }
+
+        if (next == RequestStatus.Approved)
+        {
+            await OnApprovedAsync(connection, transaction, request, role, decision.At);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>In the transaction that approves: when the role asks for it, the requester's confirmation is now awaited.</summary>
+    public async Task OnApprovedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRequest request, RoleDefinition role, DateTimeOffset now)
+    {
+        if (StepUpRules.RequesterMustConfirm(role))
+        {
+            await AskAsync(connection, transaction, request.Id, request.PersonId, StepUpPurpose.Requester, request.Platform, now);
+        }
+    }
+
+    /// <summary>Records that a person must confirm with their second factor, with its audit entry.</summary>
+    public async Task AskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, DateTimeOffset now)
+    {
+        if (await stepUps.AskAsync(connection, transaction, requestId, personId, purpose, platform, now))
+        {
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpStarted, requestId, personId, platform, now,
+                new Dictionary<string, string> { ["purpose"] = StepUpStore.Name(purpose) }));
+        }
+    }
+
+    /// <summary>
+    /// After the commit: an approved request is granted at once, or waits for its requester's code (they get the link);
+    /// cards are brought up to date and the requester is told.
+    /// </summary>
+    public void AfterCommit(AccessRequest request, RoleDefinition role, DecisionOutcome outcome)
+    {
+        if (outcome == DecisionOutcome.Approved && StepUpRules.RequesterMustConfirm(role))
+        {
+            var id = request.Id;
+            var person = request.PersonId;
+            var platform = request.Platform;
+            jobs.Enqueue<StepUpJobs>(j => j.SendLinkAsync(id, person, StepUpPurpose.Requester, platform, null, null, CancellationToken.None));
+
+            // The link's message tells the requester; only the cards need refreshing.
+            notifications.CardsChanged(id);
+            return;
+        }
+
+        if (outcome == DecisionOutcome.Approved)
+        {
+            StartGrant(request.Id);
+        }
+
+        notifications.RequestsChanged([request.Id]);
+    }
+
+    public void StartGrant(long requestId) => jobs.Enqueue<GrantJobs>(j => j.GrantAsync(requestId, CancellationToken.None));
+}

@@ -1,0 +1,68 @@
+using System.Net;
+
+namespace ChatOpsApprover.StepUp;
+
+/// <summary>Settings under "StepUp".</summary>
+public sealed class StepUpOptions
+{
+    /// <summary>
+    /// The address people reach this bot at, e.g. https://jit.example.com; links are built from it. When empty, the
+    /// address the server listens on is used (fine on a laptop, wrong behind a proxy).
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The parsed <see cref="PublicBaseUrl"/>, ending with a slash; null when it is not set.</summary>
+    public Uri? BaseUri => Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri)
+        ? new Uri(uri.AbsoluteUri.EndsWith('/') ? uri.AbsoluteUri : uri.AbsoluteUri + "/")
+        : null;
+
+    /// <summary>How long a step-up confirmation link works.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an enrollment link works: setting up an authenticator app takes longer than typing a code.</summary>
+    public TimeSpan EnrollmentLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Wrong codes a link accepts before it locks.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Addresses of reverse proxies in front of the bot. Only from these is X-Forwarded-For believed, so the address a
+    /// step-up came from (a risk signal) is the person's and not the proxy's.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!string.IsNullOrWhiteSpace(PublicBaseUrl) && (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Query.Length > 0 || uri.Fragment.Length > 0))
+        {
+            errors.Add("StepUp:PublicBaseUrl: must be an absolute http(s) URL without query or fragment, such as https://jit.example.com.");
+        }
+
+        if (LinkLifetime < TimeSpan.FromSeconds(30) || LinkLifetime > TimeSpan.FromHours(1))
+        {
+            errors.Add("StepUp:LinkLifetime: must be between 00:00:30 and 01:00:00 (default 00:05:00).");
+        }
+
+        if (EnrollmentLinkLifetime < TimeSpan.FromMinutes(1) || EnrollmentLinkLifetime > TimeSpan.FromHours(24))
+        {
+            errors.Add("StepUp:EnrollmentLinkLifetime: must be between 00:01:00 and 24:00:00 (default 00:15:00).");
+        }
+
+        if (MaxAttempts is < 1 or > 10)
+        {
+            errors.Add("StepUp:MaxAttempts: must be between 1 and 10 (default 5).");
+        }
+
+        for (var i = 0; i < TrustedProxies.Count; i++)
+        {
+            if (!IPAddress.TryParse(TrustedProxies[i], out _))
+            {
+                errors.Add($"StepUp:TrustedProxies:{i}: \"{TrustedProxies[i]}\" is not an IP address.");
+            }
+        }
+
+        return errors;
+    }
+}
