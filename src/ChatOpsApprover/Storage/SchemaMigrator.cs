@@ -172,6 +172,7 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             channel    text   NOT NULL,
             message_id text   NOT NULL,
             PRIMARY KEY (request_id, platform, channel)
+        );
         """),
         ("0002_stepup", """
         -- Second factors. The secret is a Data Protection payload; it is never stored or logged in the clear.
