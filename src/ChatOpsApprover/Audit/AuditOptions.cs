@@ -8,7 +8,7 @@ public sealed class AuditOptions
     /// <summary>Slack channel id (C…) that gets one message per request and one per security event; empty: none.</summary>
     public string? SlackChannel { get; set; }
 
-    /// <summary>Teams channel for the same messages; published by the Teams adapter's audit channel when it is present.</summary>
+    /// <summary>Teams channel (its conversation id, 19:…@thread.tacv2) for the same messages; used while Teams is configured.</summary>
     public string? TeamsChannel { get; set; }
 
     /// <summary>Bearer token for GET /audit/export and GET /audit/verify. Empty: both refuse every request.</summary>
@@ -17,7 +17,7 @@ public sealed class AuditOptions
     /// <summary>How often each instance looks for unpublished entries when no notification woke it (the backstop).</summary>
     public TimeSpan PublishPollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Failed Slack signatures within one minute that make a burst worth an audit entry.</summary>
+    /// <summary>Failed Slack signatures or Teams tokens (per platform) within one minute that make a burst worth an audit entry.</summary>
     public int SignatureFailureThreshold { get; set; } = 5;
 
     public IReadOnlyList<string> Validate()

@@ -197,7 +197,7 @@ public sealed class AuditPublishingService(AuditPublisher publisher, NpgsqlDataS
     {
         if (!string.IsNullOrWhiteSpace(options.Value.TeamsChannel) && publisher.Configured.All(c => c.Platform != ChatPlatform.Teams))
         {
-            logger.LogWarning("Audit:TeamsChannel is set, but no Teams audit channel is available (Teams is not configured); nothing is published to Teams");
+            logger.LogWarning("Audit:TeamsChannel is set, but Teams is off (Teams:AppId is empty); nothing is published to Teams");
         }
 
         if (publisher.Configured.Count > 0)

@@ -62,6 +62,10 @@ public sealed class AuditExportTests
         var start = bot.Time.GetUtcNow();
         var second = await bot.ActiveRequestAsync("request prod-db-read 1h day three");
         bot.Time.Advance(TimeSpan.FromDays(2));
+
+        // The second request's window ends with that move; its expiry is written in the background, so wait for it
+        // before comparing the export with the table.
+        await bot.WaitForStatusAsync(second, RequestStatus.Expired);
         var third = await bot.RequestAccessAsync(text: "request prod-db-read 1h day five");
 
         using var response = await GetAsync(bot, $"/audit/export?from={Day(start)}&to={Day(start.AddDays(1))}&format=jsonl");

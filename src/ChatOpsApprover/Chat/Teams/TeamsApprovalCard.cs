@@ -73,13 +73,13 @@ public static class TeamsApprovalCard
         ["attachments"] = new JsonArray { new JsonObject { ["contentType"] = ContentType, ["content"] = Render(request, role) } },
     };
 
-    private static JsonObject Line(JsonNode[] runs) => new()
+    internal static JsonObject Line(JsonNode[] runs) => new()
     {
         ["type"] = "RichTextBlock",
         ["inlines"] = new JsonArray(runs),
     };
 
-    private static JsonObject Run(string text, bool bold = false, bool subtle = false, string? size = null, string? color = null)
+    internal static JsonObject Run(string text, bool bold = false, bool subtle = false, string? size = null, string? color = null)
     {
         var run = new JsonObject { ["type"] = "TextRun", ["text"] = text };
         if (bold)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Requests;
@@ -27,6 +28,7 @@ public static class TeamsEndpoints
         services.AddSingleton<ConnectorTokenProvider>();
         services.AddSingleton<TeamsUserStore>();
         services.AddSingleton<IChatPlatform, TeamsPlatform>();
+        services.AddSingleton<IAuditChannel, TeamsAuditChannel>();
         return services;
     }
 
@@ -39,6 +41,7 @@ public static class TeamsEndpoints
     private static async Task<IResult> HandleActivityAsync(
         HttpContext context,
         BotFrameworkTokenValidator validator,
+        SignatureFailureMonitor failures,
         AccessRequestService service,
         AccessDirectory directory,
         RequestStore requests,
@@ -59,6 +62,8 @@ public static class TeamsEndpoints
         var activity = TeamsActivity.Parse(body);
         if (await validator.RefusalAsync(context.Request.Headers.Authorization, activity?.ServiceUrl, activity?.ChannelId, context.RequestAborted) is not null)
         {
+            // Counted in memory only; a burst becomes one audit entry.
+            failures.Record(ChatPlatform.Teams, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
             return Results.Text("The request is not authenticated by the Bot Connector for this bot.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
