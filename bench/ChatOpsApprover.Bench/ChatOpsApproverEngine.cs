@@ -1,4 +1,3 @@
-using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
 using Hangfire;
@@ -10,7 +9,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ChatOpsApprover.Bench;
@@ -91,9 +89,7 @@ public static class ChatOpsApproverEngine
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
-        }, services => services.AddSingleton(sp => new GrantTargets(
-            GrantsSetup.CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value)
-                .ToDictionary(t => t.Key, t => (IGrantTarget)new TimedTarget(t.Value, measurements)))));
+        }, services => services.DecorateTargets(target => new TimedTarget(target, measurements)));
         await app.StartAsync();
         await drive(app);
         await app.StopAsync();

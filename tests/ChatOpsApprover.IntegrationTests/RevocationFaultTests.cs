@@ -2,12 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ChatOpsApprover.IntegrationTests;
@@ -16,9 +14,7 @@ namespace ChatOpsApprover.IntegrationTests;
 public sealed class RevocationFaultTests
 {
     private static Action<IServiceCollection> CountRevocations(ConcurrentDictionary<Membership, int> counter) => services =>
-        services.AddSingleton(sp => new GrantTargets(
-            GrantsSetup.CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value)
-                .ToDictionary(t => t.Key, t => (IGrantTarget)new CountingTarget(t.Value, counter))));
+        services.DecorateTargets(target => new CountingTarget(target, counter));
 
     [Fact]
     public async Task TwoInstances_RevokeEachGrantExactlyOnceAtTheTarget()

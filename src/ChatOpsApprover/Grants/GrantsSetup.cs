@@ -17,6 +17,11 @@ public static class GrantsSetup
         return services;
     }
 
+    /// <summary>Wraps every configured target; tests and the benchmark observe the real targets through this.</summary>
+    public static IServiceCollection DecorateTargets(this IServiceCollection services, Func<IGrantTarget, IGrantTarget> decorate) =>
+        services.AddSingleton(sp => new GrantTargets(
+            CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value).ToDictionary(t => t.Key, t => decorate(t.Value))));
+
     public static Dictionary<string, IGrantTarget> CreateTargets(AccessOptions access) =>
         access.Targets.ToDictionary(
             t => t.Key,
