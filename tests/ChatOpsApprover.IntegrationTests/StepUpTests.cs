@@ -28,6 +28,31 @@ public sealed class StepUpTests
         Wait.UntilAsync(() => bot.Slack.CallsTo("chat.update").Any(c => c.Json.Contains(text, StringComparison.Ordinal)), $"a card showing \"{text}\"");
 
     [Fact]
+    public async Task ApprovalNeverConfirmed_LapsesAfterConfirmWithin_AndItsLinkNoLongerGrants()
+    {
+        await using var bot = await StartAsync("Requester", s => s["StepUp:ConfirmWithin"] = "00:30:00");
+        using var browser = new LinkBrowser();
+        await bot.EnrollAsync("U0ALICE", browser);
+        var id = await ApprovedRequestAsync(bot);
+        var link = await bot.WaitForLinkAsync("U0ALICE");
+
+        bot.Time.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(RequestStatus.Approved, (await bot.RequestAsync(id)).Status);
+
+        bot.Time.Advance(TimeSpan.FromMinutes(2));
+        var lapsed = await bot.WaitForStatusAsync(id, RequestStatus.Failed);
+        Assert.Contains("did not confirm with their second factor within 30m", lapsed.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(1, await bot.AuditCountAsync("grant.failed", id));
+
+        // Neither a fresh link nor the old one (long expired) can bring the lapsed approval back to life.
+        Assert.DoesNotContain("/stepup/", await bot.CommandAsync("U0ALICE", $"confirm {id}"), StringComparison.Ordinal);
+        var page = await browser.OpenAsync(link);
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, page.Status);
+        Assert.Equal(RequestStatus.Failed, (await bot.RequestAsync(id)).Status);
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
+    }
+
+    [Fact]
     public async Task FullFlow_RequestApproveStepUp_GrantsTheRoleOnlyAfterTheRequestersCode()
     {
         await using var bot = await StartAsync("Requester");

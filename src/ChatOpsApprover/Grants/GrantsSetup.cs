@@ -12,6 +12,7 @@ public static class GrantsSetup
         services.AddSingleton(sp => new GrantTargets(CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value)));
         services.AddSingleton<Granter>();
         services.AddSingleton<Revoker>();
+        services.AddSingleton<ApprovalLapse>();
         services.AddSingleton<RevocationScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationScheduler>());
         return services;

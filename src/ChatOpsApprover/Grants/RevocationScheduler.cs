@@ -4,9 +4,10 @@ namespace ChatOpsApprover.Grants;
 
 /// <summary>
 /// Wakes at the exact moment the next grant ends and revokes it, instead of waiting for Hangfire's scheduler poll
-/// (15 s by default). Each instance runs one; the Hangfire recurring reconciliation is the backstop.
+/// (15 s by default). Each instance runs one; the Hangfire recurring reconciliation is the backstop. On the same
+/// clock it lets approvals that were never confirmed lapse (no precision needed there: the poll interval will do).
 /// </summary>
-public sealed class RevocationScheduler(Revoker revoker, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationScheduler> logger)
+public sealed class RevocationScheduler(Revoker revoker, ApprovalLapse lapse, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationScheduler> logger)
     : BackgroundService
 {
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -16,18 +17,27 @@ public sealed class RevocationScheduler(Revoker revoker, TimeProvider time, IOpt
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lastLapse = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var signal = _wake;
+            var startedAt = time.GetUtcNow();
             var delay = options.Value.PollInterval;
             try
             {
                 await revoker.RevokeDueAsync(stoppingToken);
-                var next = await revoker.NextDueAsync(stoppingToken);
-                if (next is { } due)
+                if (startedAt - lastLapse >= options.Value.PollInterval)
                 {
-                    var untilDue = due - time.GetUtcNow();
-                    delay = untilDue < delay ? (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.Zero) : delay;
+                    lastLapse = startedAt;
+                    await lapse.LapseAsync(stoppingToken);
+                }
+
+                // The poll interval counts from the start of this sweep: time that passed during it is not waited again.
+                delay = options.Value.PollInterval - (time.GetUtcNow() - startedAt);
+                var next = await revoker.NextDueAsync(stoppingToken);
+                if (next is { } due && due - time.GetUtcNow() < delay)
+                {
+                    delay = due - time.GetUtcNow();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

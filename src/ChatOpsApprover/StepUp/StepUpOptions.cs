@@ -22,6 +22,12 @@ public sealed class StepUpOptions
     /// <summary>How long an enrollment link works: setting up an authenticator app takes longer than typing a code.</summary>
     public TimeSpan EnrollmentLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long an approved request waits for its requester's second factor before the approval lapses (the request
+    /// fails): an approval given for an incident must not turn into access hours later.
+    /// </summary>
+    public TimeSpan ConfirmWithin { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Wrong codes a link accepts before it locks.</summary>
     public int MaxAttempts { get; set; } = 5;
 
@@ -48,6 +54,11 @@ public sealed class StepUpOptions
         if (EnrollmentLinkLifetime < TimeSpan.FromMinutes(1) || EnrollmentLinkLifetime > TimeSpan.FromHours(24))
         {
             errors.Add("StepUp:EnrollmentLinkLifetime: must be between 00:01:00 and 24:00:00 (default 00:15:00).");
+        }
+
+        if (ConfirmWithin < TimeSpan.FromMinutes(1) || ConfirmWithin > TimeSpan.FromHours(24))
+        {
+            errors.Add("StepUp:ConfirmWithin: must be between 00:01:00 and 24:00:00 (default 01:00:00).");
         }
 
         if (MaxAttempts is < 1 or > 10)

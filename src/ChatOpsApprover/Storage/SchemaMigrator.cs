@@ -240,6 +240,10 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             created_at    timestamptz NOT NULL DEFAULT now()
         );
         """),
+        ("0003_approval_lapse", """
+        -- Approved requests are few at any moment; the lapse check runs every few seconds and must not scan the table.
+        CREATE INDEX access_requests_approved ON jit.access_requests (id) WHERE status = 'approved';
+        """),
     ];
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)

@@ -1,0 +1,53 @@
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Jobs;
+using ChatOpsApprover.StepUp;
+using ChatOpsApprover.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ChatOpsApprover.Grants;
+
+/// <summary>
+/// Ends approvals that were never turned into access: a request still waiting for its requester's second factor
+/// <see cref="StepUpOptions.ConfirmWithin"/> after its approval fails, so a stale approval cannot be used later.
+/// </summary>
+public sealed class ApprovalLapse(RequestStore store, AuditLog audit, ChatNotifications notifications, TimeProvider time, IOptions<StepUpOptions> options)
+{
+    public async Task<int> LapseAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var within = options.Value.ConfirmWithin;
+        var reason = $"the requester did not confirm with their second factor within {DurationText.Format(within)} of the approval";
+        List<AccessRequest> stale;
+        await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await using (var command = new NpgsqlCommand(
+                """
+                SELECT id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason
+                FROM jit.access_requests r
+                WHERE r.status = 'approved'
+                  AND coalesce((SELECT max(d.decided_at) FROM jit.decisions d WHERE d.request_id = r.id AND d.approved), r.requested_at) <= @cutoff
+                ORDER BY r.id
+                LIMIT 100
+                FOR UPDATE SKIP LOCKED
+                """, connection, transaction))
+            {
+                command.Parameters.AddWithValue("cutoff", now - within);
+                stale = await RequestStore.ReadRequestsAsync(command);
+            }
+
+            foreach (var request in stale)
+            {
+                await store.MoveAsync(connection, transaction, request, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
+            }
+
+            // Audit last, as the audit log asks: its lock is held until the commit.
+            await audit.AppendManyAsync(connection, transaction, stale.Select(r => new AuditEntry(AuditEvents.GrantFailed, r.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason })).ToList());
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        notifications.RequestsChanged(stale.Select(r => r.Id).ToList());
+        return stale.Count;
+    }
+}
