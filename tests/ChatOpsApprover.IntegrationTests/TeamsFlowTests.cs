@@ -101,8 +101,11 @@ public sealed class TeamsFlowTests
 
         var threadReply = bot.Teams.CallsTo("reply").Single(c => c.ActivityId == channelReply["id"]!.GetValue<string>());
         Assert.Equal($"{BotHost.TeamsRequestsChannel};messageid=1700000000001", threadReply.ConversationId);
-        Assert.Contains("no pending or active", threadReply.Text, StringComparison.Ordinal);
         Assert.Equal("plain", threadReply.Body["textFormat"]!.GetValue<string>());
+
+        // Like Slack's ephemeral replies, the answer itself goes to the asker alone, in their 1:1 chat.
+        Assert.Equal("I have answered you in our 1:1 chat.", threadReply.Text);
+        Assert.Contains(bot.Teams.CallsTo("send"), c => c.ConversationId == TeamsIds.PersonalConversation(TeamsIds.Alice) && c.Text.Contains("no pending or active", StringComparison.Ordinal));
     }
 
     [Fact]

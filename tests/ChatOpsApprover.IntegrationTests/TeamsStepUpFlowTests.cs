@@ -52,4 +52,15 @@ public sealed class TeamsStepUpFlowTests
         Assert.False(await bot.HasRoleAsync(login));
         Assert.DoesNotContain(bot.Slack.Calls, c => c.Json.Contains("/stepup/", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task EnrollInAChannel_SendsTheLinkOnlyToTheAskersOneToOneChat()
+    {
+        await using var bot = await BotHost.StartAsync();
+        var answer = await bot.TeamsCommandAsync(TeamsIds.Alice, "jit enroll", inChannel: true);
+        Assert.NotNull(StepUpSteps.FindLink(answer, "enroll"));
+        Assert.DoesNotContain(bot.Teams.Calls, c => c.ConversationId is { } conversation
+            && conversation.StartsWith(BotHost.TeamsRequestsChannel, StringComparison.Ordinal)
+            && c.Json.Contains("/enroll/", StringComparison.Ordinal));
+    }
 }

@@ -119,10 +119,21 @@ public sealed partial class BotHost
         using var response = await PostTeamsAsync(activity);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var id = activity["id"]!.GetValue<string>();
-        var reply = Teams.CallsTo("reply").SingleOrDefault(c => c.ActivityId == id);
+        var calls = Teams.Calls.ToList();
+        var reply = calls.SingleOrDefault(c => c.Operation == "reply" && c.ActivityId == id);
         Assert.True(reply is not null, "the bot replied to the command before answering the connector");
         Assert.Equal(activity["conversation"]!["id"]!.GetValue<string>(), reply.ConversationId);
-        return reply.Text;
+        if (!inChannel)
+        {
+            return reply.Text;
+        }
+
+        // In a channel the answer goes to the asker's 1:1 chat; the channel only hears that it did.
+        Assert.Equal("I have answered you in our 1:1 chat.", reply.Text);
+        var oneToOne = new[] { TeamsIds.PersonalConversation(aadObjectId), $"a:dm-{TeamsIds.TeamsUserId(aadObjectId)}" };
+        var answer = calls.Take(calls.IndexOf(reply)).LastOrDefault(c => c.Operation == "send" && oneToOne.Contains(c.ConversationId));
+        Assert.True(answer is not null, "the answer went to the asker's 1:1 chat");
+        return answer.Text;
     }
 
     /// <summary>Asks for access on Teams and returns the new request's id, read from the reply.</summary>

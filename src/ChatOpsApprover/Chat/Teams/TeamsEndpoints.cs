@@ -27,7 +27,8 @@ public static class TeamsEndpoints
         services.AddSingleton<BotFrameworkTokenValidator>();
         services.AddSingleton<ConnectorTokenProvider>();
         services.AddSingleton<TeamsUserStore>();
-        services.AddSingleton<IChatPlatform, TeamsPlatform>();
+        services.AddSingleton<TeamsPlatform>();
+        services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<TeamsPlatform>());
         services.AddSingleton<IAuditChannel, TeamsAuditChannel>();
         return services;
     }
@@ -47,6 +48,7 @@ public static class TeamsEndpoints
         RequestStore requests,
         TeamsUserStore users,
         ConnectorClient connector,
+        TeamsPlatform platform,
         IOptions<TeamsOptions> options,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -92,7 +94,7 @@ public static class TeamsEndpoints
 
         return activity.Type switch
         {
-            "message" => await HandleMessageAsync(activity, service, users, connector, time, logger, context.RequestAborted),
+            "message" => await HandleMessageAsync(activity, service, users, connector, platform, time, logger, context.RequestAborted),
             "invoke" when activity.Name == CardAction => await HandleCardActionAsync(activity, service, directory, requests, context.RequestAborted),
             "invoke" => Results.Json(Error(400, "BadRequest", $"This bot answers only {CardAction} invokes.")),
             // conversationUpdate, installationUpdate, typing, reactions…: acknowledged, nothing to do.
@@ -100,7 +102,7 @@ public static class TeamsEndpoints
         };
     }
 
-    private static async Task<IResult> HandleMessageAsync(TeamsActivity activity, AccessRequestService service, TeamsUserStore users, ConnectorClient connector, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleMessageAsync(TeamsActivity activity, AccessRequestService service, TeamsUserStore users, ConnectorClient connector, TeamsPlatform platform, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         if (activity.Id is null)
         {
@@ -128,8 +130,18 @@ public static class TeamsEndpoints
 
         try
         {
+            var text = reply.Text;
+            if (!activity.IsPersonal && activity.FromAadObjectId is { } asker)
+            {
+                // Like Slack's ephemeral replies: an answer (it may hold an enrollment or confirmation link, or someone's
+                // requests) goes to the asker's 1:1 chat, never to everyone in the channel.
+                text = await platform.SendPrivatelyAsync(asker, text, cancellationToken)
+                    ? "I have answered you in our 1:1 chat."
+                    : "I could not reach you in a 1:1 chat: write to me there, e.g. jit help.";
+            }
+
             // The serviceUrl was checked against the token: it is the connector that sent this activity.
-            await connector.ReplyAsync(new Uri(activity.ServiceUrl!), activity.ConversationId!, activity.Id, TeamsPlatform.TextActivity(reply.Text), cancellationToken);
+            await connector.ReplyAsync(new Uri(activity.ServiceUrl!), activity.ConversationId!, activity.Id, TeamsPlatform.TextActivity(text), cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

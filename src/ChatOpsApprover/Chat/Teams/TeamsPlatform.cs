@@ -43,6 +43,10 @@ public sealed class TeamsPlatform(
     public async Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>
         await SendToUserAsync(userId, text, cancellationToken);
 
+    /// <summary>Sends to the person's 1:1 chat; false when they cannot be reached there.</summary>
+    public Task<bool> SendPrivatelyAsync(string aadObjectId, string text, CancellationToken cancellationToken) =>
+        SendToUserAsync(aadObjectId, text, cancellationToken);
+
     /// <summary>A plain-text message, the form every reply and notification takes.</summary>
     public static JsonObject TextActivity(string text) => new()
     {
