@@ -69,6 +69,42 @@ public sealed class RevocationFaultTests
     }
 
     [Fact]
+    public async Task OneMembershipTheTargetRefusesToRevoke_DoesNotHoldBackTheOthers()
+    {
+        // The target connects as a CREATEROLE admin, which may revoke ordinary roles but not a superuser role.
+        var admin = "";
+        await using var bot = await BotHost.StartAsync(s =>
+        {
+            admin = "jit_admin_" + s["Roles:prod-db-read:Grant"]!["prod_read_".Length..];
+            s["Targets:prod-db:ConnectionString"] = new NpgsqlConnectionStringBuilder(s["ConnectionStrings:Postgres"]) { Username = admin }.ConnectionString;
+        });
+        var root = "root_" + bot.Suffix;
+        await bot.ScalarAsync($"""
+            DO $$BEGIN
+              CREATE ROLE {admin} LOGIN CREATEROLE;
+              CREATE ROLE {root} SUPERUSER NOLOGIN;
+              GRANT {root} TO {bot.LoginOf("alice")};
+              GRANT {bot.GrantRole} TO {bot.LoginOf("carol")};
+            END$$; SELECT 1
+            """);
+        var now = bot.Time.GetUtcNow();
+        await bot.ScalarAsync($"""
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at)
+            VALUES ('alice', 'prod-db-read', 'prod-db', '{root}', '{bot.LoginOf("alice")}', 60, 'x', 'active', 'slack', '{now:O}', '{now:O}', '{now.AddMinutes(1):O}'),
+                   ('carol', 'prod-db-read', 'prod-db', '{bot.GrantRole}', '{bot.LoginOf("carol")}', 60, 'x', 'active', 'slack', '{now:O}', '{now:O}', '{now.AddMinutes(1):O}');
+            SELECT 1
+            """);
+
+        // A second past the end: PostgreSQL keeps microseconds, so the stored end may round up past the exact minute.
+        bot.Time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(async () => await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests WHERE status = 'expired'") == 1, "the revocable grant to end");
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("carol")), "carol's membership is revoked even though alice's cannot be");
+        Assert.True(await bot.HasRoleAsync(bot.LoginOf("alice"), root));
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.access_requests WHERE status = 'active' AND login = '{bot.LoginOf("alice")}' AND revoke_attempts >= 1"));
+        Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.audit_log WHERE event = 'access.revoke_failed'"));
+    }
+
+    [Fact]
     public async Task PostgresRestartedUnderTheApp_RevocationStillHappens()
     {
         var cluster = await TestPostgres.RequireClusterAsync();

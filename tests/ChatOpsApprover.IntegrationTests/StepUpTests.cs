@@ -36,12 +36,16 @@ public sealed class StepUpTests
         var id = await ApprovedRequestAsync(bot);
         var link = await bot.WaitForLinkAsync("U0ALICE");
 
+        // As if a grant attempt had reached the target before its transaction failed.
+        await bot.ScalarAsync($"GRANT {bot.GrantRole} TO {bot.LoginOf("alice")}; SELECT 1");
+
         bot.Time.Advance(TimeSpan.FromMinutes(29));
         Assert.Equal(RequestStatus.Approved, (await bot.RequestAsync(id)).Status);
 
         bot.Time.Advance(TimeSpan.FromMinutes(2));
         var lapsed = await bot.WaitForStatusAsync(id, RequestStatus.Failed);
         Assert.Contains("did not confirm with their second factor within 30m", lapsed.FailureReason, StringComparison.Ordinal);
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")), "a membership left by a failed grant attempt is taken away");
         Assert.Equal(1, await bot.AuditCountAsync("grant.failed", id));
 
         // Neither a fresh link nor the old one (long expired) can bring the lapsed approval back to life.

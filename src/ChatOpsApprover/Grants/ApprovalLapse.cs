@@ -11,7 +11,7 @@ namespace ChatOpsApprover.Grants;
 /// Ends approvals that were never turned into access: a request still waiting for its requester's second factor
 /// <see cref="StepUpOptions.ConfirmWithin"/> after its approval fails, so a stale approval cannot be used later.
 /// </summary>
-public sealed class ApprovalLapse(RequestStore store, AuditLog audit, ChatNotifications notifications, TimeProvider time, IOptions<StepUpOptions> options)
+public sealed class ApprovalLapse(RequestStore store, AuditLog audit, Revoker revoker, ChatNotifications notifications, TimeProvider time, IOptions<StepUpOptions> options)
 {
     public async Task<int> LapseAsync(CancellationToken cancellationToken)
     {
@@ -37,13 +37,18 @@ public sealed class ApprovalLapse(RequestStore store, AuditLog audit, ChatNotifi
                 stale = await RequestStore.ReadRequestsAsync(command);
             }
 
+            // All memberships at once, sorted, as the revocation sweep takes them: the two cannot deadlock.
+            await MembershipLock.AcquireAsync(connection, transaction, stale.Select(r => (r.Target, new Membership(r.Grant, r.Login))));
+            var entries = new List<AuditEntry>();
             foreach (var request in stale)
             {
+                var leftover = await revoker.RemoveLeftoverAsync(connection, transaction, request, cancellationToken);
                 await store.MoveAsync(connection, transaction, request, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
+                entries.Add(new AuditEntry(AuditEvents.GrantFailed, request.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason, ["membership"] = leftover }));
             }
 
             // Audit last, as the audit log asks: its lock is held until the commit.
-            await audit.AppendManyAsync(connection, transaction, stale.Select(r => new AuditEntry(AuditEvents.GrantFailed, r.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason })).ToList());
+            await audit.AppendManyAsync(connection, transaction, entries);
             await transaction.CommitAsync(cancellationToken);
         }
 

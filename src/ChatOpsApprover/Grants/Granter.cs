@@ -20,6 +20,7 @@ public sealed class Granter(
     GrantTargets targets,
     ChatNotifications notifications,
     RevocationScheduler scheduler,
+    Revoker revoker,
     TimeProvider time,
     ILogger<Granter> logger)
 {
@@ -87,9 +88,10 @@ public sealed class Granter(
             return;
         }
 
+        var leftover = await revoker.RemoveLeftoverAsync(connection, transaction, request, cancellationToken);
         var now = time.GetUtcNow();
         await store.MoveAsync(connection, transaction, request, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
-        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantFailed, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason }));
+        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantFailed, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason, ["membership"] = leftover }));
         await transaction.CommitAsync(cancellationToken);
         notifications.RequestsChanged([request.Id]);
     }

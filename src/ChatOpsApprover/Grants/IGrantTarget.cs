@@ -12,6 +12,13 @@ public interface IGrantTarget
     Task RevokeAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken);
 }
 
+/// <summary>Some memberships could not be revoked; the others were. <see cref="Failed"/> names the ones to retry.</summary>
+public sealed class PartialRevocationException(IReadOnlyCollection<Membership> failed, Exception first)
+    : Exception($"{failed.Count} membership(s) could not be revoked: {first.Message}", first)
+{
+    public IReadOnlyCollection<Membership> Failed { get; } = failed;
+}
+
 /// <summary>The configured targets by name.</summary>
 public sealed class GrantTargets(IReadOnlyDictionary<string, IGrantTarget> targets)
 {

@@ -8,10 +8,13 @@ namespace ChatOpsApprover.Grants;
 /// </summary>
 public static class MembershipLock
 {
-    public static async Task AcquireAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, IEnumerable<Membership> memberships)
+    public static Task AcquireAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, IEnumerable<Membership> memberships) =>
+        AcquireAsync(connection, transaction, memberships.Select(m => (target, m)));
+
+    /// <summary>Locks memberships of any targets at once, in one sorted order, so two sweepers cannot deadlock.</summary>
+    public static async Task AcquireAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<(string Target, Membership Membership)> memberships)
     {
-        // Sorted, so two sweepers locking overlapping sets cannot deadlock.
-        var keys = memberships.Select(m => $"{target}\u001f{m.Grant}\u001f{m.Login}").Distinct().Order(StringComparer.Ordinal).ToArray();
+        var keys = memberships.Select(m => $"{m.Target}\u001f{m.Membership.Grant}\u001f{m.Membership.Login}").Distinct().Order(StringComparer.Ordinal).ToArray();
         if (keys.Length == 0)
         {
             return;

@@ -42,6 +42,9 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource) : IGrantTarg
 
     private async Task RevokeEachAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
     {
+        // Every membership is tried, so one that keeps failing never holds back the others.
+        var failed = new List<Membership>();
+        Exception? first = null;
         foreach (var membership in memberships)
         {
             try
@@ -53,6 +56,16 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource) : IGrantTarg
             {
                 // The role or the login no longer exists, so neither does the membership: nothing is left to take away.
             }
+            catch (PostgresException e)
+            {
+                failed.Add(membership);
+                first ??= e;
+            }
+        }
+
+        if (first is not null)
+        {
+            throw new PartialRevocationException(failed, first);
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed class RevocationScheduler(Revoker revoker, ApprovalLapse lapse, Ti
             var delay = options.Value.PollInterval;
             try
             {
-                await revoker.RevokeDueAsync(stoppingToken);
+                var ended = await revoker.RevokeDueAsync(stoppingToken);
                 if (startedAt - lastLapse >= options.Value.PollInterval)
                 {
                     lastLapse = startedAt;
@@ -38,6 +38,13 @@ public sealed class RevocationScheduler(Revoker revoker, ApprovalLapse lapse, Ti
                 if (next is { } due && due - time.GetUtcNow() < delay)
                 {
                     delay = due - time.GetUtcNow();
+                }
+
+                // Due rows that this sweep could not claim are being revoked by another instance: give it a moment
+                // (real time: this is contention, not a schedule) instead of spinning on them.
+                if (ended == 0 && delay <= TimeSpan.Zero)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

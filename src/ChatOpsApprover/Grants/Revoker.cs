@@ -47,12 +47,12 @@ public sealed class Revoker(
             {
                 var due = await ClaimDueAsync(connection, transaction, now);
                 claimed = due.Count;
+
+                // Every membership of the batch, across targets, is locked in one sorted step before any target call.
+                await MembershipLock.AcquireAsync(connection, transaction, due.Select(r => (r.Target, new Membership(r.Grant, r.Login))));
                 foreach (var group in due.GroupBy(r => r.Target, StringComparer.Ordinal))
                 {
-                    if (await EndLockedAsync(connection, transaction, group.ToList(), RequestStatus.Expired, SystemActor, ChatPlatform.System, now, entries, cancellationToken))
-                    {
-                        ended.AddRange(group.Select(r => r.Id));
-                    }
+                    ended.AddRange(await EndLockedAsync(connection, transaction, group.ToList(), RequestStatus.Expired, SystemActor, ChatPlatform.System, now, entries, cancellationToken));
                 }
 
                 // Last, after every target call: the audit chain's lock is held only from here to the commit.
@@ -107,7 +107,7 @@ public sealed class Revoker(
         var entries = new List<AuditEntry>();
         if (request.Status == RequestStatus.Active)
         {
-            if (!await EndLockedAsync(connection, transaction, [request], RequestStatus.Revoked, actor.Id, platform, now, entries, cancellationToken))
+            if ((await EndLockedAsync(connection, transaction, [request], RequestStatus.Revoked, actor.Id, platform, now, entries, cancellationToken)).Count == 0)
             {
                 // The sweeper retries from now on, with back-off, until the target answers.
                 await using var hurry = new NpgsqlCommand("UPDATE jit.access_requests SET ends_at = least(ends_at, @now) WHERE id = @id", connection, transaction);
@@ -134,6 +134,32 @@ public sealed class Revoker(
         return (outcome, await store.FindAsync(request.Id));
     }
 
+    /// <summary>
+    /// For a locked request that will never be active (its grant failed, or its approval lapsed): a grant attempt may
+    /// have reached the target before its transaction failed, so take that membership away unless another active
+    /// request needs it. Returns what the audit entry should say about it.
+    /// </summary>
+    public async Task<string> RemoveLeftoverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRequest request, CancellationToken cancellationToken)
+    {
+        var membership = new Membership(request.Grant, request.Login);
+        await MembershipLock.AcquireAsync(connection, transaction, request.Target, [membership]);
+        if ((await StillNeededAsync(connection, transaction, request.Target, [request.Id], [membership])).Count > 0)
+        {
+            return "kept: another active request needs it";
+        }
+
+        try
+        {
+            await targets.Get(request.Target).RevokeAsync([membership], cancellationToken);
+            return "none left at target";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Could not make sure request {RequestId} left no membership at target {Target}", request.Id, request.Target);
+            return $"could not be checked ({e.GetType().Name}): verify at the target";
+        }
+    }
+
     private async Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now)
     {
         await using var command = new NpgsqlCommand(
@@ -152,26 +178,39 @@ public sealed class Revoker(
 
     /// <summary>
     /// Ends locked active requests of one target. Revokes at the target only the memberships no other active request
-    /// still needs. Returns false (and schedules a retry) when the target fails. Audit entries are added to
-    /// <paramref name="entries"/> for the caller to append just before it commits.
+    /// still needs. Requests whose membership the target failed to revoke stay active with a retry time. Returns the
+    /// ids that ended. Audit entries are added to <paramref name="entries"/> for the caller to append just before it commits.
     /// </summary>
-    private async Task<bool> EndLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> requests, RequestStatus to, string actor, ChatPlatform platform, DateTimeOffset now, List<AuditEntry> entries, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<long>> EndLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> all, RequestStatus to, string actor, ChatPlatform platform, DateTimeOffset now, List<AuditEntry> entries, CancellationToken cancellationToken)
     {
         RequestLifecycle.EnsureCanMove(RequestStatus.Active, to);
-        var target = requests[0].Target;
-        var memberships = requests.Select(r => new Membership(r.Grant, r.Login)).Distinct().ToList();
+        var target = all[0].Target;
+        var memberships = all.Select(r => new Membership(r.Grant, r.Login)).Distinct().ToList();
         await MembershipLock.AcquireAsync(connection, transaction, target, memberships);
-        var stillNeeded = await StillNeededAsync(connection, transaction, target, requests.Select(r => r.Id).ToArray(), memberships);
+        var stillNeeded = await StillNeededAsync(connection, transaction, target, all.Select(r => r.Id).ToArray(), memberships);
         var toRevoke = memberships.Where(m => !stillNeeded.Contains(m)).ToList();
+        var requests = all;
         try
         {
             await targets.Get(target).RevokeAsync(toRevoke, cancellationToken);
         }
+        catch (PartialRevocationException e)
+        {
+            logger.LogError(e, "Revoking {Count} membership(s) at target {Target} failed; will retry them", e.Failed.Count, target);
+            var failed = all.Where(r => e.Failed.Contains(new Membership(r.Grant, r.Login))).ToList();
+            await ScheduleRetryAsync(connection, transaction, failed, now, target, e.InnerException?.GetType().Name ?? e.GetType().Name, entries, cancellationToken);
+            requests = all.Except(failed).ToList();
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Revoking {Count} membership(s) at target {Target} failed; will retry", toRevoke.Count, target);
-            await ScheduleRetryAsync(connection, transaction, requests, now, target, e.GetType().Name, entries, cancellationToken);
-            return false;
+            await ScheduleRetryAsync(connection, transaction, all, now, target, e.GetType().Name, entries, cancellationToken);
+            return [];
+        }
+
+        if (requests.Count == 0)
+        {
+            return [];
         }
 
         var ids = requests.Select(r => r.Id).ToArray();
@@ -195,7 +234,7 @@ public sealed class Revoker(
             ["membership"] = stillNeeded.Contains(new Membership(request.Grant, request.Login)) ? "kept: another active request still needs it" : "revoked at target",
         })));
 
-        return true;
+        return ids;
     }
 
     private static async Task<HashSet<Membership>> StillNeededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, long[] endingIds, IReadOnlyList<Membership> memberships)
