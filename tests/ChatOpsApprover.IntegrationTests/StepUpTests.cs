@@ -305,6 +305,42 @@ public sealed class StepUpTests
     }
 
     [Fact]
+    public async Task WrongCodesAcrossFreshLinks_LockTheFactorItself()
+    {
+        await using var bot = await StartAsync("Requester", s => s["StepUp:MaxFactorFailures"] = "7");
+        using var browser = new LinkBrowser();
+        var secret = await bot.EnrollAsync("U0ALICE", browser);
+        var id = await ApprovedRequestAsync(bot);
+        var link = await bot.WaitForLinkAsync("U0ALICE");
+
+        // A hijacked chat account mints a fresh link whenever one locks: the wrong codes still add up per person.
+        for (var i = 0; i < 4; i++)
+        {
+            await browser.SubmitAsync(link, bot.WrongCode(secret));
+        }
+
+        link = StepUpSteps.FindLink(await bot.CommandAsync("U0ALICE", $"confirm {id}"), "stepup")!;
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal((HttpStatusCode)422, (await browser.SubmitAsync(link, bot.WrongCode(secret))).Status);
+        }
+
+        var locked = await browser.SubmitAsync(link, bot.WrongCode(secret));
+        Assert.Equal((HttpStatusCode)423, locked.Status);
+        Assert.Equal("Your second factor is locked", locked.Title);
+        Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.audit_log WHERE event = 'mfa.locked' AND details->>'scope' = 'factor'"));
+
+        // A brand-new link offers no form any more: not even the right code can be entered.
+        link = StepUpSteps.FindLink(await bot.CommandAsync("U0ALICE", $"confirm {id}"), "stepup")!;
+        var page = await browser.OpenAsync(link);
+        Assert.Equal((HttpStatusCode)423, page.Status);
+        Assert.Equal("Your second factor is locked", page.Title);
+        Assert.Contains("jit admin reset-mfa alice", page.Html, StringComparison.Ordinal);
+        Assert.Equal(RequestStatus.Approved, (await bot.RequestAsync(id)).Status);
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
+    }
+
+    [Fact]
     public async Task ApproverStepUp_TheClickCountsOnlyAfterTheApproversCode()
     {
         await using var bot = await StartAsync("Approver");

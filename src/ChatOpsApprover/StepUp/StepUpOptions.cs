@@ -28,6 +28,9 @@ public sealed class StepUpOptions
     /// </summary>
     public TimeSpan ConfirmWithin { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Wrong step-up codes in a row, across all of a person's links, before their factor locks (admin reset).</summary>
+    public int MaxFactorFailures { get; set; } = 10;
+
     /// <summary>Wrong codes a link accepts before it locks.</summary>
     public int MaxAttempts { get; set; } = 5;
 
@@ -59,6 +62,11 @@ public sealed class StepUpOptions
         if (ConfirmWithin < TimeSpan.FromMinutes(1) || ConfirmWithin > TimeSpan.FromHours(24))
         {
             errors.Add("StepUp:ConfirmWithin: must be between 00:01:00 and 24:00:00 (default 01:00:00).");
+        }
+
+        if (MaxFactorFailures is < 3 or > 100)
+        {
+            errors.Add("StepUp:MaxFactorFailures: must be between 3 and 100 (default 10).");
         }
 
         if (MaxAttempts is < 1 or > 10)

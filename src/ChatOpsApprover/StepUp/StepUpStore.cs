@@ -27,7 +27,7 @@ public sealed record StoredLink(
     DateTimeOffset? LockedAt);
 
 /// <summary>A person's second factor; <see cref="SecretProtected"/> is a Data Protection payload.</summary>
-public sealed record StoredFactor(string PersonId, string SecretProtected, bool Active, long? LastUsedStep);
+public sealed record StoredFactor(string PersonId, string SecretProtected, bool Active, long? LastUsedStep, bool Locked = false);
 
 /// <summary>Reads and writes second factors, links, confirmations and known devices. Callers own the transaction.</summary>
 public sealed class StepUpStore(NpgsqlDataSource dataSource)
@@ -125,15 +125,43 @@ public sealed class StepUpStore(NpgsqlDataSource dataSource)
 
     // ---- Factors ----
 
+    /// <summary>
+    /// Counts a wrong step-up code against the person's factor, whichever link it came through; the factor locks at
+    /// <paramref name="maxFailures"/> until an admin resets it. Returns true when this failure locked it.
+    /// </summary>
+    public async Task<bool> CountFactorFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, int maxFailures, DateTimeOffset now)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE jit.mfa_factors
+            SET failed_codes = failed_codes + 1,
+                locked_at = CASE WHEN failed_codes + 1 >= @max THEN coalesce(locked_at, @now) ELSE locked_at END
+            WHERE person_id = @person
+            RETURNING failed_codes = @max
+            """, connection, transaction);
+        command.Parameters.AddWithValue("person", personId);
+        command.Parameters.AddWithValue("max", maxFailures);
+        command.Parameters.AddWithValue("now", now);
+        return await command.ExecuteScalarAsync() is true;
+    }
+
+    /// <summary>A right code clears the run of wrong ones.</summary>
+    public async Task ClearFactorFailuresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.mfa_factors SET failed_codes = 0 WHERE person_id = @person AND failed_codes > 0", connection, transaction);
+        command.Parameters.AddWithValue("person", personId);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<StoredFactor?> FindFactorAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string personId, bool forUpdate)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT person_id, secret_protected, active, last_used_step FROM jit.mfa_factors WHERE person_id = @person" + (forUpdate ? " FOR UPDATE" : string.Empty),
+            "SELECT person_id, secret_protected, active, last_used_step, locked_at IS NOT NULL FROM jit.mfa_factors WHERE person_id = @person" + (forUpdate ? " FOR UPDATE" : string.Empty),
             connection, transaction);
         command.Parameters.AddWithValue("person", personId);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync()
-            ? new StoredFactor(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3))
+            ? new StoredFactor(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetBoolean(4))
             : null;
     }
 

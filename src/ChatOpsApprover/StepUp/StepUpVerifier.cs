@@ -108,6 +108,19 @@ public sealed class StepUpVerifier(
             check = check with { Verdict = CodeVerdict.Replayed };
         }
 
+        if (check.Verdict != CodeVerdict.Accepted && page == LinkPage.StepUp
+            && await store.CountFactorFailureAsync(connection, transaction, factor.PersonId, options.Value.MaxFactorFailures, now))
+        {
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.MfaLocked, link.RequestId, link.PersonId, ChatPlatform.Web, now, new Dictionary<string, string>
+            {
+                ["scope"] = "factor",
+                ["failures"] = options.Value.MaxFactorFailures.ToString(CultureInfo.InvariantCulture),
+                ["address"] = client.Address,
+            }));
+            await transaction.CommitAsync(cancellationToken);
+            return FactorLocked(link);
+        }
+
         if (check.Verdict != CodeVerdict.Accepted)
         {
             var attempts = await store.CountWrongCodeAsync(connection, transaction, link.TokenHash, MaxAttempts, now);
@@ -129,6 +142,11 @@ public sealed class StepUpVerifier(
                 ? "That code was already used. Wait for the next one (codes change every 30 seconds) and enter it."
                 : "That code is not right. Check that you use the entry for ChatOpsApprover and enter the code it shows now.";
             return Again($"{why} {left} attempt{(left == 1 ? string.Empty : "s")} left before this link locks.");
+        }
+
+        if (page == LinkPage.StepUp)
+        {
+            await store.ClearFactorFailuresAsync(connection, transaction, factor.PersonId);
         }
 
         var deviceHash = client.DeviceId is null ? null : DeviceHash(client.DeviceId);
@@ -344,9 +362,23 @@ public sealed class StepUpVerifier(
         _ => null,
     };
 
-    private static PageModel? FactorProblem(StoredLink link, StoredFactor? factor) => factor is { Active: true }
-        ? null
-        : new PageModel(409, PageTone.Problem, "You have no second factor",
+    private static PageModel? FactorProblem(StoredLink link, StoredFactor? factor) => factor switch
+    {
+        { Active: true, Locked: false } => null,
+        { Active: true, Locked: true } => FactorLocked(link),
+        _ => NoFactor(link),
+    };
+
+    private static PageModel FactorLocked(StoredLink link) =>
+        new PageModel(423, PageTone.Problem, "Your second factor is locked",
+            $"Too many wrong codes were entered for {link.PersonId}, across confirmation links, so the second factor is locked. Nothing was changed.")
+        {
+            ForPerson = link.PersonId,
+            Next = $"Ask an admin to check what happened and reset it with: jit admin reset-mfa {link.PersonId}. Then enroll again.",
+        };
+
+    private static PageModel NoFactor(StoredLink link) =>
+        new PageModel(409, PageTone.Problem, "You have no second factor",
             $"{link.PersonId} has no second factor set up, so this confirmation cannot be made. Nothing was changed.")
         {
             ForPerson = link.PersonId,

@@ -244,6 +244,10 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
         -- Approved requests are few at any moment; the lapse check runs every few seconds and must not scan the table.
         CREATE INDEX access_requests_approved ON jit.access_requests (id) WHERE status = 'approved';
         """),
+        ("0004_factor_lockout", """
+        -- Wrong step-up codes per person, across links: minting new links must not buy an attacker new guesses.
+        ALTER TABLE jit.mfa_factors ADD COLUMN failed_codes integer NOT NULL DEFAULT 0, ADD COLUMN locked_at timestamptz;
+        """),
     ];
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
