@@ -24,8 +24,28 @@ public static class GrantsSetup
             CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value).ToDictionary(t => t.Key, t => decorate(t.Value))));
 
     public static Dictionary<string, IGrantTarget> CreateTargets(AccessOptions access) =>
-        access.Targets.ToDictionary(
-            t => t.Key,
-            t => (IGrantTarget)new PostgresRoleTarget(new NpgsqlDataSourceBuilder(t.Value.ConnectionString) { Name = $"target:{t.Key}" }.Build()),
-            StringComparer.Ordinal);
+        access.Targets.ToDictionary(t => t.Key, t => (IGrantTarget)new PostgresRoleTarget(TargetDataSource(t.Key, t.Value.ConnectionString)), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Unless the connection string says otherwise, an unreachable target gives up in seconds, not Npgsql's 15 s/30 s:
+    /// a revocation sweep waits on it, and its retries come back anyway.
+    /// </summary>
+    internal static NpgsqlDataSource TargetDataSource(string name, string? connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = $"target:{name}" };
+
+        // The plain builder knows only the keys actually written, which Npgsql's own builder does not tell apart.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Timeout"))
+        {
+            builder.ConnectionStringBuilder.Timeout = 5;
+        }
+
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            builder.ConnectionStringBuilder.CommandTimeout = 15;
+        }
+
+        return builder.Build();
+    }
 }
