@@ -33,9 +33,16 @@ if (options.Grants > 0)
     workloads.Add(new Workload("grant", options.Grants, TimeSpan.FromSeconds(options.GrantsOverSeconds)));
 }
 
+var clusterFolder = Path.Combine(Path.GetTempPath(), $"chatops-bench-{Environment.ProcessId}");
 await using var cluster = options.Postgres is null
-    ? await LocalPostgresCluster.StartAsync(Path.Combine(Path.GetTempPath(), $"chatops-bench-{Environment.ProcessId}"), 0, stopOnDispose: true)
+    ? await LocalPostgresCluster.StartAsync(clusterFolder, 0, stopOnDispose: true)
     : null;
+if (cluster is not null)
+{
+    // The server is stopped when the cluster is disposed; its data folder goes when the process ends.
+    AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(clusterFolder, recursive: true);
+}
+
 var admin = options.Postgres ?? cluster!.ConnectionString("postgres");
 
 var results = new List<RunResult>();
