@@ -43,7 +43,20 @@ public sealed class StepUpTests
         Assert.Equal(RequestStatus.Approved, (await bot.RequestAsync(id)).Status);
 
         bot.Time.Advance(TimeSpan.FromMinutes(2));
-        var lapsed = await bot.WaitForStatusAsync(id, RequestStatus.Failed);
+
+        // The lapse runs on the scheduler's poll; nudge the clock a second at a time in case this advance landed
+        // while the scheduler was between sweeps, as a real clock would keep moving.
+        var lapsed = await Wait.UntilAsync(async () =>
+        {
+            var request = await bot.RequestAsync(id);
+            if (request.Status != RequestStatus.Failed)
+            {
+                bot.Time.Advance(TimeSpan.FromSeconds(1));
+                return null;
+            }
+
+            return request;
+        }, "the approval to lapse");
         Assert.Contains("did not confirm with their second factor within 30m", lapsed.FailureReason, StringComparison.Ordinal);
         Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")), "a membership left by a failed grant attempt is taken away");
         Assert.Equal(1, await bot.AuditCountAsync("grant.failed", id));

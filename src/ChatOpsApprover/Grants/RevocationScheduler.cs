@@ -22,7 +22,11 @@ public sealed class RevocationScheduler(Revoker revoker, ApprovalLapse lapse, Ti
         {
             var signal = _wake;
             var startedAt = time.GetUtcNow();
-            var delay = options.Value.PollInterval;
+
+            // Wake-up times are absolute and the wait is measured just before waiting, so time that passes during a
+            // sweep (a slow database, a burst) is never waited again.
+            var wakeAt = startedAt + options.Value.PollInterval;
+            var contended = false;
             try
             {
                 var ended = await revoker.RevokeDueAsync(stoppingToken);
@@ -32,20 +36,13 @@ public sealed class RevocationScheduler(Revoker revoker, ApprovalLapse lapse, Ti
                     await lapse.LapseAsync(stoppingToken);
                 }
 
-                // The poll interval counts from the start of this sweep: time that passed during it is not waited again.
-                delay = options.Value.PollInterval - (time.GetUtcNow() - startedAt);
-                var next = await revoker.NextDueAsync(stoppingToken);
-                if (next is { } due && due - time.GetUtcNow() < delay)
+                if (await revoker.NextDueAsync(stoppingToken) is { } due && due < wakeAt)
                 {
-                    delay = due - time.GetUtcNow();
+                    wakeAt = due;
                 }
 
-                // Due rows that this sweep could not claim are being revoked by another instance: give it a moment
-                // (real time: this is contention, not a schedule) instead of spinning on them.
-                if (ended == 0 && delay <= TimeSpan.Zero)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
-                }
+                // Due rows this sweep could not claim are being revoked by another instance.
+                contended = ended == 0 && wakeAt <= time.GetUtcNow();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -55,12 +52,18 @@ public sealed class RevocationScheduler(Revoker revoker, ApprovalLapse lapse, Ti
             {
                 // Database down or restarting: keep trying; the grants are safe in the table.
                 logger.LogError(e, "Revocation sweep failed; retrying");
-                delay = TimeSpan.FromSeconds(1);
+                wakeAt = time.GetUtcNow() + TimeSpan.FromSeconds(1);
             }
 
             try
             {
-                if (delay > TimeSpan.Zero)
+                var delay = wakeAt - time.GetUtcNow();
+                if (contended)
+                {
+                    // Give the other instance a moment (real time: this is contention, not a schedule) instead of spinning.
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+                }
+                else if (delay > TimeSpan.Zero)
                 {
                     await Task.WhenAny(signal.Task, Task.Delay(delay, time, stoppingToken));
                 }
