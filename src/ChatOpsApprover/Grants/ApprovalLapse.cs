@@ -23,8 +23,8 @@ public sealed class ApprovalLapse(RequestStore store, AuditLog audit, Revoker re
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             await using (var command = new NpgsqlCommand(
-                """
-                SELECT id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason
+                $"""
+                SELECT {RequestStore.Columns}
                 FROM jit.access_requests r
                 WHERE r.status = 'approved'
                   AND coalesce((SELECT max(d.decided_at) FROM jit.decisions d WHERE d.request_id = r.id AND d.approved), r.requested_at) <= @cutoff

@@ -163,8 +163,8 @@ public sealed class Revoker(
     private async Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now)
     {
         await using var command = new NpgsqlCommand(
-            """
-            SELECT id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason
+            $"""
+            SELECT {RequestStore.Columns}
             FROM jit.access_requests
             WHERE status = 'active' AND ends_at <= @now AND (revoke_retry_at IS NULL OR revoke_retry_at <= @now)
             ORDER BY ends_at

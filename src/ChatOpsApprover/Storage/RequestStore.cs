@@ -7,7 +7,8 @@ namespace ChatOpsApprover.Storage;
 /// <summary>Reads and writes access requests. Callers own the transaction, so a change and its audit entry commit together.</summary>
 public sealed class RequestStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns =
+    /// <summary>The columns <see cref="ReadRequestsAsync"/> reads, in its order: select exactly these.</summary>
+    internal const string Columns =
         "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason";
 
     public NpgsqlDataSource DataSource => dataSource;
