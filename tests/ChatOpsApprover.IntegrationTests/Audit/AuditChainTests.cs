@@ -210,7 +210,6 @@ public sealed class AuditChainTests
         AuditEntry Entry(int i) => new("test.concurrent", null, $"writer-{i}", ChatPlatform.System, at, new Dictionary<string, string> { ["n"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         var batch = Enumerable.Range(0, 2_000).Select(Entry).ToList();
-        var watch = Stopwatch.StartNew();
         var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
             for (var i = 0; i < 20; i++)
@@ -233,7 +232,6 @@ public sealed class AuditChainTests
         Assert.True(result.Intact, result.Describe());
         Assert.Equal(2_000 + (8 * 20 * 2) + 1, result.EntriesChecked);
         Assert.Equal(result.EntriesChecked, await bot.ScalarAsync("SELECT max(id) FROM jit.audit_log"));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"appending took {watch.Elapsed}");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -143,7 +142,6 @@ public sealed class AuditExportTests
         await using var bot = await StartAsync();
         var audit = bot.Service<AuditLog>();
         var at = bot.Time.GetUtcNow();
-        var watch = Stopwatch.StartNew();
         for (var batch = 0; batch < 10; batch++)
         {
             await using var connection = await bot.Service<NpgsqlDataSource>().OpenConnectionAsync();
@@ -154,7 +152,6 @@ public sealed class AuditExportTests
             await transaction.CommitAsync();
         }
 
-        var appended = watch.Elapsed;
         using var response = await GetAsync(bot, $"/audit/export?from={Day(at)}&to={Day(at.AddDays(1))}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(response.Content.Headers.ContentLength);
@@ -170,7 +167,6 @@ public sealed class AuditExportTests
         }
 
         Assert.Equal(20_000, count);
-        Assert.True(appended < TimeSpan.FromSeconds(20), $"10 batches of 2,000 appends took {appended}");
     }
 
     [Fact]

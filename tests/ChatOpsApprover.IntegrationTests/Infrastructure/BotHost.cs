@@ -68,17 +68,19 @@ public sealed partial class BotHost : IAsyncDisposable
     /// <summary>
     /// Starts a bot. alice (U0ALICE) and carol (U0CAROL) may request prod-db-read; bob (U0BOB) and dave (U0DAVE) approve it.
     /// Everyone also has a Teams identity (<see cref="TeamsIds"/>), and the role's cards go to a Teams channel too.
-    /// <paramref name="configure"/> may change or add settings.
+    /// <paramref name="configure"/> may change or add settings. <paramref name="database"/> names a migrated database to
+    /// use instead of a fresh one on the shared cluster (e.g. one on a test's private cluster).
     /// </summary>
     public static async Task<BotHost> StartAsync(
         Action<Dictionary<string, string?>>? configure = null,
         BotHost? shareDatabaseWith = null,
         FakeTimeProvider? time = null,
         Action<IServiceCollection>? overrideServices = null,
-        LogLevel logLevel = LogLevel.Warning)
+        LogLevel logLevel = LogLevel.Warning,
+        string? database = null)
     {
         var logs = new CapturedLogs();
-        var connectionString = shareDatabaseWith?.ConnectionString ?? await TestPostgres.CreateDatabaseAsync();
+        var connectionString = shareDatabaseWith?.ConnectionString ?? database ?? await TestPostgres.CreateDatabaseAsync();
         var suffix = shareDatabaseWith?.Suffix ?? $"{Environment.ProcessId}_{Interlocked.Increment(ref _instances)}";
         var slack = shareDatabaseWith?.Slack ?? await FakeSlackServer.StartAsync();
         var teams = shareDatabaseWith?.Teams ?? await FakeTeamsServer.StartAsync();

@@ -61,16 +61,45 @@ public static class TestPostgres
         }
     }
 
-    /// <summary>A new, migrated database of its own; returns its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync()
+    /// <summary>A new, migrated database of its own on the shared cluster; returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync() => await CreateDatabaseAsync(await AdminConnectionStringAsync());
+
+    /// <summary>
+    /// A cluster of the test's own, for tests that stop and start the server: test classes run in parallel, so they
+    /// must never restart the cluster other tests are using. Stopped and removed when disposed.
+    /// </summary>
+    public static async Task<PrivateCluster> StartPrivateClusterAsync()
     {
-        var admin = await AdminConnectionStringAsync();
+        var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}-private-{Interlocked.Increment(ref _counter)}");
+        var cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true);
+        var admin = new NpgsqlConnectionStringBuilder(cluster.ConnectionString("postgres")) { Pooling = false }.ConnectionString;
+        await CreateTemplateAsync(admin);
+        return new PrivateCluster(cluster, folder, admin);
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string admin)
+    {
         var name = $"chatops_test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(name)} TEMPLATE {TemplateName}", connection);
         await command.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>A cluster started for one test, with the migrated template in it.</summary>
+    public sealed class PrivateCluster(LocalPostgresCluster cluster, string folder, string admin) : IAsyncDisposable
+    {
+        public LocalPostgresCluster Cluster { get; } = cluster;
+
+        public Task<string> CreateDatabaseAsync() => TestPostgres.CreateDatabaseAsync(admin);
+
+        public async ValueTask DisposeAsync()
+        {
+            NpgsqlConnection.ClearAllPools();
+            await Cluster.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static async Task CreateTemplateAsync(string admin)

@@ -3,7 +3,8 @@ namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 /// <summary>Waits on a condition with a deadline: never a fixed sleep.</summary>
 public static class Wait
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    // Generous: a deadline only bounds a wait that fails; it must hold on a busy 2-core machine running test classes side by side.
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null)
     {
