@@ -1,4 +1,5 @@
 using ChatOpsApprover.Grants;
+using ChatOpsApprover.Grants.Postgres;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;

@@ -33,11 +33,3 @@ public sealed record AccessRequest(
 
 /// <summary>One approver's answer. A person decides a request at most once.</summary>
 public sealed record Decision(string ApproverId, bool Approved, DateTimeOffset At, ChatPlatform Platform);
-
-public enum ChatPlatform
-{
-    Slack,
-    Teams,
-    Web,
-    System,
-}

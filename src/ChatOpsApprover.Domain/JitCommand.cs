@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace ChatOpsApprover.Domain;
 
-/// <summary>What a person asked the bot for, parsed from the text after "/jit" (Slack) or "jit" (Teams).</summary>
+/// <summary>What a person asked the bot for, parsed from the command text after "jit" (or the slash command "/jit").</summary>
 public abstract record JitCommand
 {
     private JitCommand()

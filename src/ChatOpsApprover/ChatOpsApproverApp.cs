@@ -1,14 +1,13 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
-using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
+using ChatOpsApprover.Grants.Postgres;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.StepUp;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover;
 
@@ -31,6 +30,7 @@ public static class ChatOpsApproverApp
         await builder.AddDatabaseAsync();
         builder.Services.AddRequests(builder.Configuration);
         builder.Services.AddGrants(builder.Configuration);
+        builder.Services.AddGrantTargetType<PostgresTargetType>();
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSlack(builder.Configuration);
         builder.Services.AddTeams(builder.Configuration);
@@ -41,7 +41,7 @@ public static class ChatOpsApproverApp
 
         var app = builder.Build();
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
-        await DatabaseSetup.PrepareEmbeddedTargetsAsync(app.Services, app.Services.GetRequiredService<IOptions<AccessOptions>>().Value);
+        await GrantsSetup.PrepareTargetsAsync(app.Services);
         JobsSetup.ScheduleRecurringJobs(app.Services);
 
         app.MapHealth();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Chat;
+using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.IntegrationTests.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class TeamsFlowTests
         var reply = await bot.TeamsCommandAsync(TeamsIds.Alice, "jit request prod-db-read 2h fix INC-1234");
         Assert.Contains("was sent to its approvers", reply, StringComparison.Ordinal);
         var id = long.Parse(System.Text.RegularExpressions.Regex.Match(reply, @"#(\d+)").Groups[1].Value);
-        Assert.Equal(ChatPlatform.Teams, (await bot.RequestAsync(id)).Platform);
+        Assert.Equal(TeamsChat.Key, (await bot.RequestAsync(id)).Platform);
 
         // The Adaptive Card lands in the role's Teams channel, with Approve and Deny as Action.Execute.
         var posted = await Wait.UntilAsync(() => Task.FromResult(bot.Teams.CallsTo("send").FirstOrDefault(c => c.ConversationId == BotHost.TeamsApprovalChannel)), "the Teams approval card");
@@ -48,7 +49,7 @@ public sealed class TeamsFlowTests
         Assert.True(await bot.HasRoleAsync(login), "the role is really granted at the target");
         Assert.Equal(active.GrantedAt + TimeSpan.FromHours(2), active.EndsAt);
         Assert.Equal("bob", active.Decisions.Single().ApproverId);
-        Assert.Equal(ChatPlatform.Teams, active.Decisions.Single().Platform);
+        Assert.Equal(TeamsChat.Key, active.Decisions.Single().Platform);
 
         // Everyone's copy of the card is replaced in place; alice hears in her 1:1 chat.
         await Wait.UntilAsync(() => bot.Teams.CallsTo("update").Any(c => c.ActivityId == posted.ActivityId && c.ConversationId == BotHost.TeamsApprovalChannel && c.Json.Contains("active until", StringComparison.Ordinal)), "the card to show the active state");
@@ -166,7 +167,7 @@ public sealed class TeamsFlowTests
         Assert.Equal(new[] { "hello <b>erin</b>", "second" }, sent.Select(c => c.Text));
         Assert.All(sent, c => Assert.Equal("plain", c.Body["textFormat"]!.GetValue<string>()));
 
-        var noTeams = new Person("zed", "U0ZED", null, new Dictionary<string, string>(), false);
+        var noTeams = new Person("zed", new Dictionary<ChatPlatform, string> { [SlackChat.Key] = "U0ZED" }, new Dictionary<string, string>(), false);
         Assert.False(await teams.SendDirectMessageAsync(noTeams, "unreachable", CancellationToken.None));
     }
 

@@ -1,18 +1,19 @@
+using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Domain;
 
 namespace ChatOpsApprover.Tests;
 
 public sealed class AccessPolicyTests
 {
-    private static readonly Person Alice = new("alice", "U0ALICE", null, new Dictionary<string, string> { ["prod-db"] = "alice" }, false);
-    private static readonly Person Bob = new("bob", "U0BOB", null, new Dictionary<string, string>(), false);
-    private static readonly Person Carol = new("carol", "U0CAROL", null, new Dictionary<string, string>(), false);
-    private static readonly RoleDefinition Read = new("prod-db-read", "read", "prod-db", "prod_read", TimeSpan.FromHours(4), ["bob", "alice"], 1, false, "C1", null);
-    private static readonly AccessDirectory Directory = new([Alice, Bob, Carol], [Read]);
-    private static readonly ChatUser AliceUser = new(ChatPlatform.Slack, "U0ALICE");
+    private static readonly Person Alice = new("alice", OnSlack("U0ALICE"), new Dictionary<string, string> { ["prod-db"] = "alice" }, false);
+    private static readonly Person Bob = new("bob", OnSlack("U0BOB"), new Dictionary<string, string>(), false);
+    private static readonly Person Carol = new("carol", OnSlack("U0CAROL"), new Dictionary<string, string>(), false);
+    private static readonly RoleDefinition Read = new("prod-db-read", "read", "prod-db", "prod_read", TimeSpan.FromHours(4), ["bob", "alice"], 1, false, OnSlack("C1"));
+    private static readonly AccessDirectory Directory = new([Alice, Bob, Carol], [Read], [new SlackChat()]);
+    private static readonly ChatUser AliceUser = new(SlackChat.Key, "U0ALICE");
 
     private static AccessRequest Pending(string personId = "alice") => new(
-        1, personId, "prod-db-read", "prod-db", "prod_read", "alice", TimeSpan.FromHours(1), "why", RequestStatus.Pending, ChatPlatform.Slack,
+        1, personId, "prod-db-read", "prod-db", "prod_read", "alice", TimeSpan.FromHours(1), "why", RequestStatus.Pending, SlackChat.Key,
         DateTimeOffset.UnixEpoch, [], null, null, null, null, null);
 
     [Fact]
@@ -32,11 +33,11 @@ public sealed class AccessPolicyTests
 
     [Fact]
     public void Request_WithoutALoginAtTheTarget_IsRefused() =>
-        Assert.Contains("no login", Assert.IsType<RequestCheck.Refused>(AccessPolicy.CheckRequest(Directory, Bob, new ChatUser(ChatPlatform.Slack, "U0BOB"), "prod-db-read", TimeSpan.FromHours(1))).Message, StringComparison.Ordinal);
+        Assert.Contains("no login", Assert.IsType<RequestCheck.Refused>(AccessPolicy.CheckRequest(Directory, Bob, new ChatUser(SlackChat.Key, "U0BOB"), "prod-db-read", TimeSpan.FromHours(1))).Message, StringComparison.Ordinal);
 
     [Fact]
     public void Request_ByAnUnknownPerson_IsRefused() =>
-        Assert.IsType<RequestCheck.Refused>(AccessPolicy.CheckRequest(Directory, null, new ChatUser(ChatPlatform.Slack, "U0NOBODY"), "prod-db-read", TimeSpan.FromHours(1)));
+        Assert.IsType<RequestCheck.Refused>(AccessPolicy.CheckRequest(Directory, null, new ChatUser(SlackChat.Key, "U0NOBODY"), "prod-db-read", TimeSpan.FromHours(1)));
 
     [Fact]
     public void Approve_ByRequester_IsRefused_EvenWhenTheyAreAnApprover() =>
@@ -52,7 +53,7 @@ public sealed class AccessPolicyTests
 
     [Fact]
     public void SecondVote_BySameApprover_IsRefused() =>
-        Assert.Equal(DecisionOutcome.AlreadyVotedByYou, AccessPolicy.CheckDecision(Pending() with { Decisions = [new Decision("bob", true, DateTimeOffset.UnixEpoch, ChatPlatform.Slack)] }, Read, Bob));
+        Assert.Equal(DecisionOutcome.AlreadyVotedByYou, AccessPolicy.CheckDecision(Pending() with { Decisions = [new Decision("bob", true, DateTimeOffset.UnixEpoch, SlackChat.Key)] }, Read, Bob));
 
     [Fact]
     public void Votes_DenyWins_AndApprovalNeedsTheRequiredCount()
@@ -73,4 +74,6 @@ public sealed class AccessPolicyTests
     [InlineData(RequestStatus.Revoked, RequestStatus.Revoked, false)]
     public void Lifecycle_AllowsOnlyItsMoves(RequestStatus from, RequestStatus to, bool allowed) =>
         Assert.Equal(allowed, RequestLifecycle.CanMove(from, to));
+
+    private static Dictionary<ChatPlatform, string> OnSlack(string id) => new() { [SlackChat.Key] = id };
 }

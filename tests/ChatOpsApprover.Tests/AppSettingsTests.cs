@@ -20,8 +20,8 @@ public sealed class AppSettingsTests
         Assert.Equal(TimeSpan.FromMinutes(5), stepUp.LinkLifetime);
         Assert.Empty(configuration.GetSection("DataProtection").Get<KeyRingOptions>()!.Validate());
 
-        var access = configuration.Get<AccessOptions>()!;
-        Assert.Empty(access.Validate());
-        Assert.Equal(StepUpPolicy.Requester, access.ToDirectory().FindRole("prod-db-read")!.StepUp);
+        var access = Registered.Access(configuration);
+        Assert.Empty(access.Validate(Registered.WithEmbeddedPostgres));
+        Assert.Equal(StepUpPolicy.Requester, access.ToDirectory(Registered.Defaults).FindRole("prod-db-read")!.StepUp);
     }
 }

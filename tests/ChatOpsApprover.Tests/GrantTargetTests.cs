@@ -1,4 +1,4 @@
-using ChatOpsApprover.Grants;
+using ChatOpsApprover.Grants.Postgres;
 using Npgsql;
 
 namespace ChatOpsApprover.Tests;
@@ -8,12 +8,12 @@ public sealed class GrantTargetTests
     [Fact]
     public void TargetConnections_GiveUpWithinSeconds_UnlessConfiguredOtherwise()
     {
-        using var quick = GrantsSetup.TargetDataSource("t", "Host=127.0.0.1;Username=jit_admin");
+        using var quick = PostgresTargetType.DataSource("t", "Host=127.0.0.1;Username=jit_admin");
         var defaults = new NpgsqlConnectionStringBuilder(quick.ConnectionString);
         Assert.Equal(5, defaults.Timeout);
         Assert.Equal(15, defaults.CommandTimeout);
 
-        using var configured = GrantsSetup.TargetDataSource("t", "Host=127.0.0.1;Username=jit_admin;Timeout=30;Command Timeout=60");
+        using var configured = PostgresTargetType.DataSource("t", "Host=127.0.0.1;Username=jit_admin;Timeout=30;Command Timeout=60");
         var given = new NpgsqlConnectionStringBuilder(configured.ConnectionString);
         Assert.Equal(30, given.Timeout);
         Assert.Equal(60, given.CommandTimeout);

@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.StepUp;
@@ -7,10 +8,10 @@ namespace ChatOpsApprover.Tests;
 public sealed class StepUpRulesTests
 {
     private static RoleDefinition Role(StepUpPolicy policy, bool autoApprove = false, bool blockRisky = false) =>
-        new("prod-db-read", "read", "prod-db", "prod_read", TimeSpan.FromHours(4), ["bob"], 1, autoApprove, "C1", null) { StepUp = policy, BlockRiskyStepUp = blockRisky };
+        new("prod-db-read", "read", "prod-db", "prod_read", TimeSpan.FromHours(4), ["bob"], 1, autoApprove, new Dictionary<ChatPlatform, string> { [SlackChat.Key] = "C1" }) { StepUp = policy, BlockRiskyStepUp = blockRisky };
 
     private static AccessRequest Approved(params StepUpConfirmation[] stepUps) => new(
-        1, "alice", "prod-db-read", "prod-db", "prod_read", "alice", TimeSpan.FromHours(1), "why", RequestStatus.Approved, ChatPlatform.Slack,
+        1, "alice", "prod-db-read", "prod-db", "prod_read", "alice", TimeSpan.FromHours(1), "why", RequestStatus.Approved, SlackChat.Key,
         DateTimeOffset.UnixEpoch, [], null, null, null, null, null)
     {
         StepUps = stepUps,
@@ -113,13 +114,10 @@ public sealed class StepUpRulesTests
     [Fact]
     public void AnUnknownStepUpValue_IsAConfigurationError()
     {
-        var options = new AccessOptions
-        {
-            Targets = { ["prod-db"] = new TargetOptions() },
-            People = { ["bob"] = new PersonOptions { Slack = "U0BOB" } },
-            Roles = { ["prod-db-read"] = new RoleOptions { Target = "prod-db", Grant = "g", Approvers = ["bob"], SlackChannel = "C1", StepUp = (StepUpPolicy)7 } },
-        };
-        Assert.Contains("Roles:prod-db-read:StepUp: use None, Requester, Approver or Both.", options.Validate());
+        var settings = Registered.ExampleSettings();
+        settings["Roles:prod-db-read:StepUp"] = "7";
+        var options = Registered.Access(settings);
+        Assert.Contains("Roles:prod-db-read:StepUp: use None, Requester, Approver or Both.", options.Validate(Registered.Defaults));
     }
 }
 

@@ -72,9 +72,9 @@ public sealed class TeamsAdapterTests
     [Fact]
     public void Card_ShowsButtonsOnlyWhilePending_AndKeepsUserTextInTextRuns()
     {
-        var role = new RoleDefinition("prod-db-read", "Read", "prod-db", "prod_read", TimeSpan.FromHours(4), ["bob"], 1, false, null, "19:x@thread.tacv2");
+        var role = new RoleDefinition("prod-db-read", "Read", "prod-db", "prod_read", TimeSpan.FromHours(4), ["bob"], 1, false, new Dictionary<ChatPlatform, string> { [TeamsChat.Key] = "19:x@thread.tacv2" });
         var pending = new AccessRequest(7, "alice", "prod-db-read", "prod-db", "prod_read", "alice", TimeSpan.FromHours(2), "[x](https://evil.example) <at>bob</at>",
-            RequestStatus.Pending, ChatPlatform.Teams, DateTimeOffset.UnixEpoch, [], null, null, null, null, null);
+            RequestStatus.Pending, TeamsChat.Key, DateTimeOffset.UnixEpoch, [], null, null, null, null, null);
         var card = TeamsApprovalCard.Render(pending, role);
         Assert.Equal("1.5", card["version"]!.GetValue<string>());
         Assert.Equal(2, card["actions"]!.AsArray().Count);
@@ -82,7 +82,7 @@ public sealed class TeamsAdapterTests
         Assert.Equal("TextRun", reasonRun["type"]!.GetValue<string>());
         Assert.All(card["body"]!.AsArray(), b => Assert.Equal("RichTextBlock", b!["type"]!.GetValue<string>()));
 
-        var denied = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("bob", false, DateTimeOffset.UnixEpoch, ChatPlatform.Teams)] };
+        var denied = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("bob", false, DateTimeOffset.UnixEpoch, TeamsChat.Key)] };
         var after = TeamsApprovalCard.Render(denied, role, notice: "You denied #7.");
         Assert.Null(after["actions"]);
         Assert.Contains("Denied by bob", after.ToJsonString(), StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.Options;
@@ -195,7 +196,7 @@ public sealed class AuditPublishingService(AuditPublisher publisher, NpgsqlDataS
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrWhiteSpace(options.Value.TeamsChannel) && publisher.Configured.All(c => c.Platform != ChatPlatform.Teams))
+        if (!string.IsNullOrWhiteSpace(options.Value.TeamsChannel) && publisher.Configured.All(c => c.Platform != TeamsChat.Key))
         {
             logger.LogWarning("Audit:TeamsChannel is set, but Teams is off (Teams:AppId is empty); nothing is published to Teams");
         }

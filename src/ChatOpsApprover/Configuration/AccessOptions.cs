@@ -1,23 +1,57 @@
+using ChatOpsApprover.Chat;
 using ChatOpsApprover.Domain;
+using ChatOpsApprover.Grants;
 
 namespace ChatOpsApprover.Configuration;
 
-/// <summary>People, targets and roles, bound from the configuration's top-level sections of the same names.</summary>
+/// <summary>
+/// People, targets and roles, read from the configuration's top-level sections of the same names. What belongs to a
+/// registered chat platform or kind of target (People:&lt;id&gt;:Slack, Roles:&lt;name&gt;:TeamsChannel,
+/// Targets:&lt;name&gt;:ConnectionString, …) is read under the keys that registration names; see <see cref="Load"/>.
+/// </summary>
 public sealed class AccessOptions
 {
     public Dictionary<string, PersonOptions> People { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, TargetOptions> Targets { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, RoleOptions> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Binds <paramref name="configuration"/> (its root) and reads each registered platform's and target type's own keys.</summary>
+    public void Load(IConfiguration configuration, Registrations registered)
+    {
+        configuration.Bind(this);
+        foreach (var (id, person) in People)
+        {
+            ReadPerPlatform(configuration.GetSection("People").GetSection(id), registered, p => p.PersonKey, person.Identities);
+        }
+
+        foreach (var (name, role) in Roles)
+        {
+            ReadPerPlatform(configuration.GetSection("Roles").GetSection(name), registered, p => p.ChannelKey, role.ApprovalChannels);
+        }
+
+        foreach (var (name, target) in Targets)
+        {
+            target.Settings = configuration.GetSection("Targets").GetSection(name);
+        }
+    }
+
     /// <summary>Every problem, each naming the configuration key to fix.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate(Registrations registered)
     {
         var errors = new List<string>();
         foreach (var (id, person) in People)
         {
-            if (string.IsNullOrWhiteSpace(person.Slack) && string.IsNullOrWhiteSpace(person.Teams))
+            if (person.Identities.Count == 0)
             {
-                errors.Add($"People:{id}: give at least one chat identity (People:{id}:Slack or People:{id}:Teams).");
+                errors.Add($"People:{id}: give at least one chat identity ({Either(registered.Platforms.Select(p => $"People:{id}:{p.PersonKey}"))}).");
+            }
+
+            foreach (var platform in registered.Platforms)
+            {
+                if (person.Identities.TryGetValue(platform.Platform, out var userId) && platform.CheckUserId(userId) is { } problem)
+                {
+                    errors.Add($"People:{id}:{platform.PersonKey}: {problem}");
+                }
             }
 
             foreach (var (target, login) in person.Logins)
@@ -35,9 +69,13 @@ public sealed class AccessOptions
 
         foreach (var (name, target) in Targets)
         {
-            if (!string.Equals(target.Type, "postgres", StringComparison.OrdinalIgnoreCase))
+            if (registered.FindTargetType(target.Type) is { } type)
             {
-                errors.Add($"Targets:{name}:Type: \"{target.Type}\" is not a known target type; use \"postgres\".");
+                errors.AddRange(type.Validate($"Targets:{name}", target.Settings));
+            }
+            else
+            {
+                errors.Add($"Targets:{name}:Type: \"{target.Type}\" is not a known target type; use {Either(registered.TargetTypes.Select(t => $"\"{t.Type}\""))}.");
             }
         }
 
@@ -82,20 +120,19 @@ public sealed class AccessOptions
                 errors.Add($"{key}:Approvers: {role.RequiredApprovals} approval(s) are required but only {role.Approvers.Count} approver(s) are listed.");
             }
 
-            if (!role.AutoApprove && string.IsNullOrWhiteSpace(role.SlackChannel) && string.IsNullOrWhiteSpace(role.TeamsChannel))
+            if (!role.AutoApprove && role.ApprovalChannels.Count == 0)
             {
-                errors.Add($"{key}: name where approval cards go (SlackChannel or TeamsChannel).");
+                errors.Add($"{key}: name where approval cards go ({Either(registered.Platforms.Select(p => p.ChannelKey))}).");
             }
         }
 
         return errors;
     }
 
-    public AccessDirectory ToDirectory() => new(
+    public AccessDirectory ToDirectory(Registrations registered) => new(
         People.Select(p => new Person(
             p.Key,
-            NullIfBlank(p.Value.Slack),
-            NullIfBlank(p.Value.Teams),
+            new Dictionary<ChatPlatform, string>(p.Value.Identities),
             new Dictionary<string, string>(p.Value.Logins, StringComparer.Ordinal),
             p.Value.Admin)),
         Roles.Select(r => new RoleDefinition(
@@ -107,52 +144,33 @@ public sealed class AccessOptions
             r.Value.Approvers.ToArray(),
             r.Value.RequiredApprovals,
             r.Value.AutoApprove,
-            NullIfBlank(r.Value.SlackChannel),
-            NullIfBlank(r.Value.TeamsChannel))
+            new Dictionary<ChatPlatform, string>(r.Value.ApprovalChannels))
         {
             StepUp = r.Value.StepUp,
             BlockRiskyStepUp = r.Value.BlockRiskyStepUp,
-        }));
+        }),
+        registered.Platforms);
 
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-}
+    /// <summary>The grants of the roles on a target and the people's logins there.</summary>
+    public TargetUse UseOf(string target) => new(
+        Roles.Values.Where(r => r.Target == target).Select(r => r.Grant).ToArray(),
+        People.Values.SelectMany(p => p.Logins).Where(l => l.Key == target).Select(l => l.Value).ToArray());
 
-public sealed class PersonOptions
-{
-    public string? Slack { get; set; }
-    public string? Teams { get; set; }
-    public Dictionary<string, string> Logins { get; set; } = new(StringComparer.Ordinal);
+    private static void ReadPerPlatform(IConfiguration section, Registrations registered, Func<IChatPlatformRegistration, string> key, Dictionary<ChatPlatform, string> into)
+    {
+        foreach (var platform in registered.Platforms)
+        {
+            if (section[key(platform)] is { } value && !string.IsNullOrWhiteSpace(value))
+            {
+                into[platform.Platform] = value;
+            }
+        }
+    }
 
-    /// <summary>Admins may revoke any request and reset second factors.</summary>
-    public bool Admin { get; set; }
-}
-
-public sealed class TargetOptions
-{
-    public string Type { get; set; } = "postgres";
-
-    /// <summary>Empty means the bot's own embedded PostgreSQL (for trying the bot out).</summary>
-    public string? ConnectionString { get; set; }
-}
-
-public sealed class RoleOptions
-{
-    public string? Description { get; set; }
-    public string Target { get; set; } = string.Empty;
-    public string Grant { get; set; } = string.Empty;
-    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(1);
-    public List<string> Approvers { get; set; } = [];
-    public int RequiredApprovals { get; set; } = 1;
-
-    /// <summary>When true no human approval is needed; the request is approved as soon as it is made.</summary>
-    public bool AutoApprove { get; set; }
-
-    public string? SlackChannel { get; set; }
-    public string? TeamsChannel { get; set; }
-
-    /// <summary>Who confirms with their second factor: None, Requester (default), Approver or Both.</summary>
-    public StepUpPolicy StepUp { get; set; } = StepUpPolicy.Requester;
-
-    /// <summary>When true, a step-up from a new device or network is refused (the person is told to contact an approver).</summary>
-    public bool BlockRiskyStepUp { get; set; }
+    /// <summary>"A", "A or B", "A, B or C".</summary>
+    private static string Either(IEnumerable<string> choices)
+    {
+        var all = choices.ToArray();
+        return all.Length <= 1 ? all.SingleOrDefault() ?? "nothing is registered" : $"{string.Join(", ", all[..^1])} or {all[^1]}";
+    }
 }

@@ -1,6 +1,5 @@
 using ChatOpsApprover.Configuration;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ChatOpsApprover.Grants;
 
@@ -9,7 +8,7 @@ public static class GrantsSetup
     public static IServiceCollection AddGrants(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<RevocationOptions>(configuration.GetSection("Revocation"), o => o.Validate());
-        services.AddSingleton(sp => new GrantTargets(CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value)));
+        services.AddSingleton(sp => new GrantTargets(CreateTargets(sp)));
         services.AddSingleton<Granter>();
         services.AddSingleton<Revoker>();
         services.AddSingleton<ApprovalLapse>();
@@ -18,34 +17,33 @@ public static class GrantsSetup
         return services;
     }
 
+    /// <summary>Registers a kind of grant target under its Type; Targets:&lt;name&gt;:Type selects it.</summary>
+    public static IServiceCollection AddGrantTargetType<T>(this IServiceCollection services)
+        where T : class, IGrantTargetType
+    {
+        services.AddSingleton<IGrantTargetType, T>();
+        return services;
+    }
+
     /// <summary>Wraps every configured target; tests and the benchmark observe the real targets through this.</summary>
     public static IServiceCollection DecorateTargets(this IServiceCollection services, Func<IGrantTarget, IGrantTarget> decorate) =>
-        services.AddSingleton(sp => new GrantTargets(
-            CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value).ToDictionary(t => t.Key, t => decorate(t.Value))));
+        services.AddSingleton(sp => new GrantTargets(CreateTargets(sp).ToDictionary(t => t.Key, t => decorate(t.Value))));
 
-    public static Dictionary<string, IGrantTarget> CreateTargets(AccessOptions access) =>
-        access.Targets.ToDictionary(t => t.Key, t => (IGrantTarget)new PostgresRoleTarget(TargetDataSource(t.Key, t.Value.ConnectionString)), StringComparer.Ordinal);
-
-    /// <summary>
-    /// Unless the connection string says otherwise, an unreachable target gives up in seconds, not Npgsql's 15 s/30 s:
-    /// a revocation sweep waits on it, and its retries come back anyway.
-    /// </summary>
-    internal static NpgsqlDataSource TargetDataSource(string name, string? connectionString)
+    /// <summary>Lets each target's kind prepare it (the embedded PostgreSQL gets its demo roles and logins), before the first grant.</summary>
+    public static async Task PrepareTargetsAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = $"target:{name}" };
-
-        // The plain builder knows only the keys actually written, which Npgsql's own builder does not tell apart.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.ContainsKey("Timeout"))
+        var access = services.GetRequiredService<IOptions<AccessOptions>>().Value;
+        var registered = services.GetRequiredService<Registrations>();
+        foreach (var (name, target) in access.Targets)
         {
-            builder.ConnectionStringBuilder.Timeout = 5;
+            await registered.TargetType(target.Type).PrepareAsync(target.Settings, access.UseOf(name), cancellationToken);
         }
+    }
 
-        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
-        {
-            builder.ConnectionStringBuilder.CommandTimeout = 15;
-        }
-
-        return builder.Build();
+    private static Dictionary<string, IGrantTarget> CreateTargets(IServiceProvider services)
+    {
+        var access = services.GetRequiredService<IOptions<AccessOptions>>().Value;
+        var registered = services.GetRequiredService<Registrations>();
+        return access.Targets.ToDictionary(t => t.Key, t => registered.TargetType(t.Value.Type).Create(t.Key, t.Value.Settings), StringComparer.Ordinal);
     }
 }

@@ -59,10 +59,7 @@ public static class JobsSetup
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+        services.AddHangfire(UseSerialization);
         if (options.RunServer)
         {
             services.AddHangfireServer((_, server) =>
@@ -78,6 +75,12 @@ public static class JobsSetup
         services.AddTransient<GrantJobs>();
         return services;
     }
+
+    /// <summary>How jobs and their arguments are written; jobs already queued must keep reading back the same.</summary>
+    public static void UseSerialization(IGlobalConfiguration config) => config
+        .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+        .UseSimpleAssemblyNameTypeSerializer()
+        .UseRecommendedSerializerSettings(settings => settings.Converters.Add(new ChatPlatformJsonConverter()));
 
     /// <summary>Registers the recurring backstop that revokes anything past its end.</summary>
     public static void ScheduleRecurringJobs(IServiceProvider services)

@@ -1,5 +1,5 @@
 using ChatOpsApprover.Configuration;
-using ChatOpsApprover.Domain;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.Requests;
@@ -8,8 +8,9 @@ public static class RequestsSetup
 {
     public static IServiceCollection AddRequests(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<AccessOptions>(configuration, o => o.Validate());
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value.ToDirectory());
+        services.TryAddSingleton<Registrations>();
+        services.AddValidatedOptions<AccessOptions, Registrations>((o, registered) => o.Load(configuration, registered), (o, registered) => o.Validate(registered));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value.ToDirectory(sp.GetRequiredService<Registrations>()));
         services.AddSingleton<Approvals>();
         services.AddSingleton<AccessRequestService>();
         return services;

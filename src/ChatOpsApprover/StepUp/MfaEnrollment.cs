@@ -103,22 +103,8 @@ public sealed class MfaEnrollment(
         return new ChatReply($"{target.Id}'s second factor was removed, with their remembered devices and networks. They can set up a new one with: jit enroll");
     }
 
-    /// <summary>By person id, or by a Slack mention (&lt;@U…&gt; or &lt;@U…|name&gt;).</summary>
-    private Person? FindPerson(string subject)
-    {
-        if (directory.FindPerson(subject.TrimStart('@')) is { } byId)
-        {
-            return byId;
-        }
-
-        if (subject.StartsWith("<@", StringComparison.Ordinal) && subject.EndsWith('>'))
-        {
-            var id = subject[2..^1].Split('|')[0];
-            return directory.FindByChatUser(new ChatUser(ChatPlatform.Slack, id));
-        }
-
-        return null;
-    }
+    /// <summary>By person id, or by a mention as a chat platform writes it into command text (Slack: &lt;@U…|name&gt;).</summary>
+    private Person? FindPerson(string subject) => directory.FindPerson(subject.TrimStart('@')) ?? directory.FindByMention(subject);
 
     internal static string Minutes(TimeSpan span) => span.TotalMinutes switch
     {

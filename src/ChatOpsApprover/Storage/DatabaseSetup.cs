@@ -1,4 +1,3 @@
-using ChatOpsApprover.Configuration;
 using Npgsql;
 
 namespace ChatOpsApprover.Storage;
@@ -15,8 +14,8 @@ public static class DatabaseSetup
     public const string DatabaseName = "chatopsapprover";
 
     /// <summary>
-    /// Registers the bot's database. With no connection string, starts the embedded PostgreSQL first and points
-    /// ConnectionStrings:Postgres (and every target without a connection string) at it.
+    /// Registers the bot's database. With no connection string, starts the embedded PostgreSQL first, points
+    /// ConnectionStrings:Postgres at it and registers it (postgres targets without a connection string use it too).
     /// </summary>
     public static async Task AddDatabaseAsync(this WebApplicationBuilder builder)
     {
@@ -27,15 +26,8 @@ public static class DatabaseSetup
             var cluster = await LocalPostgresCluster.StartAsync(embedded.DataDirectory, embedded.Port, stopOnDispose: true);
             await cluster.EnsureDatabaseAsync(DatabaseName);
             configuration["ConnectionStrings:Postgres"] = cluster.ConnectionString(DatabaseName);
-            foreach (var target in configuration.GetSection("Targets").GetChildren())
-            {
-                if (string.IsNullOrWhiteSpace(target["ConnectionString"]))
-                {
-                    configuration[$"Targets:{target.Key}:ConnectionString"] = cluster.ConnectionString("postgres");
-                }
-            }
-
             builder.Services.AddSingleton(cluster);
+            builder.Services.AddSingleton(new EmbeddedPostgres(cluster.ConnectionString("postgres")));
             builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         }
 
@@ -63,31 +55,6 @@ public static class DatabaseSetup
         });
         return app;
     }
-
-    /// <summary>Creates the demo roles and logins named in the configuration inside the embedded server, so the bot works out of the box.</summary>
-    public static async Task PrepareEmbeddedTargetsAsync(IServiceProvider services, AccessOptions access)
-    {
-        if (services.GetService<LocalPostgresCluster>() is not { } cluster)
-        {
-            return;
-        }
-
-        var embedded = cluster.ConnectionString("postgres");
-        await using var dataSource = NpgsqlDataSource.Create(embedded);
-        foreach (var (name, target) in access.Targets.Where(t => t.Value.ConnectionString == embedded))
-        {
-            var roles = access.Roles.Values.Where(r => r.Target == name).Select(r => (r.Grant, Login: false));
-            var logins = access.People.Values.SelectMany(p => p.Logins).Where(l => l.Key == name).Select(l => (Grant: l.Value, Login: true));
-            foreach (var (role, login) in roles.Concat(logins).Distinct())
-            {
-                await using var command = dataSource.CreateCommand(
-                    $"DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {Literal(role)}) THEN CREATE ROLE {SqlIdentifier.Quote(role)} {(login ? "LOGIN" : "NOLOGIN")}; END IF; END$$");
-                await command.ExecuteNonQueryAsync();
-            }
-        }
-    }
-
-    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private sealed class EmbeddedPostgresLifetime(LocalPostgresCluster cluster) : IHostedService
     {

@@ -141,9 +141,9 @@ public sealed class RequestStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync() == 1;
     }
 
-    public static string PlatformName(ChatPlatform platform) => platform.ToString().ToLowerInvariant();
+    public static string PlatformName(ChatPlatform platform) => platform.Name;
 
-    public static ChatPlatform ParsePlatform(string value) => Enum.Parse<ChatPlatform>(value, ignoreCase: true);
+    public static ChatPlatform ParsePlatform(string value) => new(value);
 
     internal static async Task<List<AccessRequest>> ReadRequestsAsync(NpgsqlCommand command)
     {

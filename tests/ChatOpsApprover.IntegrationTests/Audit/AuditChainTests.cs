@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ChatOpsApprover.Audit;
+using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.IntegrationTests.Infrastructure;
 using ChatOpsApprover.Storage;
@@ -274,7 +275,7 @@ public sealed class AuditChainTests
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await new AuditLog().AppendAsync(connection, transaction, new AuditEntry("request.created", 2, "carol", ChatPlatform.Slack, DateTimeOffset.UtcNow, new Dictionary<string, string> { ["reason"] = "a \"quoted\", comma\nnewline\ttab \u0001 café ✓ 😀 <>&" }));
+            await new AuditLog().AppendAsync(connection, transaction, new AuditEntry("request.created", 2, "carol", SlackChat.Key, DateTimeOffset.UtcNow, new Dictionary<string, string> { ["reason"] = "a \"quoted\", comma\nnewline\ttab \u0001 café ✓ 😀 <>&" }));
             await transaction.CommitAsync();
         }
 

@@ -13,7 +13,7 @@ public static class SlackApprovalCard
 
     public static (string Text, JsonArray Blocks) Render(AccessRequest request, RoleDefinition role, AccessDirectory directory)
     {
-        string Who(string personId) => SlackText.Mention(directory.FindPerson(personId)?.SlackUserId, personId);
+        string Who(string personId) => SlackText.Mention(SlackChat.UserId(directory.FindPerson(personId)), personId);
 
         var requester = Who(request.PersonId);
         var text = $"Access request #{request.Id}: {requester} asks for {SlackText.Escape(role.Name)} for {DurationText.Format(request.Duration)} — {SlackText.Escape(RequestMessages.Describe(request))}";

@@ -18,7 +18,7 @@ public sealed class SlackAuditChannel(SlackApiClient api, IOptions<AuditOptions>
     private const int MaxHistoryLines = 30;
     private const int SectionLimit = 3000;
 
-    public ChatPlatform Platform => ChatPlatform.Slack;
+    public ChatPlatform Platform => SlackChat.Key;
 
     public string? Channel => string.IsNullOrWhiteSpace(options.Value.SlackChannel) ? null : options.Value.SlackChannel.Trim();
 
@@ -26,7 +26,7 @@ public sealed class SlackAuditChannel(SlackApiClient api, IOptions<AuditOptions>
     {
         var (text, blocks) = RenderRequest(timeline);
         var (channel, ts) = await api.PostMessageAsync(Channel!, text, blocks, threadTs: null, cancellationToken);
-        return new ChatMessageRef(ChatPlatform.Slack, channel, ts);
+        return new ChatMessageRef(SlackChat.Key, channel, ts);
     }
 
     public async Task UpdateRequestAsync(ChatMessageRef message, AuditTimeline timeline, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ public static class SlackEndpoints
 
     public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IChatPlatformRegistration, SlackChat>();
         services.AddValidatedOptions<SlackOptions>(configuration.GetSection("Slack"), o => o.Validate());
         services.AddHttpClient<SlackApiClient>(client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<IChatPlatform, SlackPlatform>();
@@ -53,7 +54,7 @@ public static class SlackEndpoints
         }
 
         var command = JitCommandParser.Parse(form!.GetValueOrDefault("text").ToString());
-        var reply = await service.HandleAsync(new ChatUser(ChatPlatform.Slack, userId), command, context.RequestAborted);
+        var reply = await service.HandleAsync(new ChatUser(SlackChat.Key, userId), command, context.RequestAborted);
         return Results.Json(new { response_type = "ephemeral", text = SlackText.Escape(reply.Text) });
     }
 
@@ -71,10 +72,10 @@ public static class SlackEndpoints
         }
 
         var approve = action.ActionId == SlackApprovalCard.ApproveAction;
-        var result = await service.DecideAsync(new ChatUser(ChatPlatform.Slack, action.UserId), action.RequestId, approve, context.RequestAborted, action.ChannelId);
+        var result = await service.DecideAsync(new ChatUser(SlackChat.Key, action.UserId), action.RequestId, approve, context.RequestAborted, action.ChannelId);
         if (action.ChannelId is not null)
         {
-            notifications.TellUser(ChatPlatform.Slack, action.UserId, action.ChannelId, result.Message);
+            notifications.TellUser(SlackChat.Key, action.UserId, action.ChannelId, result.Message);
         }
 
         return Results.Ok();
@@ -166,7 +167,7 @@ public static class SlackEndpoints
             }
 
             // Counted in memory only; a burst becomes one audit entry.
-            failures.Record(ChatPlatform.Slack, request.Path, context.Connection.RemoteIpAddress?.ToString());
+            failures.Record(SlackChat.Key, request.Path, context.Connection.RemoteIpAddress?.ToString());
             return (null, Results.Text("The request is not signed by Slack, or its timestamp is more than 5 minutes from now.", statusCode: StatusCodes.Status401Unauthorized));
         }
 

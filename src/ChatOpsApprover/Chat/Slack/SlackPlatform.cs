@@ -6,15 +6,15 @@ namespace ChatOpsApprover.Chat.Slack;
 /// <summary>Slack's outbound side: cards with chat.postMessage/chat.update, DMs through conversations.open.</summary>
 public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory) : IChatPlatform
 {
-    public ChatPlatform Platform => ChatPlatform.Slack;
+    public ChatPlatform Platform => SlackChat.Key;
 
-    public string? ApprovalChannel(RoleDefinition role) => role.SlackChannel;
+    public string? ApprovalChannel(RoleDefinition role) => role.ApprovalChannelOn(SlackChat.Key);
 
     public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
     {
         var (text, blocks) = SlackApprovalCard.Render(request, role, directory);
         var (postedChannel, ts) = await api.PostMessageAsync(channel, text, blocks, cancellationToken);
-        return new ChatMessageRef(ChatPlatform.Slack, postedChannel, ts);
+        return new ChatMessageRef(SlackChat.Key, postedChannel, ts);
     }
 
     public async Task UpdateApprovalCardAsync(ChatMessageRef message, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
@@ -25,12 +25,12 @@ public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory)
 
     public async Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken)
     {
-        if (person.SlackUserId is null)
+        if (SlackChat.UserId(person) is not { } userId)
         {
             return false;
         }
 
-        var channel = await api.OpenDirectChannelAsync(person.SlackUserId, cancellationToken);
+        var channel = await api.OpenDirectChannelAsync(userId, cancellationToken);
         await api.PostMessageAsync(channel, SlackText.Escape(text), blocks: null, cancellationToken);
         return true;
     }

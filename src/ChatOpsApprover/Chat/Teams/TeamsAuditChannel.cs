@@ -20,7 +20,7 @@ public sealed class TeamsAuditChannel(ConnectorClient connector, IOptions<TeamsO
     private const int MaxHistoryChars = 12_000;
     private const int MaxRunLength = 2_000;
 
-    public ChatPlatform Platform => ChatPlatform.Teams;
+    public ChatPlatform Platform => TeamsChat.Key;
 
     public string? Channel => teams.Value.IsConfigured && !string.IsNullOrWhiteSpace(audit.Value.TeamsChannel) ? audit.Value.TeamsChannel.Trim() : null;
 
@@ -28,7 +28,7 @@ public sealed class TeamsAuditChannel(ConnectorClient connector, IOptions<TeamsO
     {
         var channel = Channel!;
         var activityId = await connector.SendAsync(teams.Value.ServiceUrl, channel, RequestActivity(timeline), cancellationToken);
-        return new ChatMessageRef(ChatPlatform.Teams, channel, activityId);
+        return new ChatMessageRef(TeamsChat.Key, channel, activityId);
     }
 
     public async Task UpdateRequestAsync(ChatMessageRef message, AuditTimeline timeline, CancellationToken cancellationToken) =>

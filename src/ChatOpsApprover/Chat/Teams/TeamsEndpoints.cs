@@ -19,6 +19,7 @@ public static class TeamsEndpoints
 
     public static IServiceCollection AddTeams(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IChatPlatformRegistration, TeamsChat>();
         services.AddValidatedOptions<TeamsOptions>(configuration.GetSection("Teams"), o => o.Validate());
         services.AddHttpClient(BotFrameworkSigningKeys.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddHttpClient(ConnectorTokenProvider.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
@@ -65,7 +66,7 @@ public static class TeamsEndpoints
         if (await validator.RefusalAsync(context.Request.Headers.Authorization, activity?.ServiceUrl, activity?.ChannelId, context.RequestAborted) is not null)
         {
             // Counted in memory only; a burst becomes one audit entry.
-            failures.Record(ChatPlatform.Teams, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
+            failures.Record(TeamsChat.Key, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
             return Results.Text("The request is not authenticated by the Bot Connector for this bot.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
@@ -81,7 +82,7 @@ public static class TeamsEndpoints
             return Results.Text("This bot serves only its own tenant.", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        var person = activity.FromAadObjectId is { } aad ? directory.FindByChatUser(new ChatUser(ChatPlatform.Teams, aad)) : null;
+        var person = activity.FromAadObjectId is { } aad ? directory.FindByChatUser(new ChatUser(TeamsChat.Key, aad)) : null;
         if (person is not null)
         {
             await users.RememberAsync(new TeamsUserRecord(
@@ -119,7 +120,7 @@ public static class TeamsEndpoints
         try
         {
             reply = activity.FromAadObjectId is { } aad
-                ? await service.HandleAsync(new ChatUser(ChatPlatform.Teams, aad), JitCommandParser.Parse(TeamsText.CommandText(activity.Text)), cancellationToken)
+                ? await service.HandleAsync(new ChatUser(TeamsChat.Key, aad), JitCommandParser.Parse(TeamsText.CommandText(activity.Text)), cancellationToken)
                 : new ChatReply("Your Teams account has no Microsoft Entra object id, so ChatOpsApprover cannot tell who you are.");
         }
         catch
@@ -164,7 +165,7 @@ public static class TeamsEndpoints
             return Results.Json(Error(400, "BadRequest", "The card action does not say who clicked (from.aadObjectId)."));
         }
 
-        var clicker = new ChatUser(ChatPlatform.Teams, aad);
+        var clicker = new ChatUser(TeamsChat.Key, aad);
         string? notice = null;
         if (verb is TeamsApprovalCard.ApproveVerb or TeamsApprovalCard.DenyVerb)
         {

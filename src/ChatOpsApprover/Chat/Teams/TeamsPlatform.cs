@@ -16,14 +16,14 @@ public sealed class TeamsPlatform(
     TimeProvider time,
     ILogger<TeamsPlatform> logger) : IChatPlatform
 {
-    public ChatPlatform Platform => ChatPlatform.Teams;
+    public ChatPlatform Platform => TeamsChat.Key;
 
-    public string? ApprovalChannel(RoleDefinition role) => options.Value.IsConfigured ? role.TeamsChannel : null;
+    public string? ApprovalChannel(RoleDefinition role) => options.Value.IsConfigured ? role.ApprovalChannelOn(TeamsChat.Key) : null;
 
     public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
     {
         var activityId = await connector.SendAsync(options.Value.ServiceUrl, channel, TeamsApprovalCard.Activity(request, role), cancellationToken);
-        return new ChatMessageRef(ChatPlatform.Teams, channel, activityId);
+        return new ChatMessageRef(TeamsChat.Key, channel, activityId);
     }
 
     public async Task UpdateApprovalCardAsync(ChatMessageRef message, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ public sealed class TeamsPlatform(
     }
 
     public Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken) =>
-        person.TeamsObjectId is null ? Task.FromResult(false) : SendToUserAsync(person.TeamsObjectId, text, cancellationToken);
+        TeamsChat.ObjectId(person) is { } objectId ? SendToUserAsync(objectId, text, cancellationToken) : Task.FromResult(false);
 
     /// <summary>Teams has no message that only one person in a channel sees: the message goes to their 1:1 chat.</summary>
     public async Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>

@@ -2,7 +2,7 @@ using System.Text;
 using ChatOpsApprover.Storage;
 using Npgsql;
 
-namespace ChatOpsApprover.Grants;
+namespace ChatOpsApprover.Grants.Postgres;
 
 /// <summary>Grants PostgreSQL role membership: GRANT role TO login / REVOKE role FROM login, with both names quoted.</summary>
 public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource) : IGrantTarget

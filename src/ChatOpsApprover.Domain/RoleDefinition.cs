@@ -1,0 +1,28 @@
+namespace ChatOpsApprover.Domain;
+
+/// <summary>
+/// How a role may be requested: who approves, for how long, and where its approval cards go on each chat platform
+/// (<see cref="ApprovalChannels"/>; empty only for <see cref="AutoApprove"/> roles).
+/// </summary>
+public sealed record RoleDefinition(
+    string Name,
+    string Description,
+    string Target,
+    string Grant,
+    TimeSpan MaxDuration,
+    IReadOnlyList<string> Approvers,
+    int RequiredApprovals,
+    bool AutoApprove,
+    IReadOnlyDictionary<ChatPlatform, string> ApprovalChannels)
+{
+    /// <summary>Who must confirm with their second factor; see <see cref="StepUpRules"/>.</summary>
+    public StepUpPolicy StepUp { get; init; } = StepUpPolicy.Requester;
+
+    /// <summary>When true, a step-up from a device or network the person has not used before is refused instead of marked.</summary>
+    public bool BlockRiskyStepUp { get; init; }
+
+    public bool IsApprover(string personId) => Approvers.Contains(personId, StringComparer.Ordinal);
+
+    /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
+    public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);
+}

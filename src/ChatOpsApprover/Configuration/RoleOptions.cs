@@ -1,0 +1,25 @@
+using ChatOpsApprover.Domain;
+
+namespace ChatOpsApprover.Configuration;
+
+public sealed class RoleOptions
+{
+    public string? Description { get; set; }
+    public string Target { get; set; } = string.Empty;
+    public string Grant { get; set; } = string.Empty;
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(1);
+    public List<string> Approvers { get; set; } = [];
+    public int RequiredApprovals { get; set; } = 1;
+
+    /// <summary>When true no human approval is needed; the request is approved as soon as it is made.</summary>
+    public bool AutoApprove { get; set; }
+
+    /// <summary>Where approval cards go per chat platform, read from Roles:&lt;name&gt;:&lt;the platform's channel key&gt; (SlackChannel, TeamsChannel, …).</summary>
+    public Dictionary<ChatPlatform, string> ApprovalChannels { get; } = [];
+
+    /// <summary>Who confirms with their second factor: None, Requester (default), Approver or Both.</summary>
+    public StepUpPolicy StepUp { get; set; } = StepUpPolicy.Requester;
+
+    /// <summary>When true, a step-up from a new device or network is refused (the person is told to contact an approver).</summary>
+    public bool BlockRiskyStepUp { get; set; }
+}
