@@ -14,6 +14,14 @@ public sealed class TeamsStepUpFlowTests
                 .LastOrDefault(l => l is not null)),
             $"a {kind} link in the Teams 1:1 chat of {aadObjectId}");
 
+    /// <summary>Waits until the role's Teams approval card is updated to show a line that starts and ends as given.</summary>
+    private static Task WaitForTeamsCardLineAsync(BotHost bot, string startsWith, string endsWith = "") =>
+        Wait.UntilAsync(
+            () => bot.Teams.CallsTo("update").Any(c => c.ConversationId == BotHost.TeamsApprovalChannel && c.Card is { } card
+                && card["body"]!.AsArray().Select(line => string.Concat(line!["inlines"]!.AsArray().Select(run => run!["text"]!.GetValue<string>())))
+                    .Any(line => line.StartsWith(startsWith, StringComparison.Ordinal) && line.EndsWith(endsWith, StringComparison.Ordinal))),
+            $"the Teams card to show \"{startsWith}…{endsWith}\"");
+
     private static async Task<byte[]> EnrollOnTeamsAsync(BotHost bot, string aadObjectId, LinkBrowser browser)
     {
         var reply = await bot.TeamsCommandAsync(aadObjectId, "jit enroll");
@@ -33,12 +41,19 @@ public sealed class TeamsStepUpFlowTests
 
         var id = await bot.TeamsRequestAccessAsync();
 
-        // bob's click counts only once he confirms with his own second factor, through a link in his 1:1 chat.
+        // bob's click counts only once he confirms with his own second factor, through a link in his 1:1 chat; the
+        // Teams card says so, like the Slack card.
         await bot.TeamsClickAsync(TeamsIds.Bob, id, approve: true);
         var bobLink = await WaitForTeamsLinkAsync(bot, TeamsIds.Bob, "stepup");
         Assert.Equal(RequestStatus.Pending, (await bot.RequestAsync(id)).Status);
-        Assert.Equal("Approval confirmed", (await bobBrowser.SubmitAsync(bobLink, bot.Code(bobSecret))).Title);
+        await WaitForTeamsCardLineAsync(bot, "Approval by bob waiting for their second-factor confirmation");
+
+        // He confirms from a phone he never used here (a new device on a new network): the card shows that risk.
+        using var bobPhone = new LinkBrowser("127.0.0.3");
+        Assert.Equal("Approval confirmed", (await bobPhone.SubmitAsync(bobLink, bot.Code(bobSecret))).Title);
         await bot.WaitForStatusAsync(id, RequestStatus.Approved);
+        await WaitForTeamsCardLineAsync(bot, "Second factor confirmed by approver bob at", "— from a new device, new network");
+        await WaitForTeamsCardLineAsync(bot, "Waiting for the requester alice to confirm with their second factor");
 
         // Approved is not access: alice confirms too, and only then is the role granted.
         var aliceLink = await WaitForTeamsLinkAsync(bot, TeamsIds.Alice, "stepup");
@@ -46,6 +61,7 @@ public sealed class TeamsStepUpFlowTests
         Assert.Equal("Confirmed", (await aliceBrowser.SubmitAsync(aliceLink, bot.Code(aliceSecret))).Title);
         await bot.WaitForStatusAsync(id, RequestStatus.Active);
         Assert.True(await bot.HasRoleAsync(login), "the role is really granted at the target");
+        await WaitForTeamsCardLineAsync(bot, "Second factor confirmed by the requester alice at", "UTC");
         Assert.Equal(2, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {id} AND event = 'stepup.verified'"));
 
         Assert.Contains("was revoked", await bot.TeamsCommandAsync(TeamsIds.Alice, "jit revoke " + id), StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Domain;
 
@@ -75,7 +76,7 @@ public sealed class TeamsAdapterTests
         var role = new RoleDefinition("prod-db-read", "Read", "prod-db", "prod_read", TimeSpan.FromHours(4), ["bob"], 1, false, new Dictionary<ChatPlatform, string> { [TeamsChat.Key] = "19:x@thread.tacv2" });
         var pending = new AccessRequest(7, "alice", "prod-db-read", "prod-db", "prod_read", "alice", TimeSpan.FromHours(2), "[x](https://evil.example) <at>bob</at>",
             RequestStatus.Pending, TeamsChat.Key, DateTimeOffset.UnixEpoch, [], null, null, null, null, null);
-        var card = TeamsApprovalCard.Render(pending, role);
+        var card = TeamsApprovalCard.Render(ApprovalCardBuilder.Build(pending, role));
         Assert.Equal("1.5", card["version"]!.GetValue<string>());
         Assert.Equal(2, card["actions"]!.AsArray().Count);
         var reasonRun = card["body"]!.AsArray().SelectMany(b => b!["inlines"]!.AsArray()).Single(r => r!["text"]!.GetValue<string>().Contains("evil", StringComparison.Ordinal))!;
@@ -83,7 +84,7 @@ public sealed class TeamsAdapterTests
         Assert.All(card["body"]!.AsArray(), b => Assert.Equal("RichTextBlock", b!["type"]!.GetValue<string>()));
 
         var denied = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("bob", false, DateTimeOffset.UnixEpoch, TeamsChat.Key)] };
-        var after = TeamsApprovalCard.Render(denied, role, notice: "You denied #7.");
+        var after = TeamsApprovalCard.Render(ApprovalCardBuilder.Build(denied, role, notice: "You denied #7."));
         Assert.Null(after["actions"]);
         Assert.Contains("Denied by bob", after.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("You denied #7.", after.ToJsonString(), StringComparison.Ordinal);

@@ -1,10 +1,11 @@
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Storage;
 
 namespace ChatOpsApprover.Chat;
 
 /// <summary>
-/// One chat platform's outbound side. Each adapter renders the same request states in its own format;
+/// One chat platform's outbound side. Each adapter renders the same <see cref="ApprovalCard"/> in its own format;
 /// a new platform is one new implementation.
 /// </summary>
 public interface IChatPlatform
@@ -14,9 +15,9 @@ public interface IChatPlatform
     /// <summary>Where this role's approval cards go on this platform, or null when the role has none here.</summary>
     string? ApprovalChannel(RoleDefinition role);
 
-    Task<ChatMessageRef> PostApprovalCardAsync(string channel, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken);
+    Task<ChatMessageRef> PostApprovalCardAsync(string channel, ApprovalCard card, CancellationToken cancellationToken);
 
-    Task UpdateApprovalCardAsync(ChatMessageRef message, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken);
+    Task UpdateApprovalCardAsync(ChatMessageRef message, ApprovalCard card, CancellationToken cancellationToken);
 
     /// <summary>Sends a private message; returns false when the person has no identity on this platform.</summary>
     Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using ChatOpsApprover.Chat;
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.Storage;
@@ -20,6 +21,7 @@ public sealed class NotificationJobs(RequestStore store, AccessDirectory directo
             return;
         }
 
+        var card = ApprovalCardBuilder.Build(request, role);
         var posted = await store.MessagesAsync(requestId);
         foreach (var platform in platforms)
         {
@@ -28,7 +30,7 @@ public sealed class NotificationJobs(RequestStore store, AccessDirectory directo
                 continue;
             }
 
-            var message = await platform.PostApprovalCardAsync(channel, request, role, cancellationToken);
+            var message = await platform.PostApprovalCardAsync(channel, card, cancellationToken);
             await store.SaveMessageAsync(requestId, message);
         }
 
@@ -50,12 +52,13 @@ public sealed class NotificationJobs(RequestStore store, AccessDirectory directo
             return;
         }
 
+        var card = ApprovalCardBuilder.Build(request, role);
         foreach (var message in await store.MessagesAsync(requestId))
         {
             var platform = platforms.FirstOrDefault(p => p.Platform == message.Platform);
             if (platform is not null)
             {
-                await platform.UpdateApprovalCardAsync(message, request, role, cancellationToken);
+                await platform.UpdateApprovalCardAsync(message, card, cancellationToken);
             }
         }
     }

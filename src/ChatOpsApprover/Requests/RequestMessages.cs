@@ -21,12 +21,12 @@ public static class RequestMessages
         RequestStatus.Revoked => $"revoked by {request.EndedBy ?? "an approver"} at {Time(request.EndedAt!.Value)}",
         RequestStatus.Denied => $"denied by {request.Denial?.ApproverId ?? "an approver"}",
         RequestStatus.Failed => $"could not be granted: {request.FailureReason}",
-        _ => request.Status.ToString(),
     };
 
     /// <summary>What the requester is told privately when their request changes.</summary>
     public static string ForRequester(AccessRequest request) => request.Status switch
     {
+        RequestStatus.Pending => $"Your request #{request.Id} for {request.RoleName} is {Describe(request)}.",
         RequestStatus.Approved when StepUpRules.WaitingForRequester(request) is not null => $"Your request #{request.Id} for {request.RoleName} was approved; access starts once you confirm it with your second factor (see the link sent to you, or type: jit confirm {request.Id}).",
         RequestStatus.Approved => $"Your request #{request.Id} for {request.RoleName} was approved; access is being granted.",
         RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}.",
@@ -34,7 +34,6 @@ public static class RequestMessages
         RequestStatus.Revoked => $"Your request #{request.Id} for {request.RoleName} was revoked by {request.EndedBy}.",
         RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}.",
         RequestStatus.Failed => $"Your request #{request.Id} for {request.RoleName} could not be granted: {request.FailureReason}. Ask an approver for help.",
-        _ => $"Your request #{request.Id} for {request.RoleName} is {Describe(request)}.",
     };
 
     public static string ForDecision(DecisionOutcome outcome, long requestId) => outcome switch
@@ -49,7 +48,6 @@ public static class RequestMessages
         DecisionOutcome.SelfApprovalRefused => $"You cannot decide your own request #{requestId}; another approver must.",
         DecisionOutcome.UnknownPerson => "You are not registered with ChatOpsApprover; nothing changed.",
         DecisionOutcome.NotFound => $"There is no request #{requestId}.",
-        _ => outcome.ToString(),
     };
 
     /// <summary>One line about a second-factor confirmation, for cards on any platform; null when it no longer matters.</summary>
@@ -65,7 +63,7 @@ public static class RequestMessages
                 $"Approval by {stepUp.PersonId} waiting for their second-factor confirmation",
             StepUpState.Waiting => null,
             StepUpState.Verified => $"Second factor confirmed by {who} {stepUp.PersonId} at {Time(stepUp.At)}{risk}",
-            _ => $"Second-factor confirmation by {who} {stepUp.PersonId} refused at {Time(stepUp.At)}{risk}",
+            StepUpState.Refused => $"Second-factor confirmation by {who} {stepUp.PersonId} refused at {Time(stepUp.At)}{risk}",
         };
     }
 }

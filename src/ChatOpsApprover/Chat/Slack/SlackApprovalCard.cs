@@ -1,115 +1,74 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using ChatOpsApprover.Domain;
-using ChatOpsApprover.Requests;
+using ChatOpsApprover.Chat.Cards;
 
 namespace ChatOpsApprover.Chat.Slack;
 
-/// <summary>The approval card in Block Kit: who asks for what and why, and Approve/Deny while it is pending.</summary>
+/// <summary>The approval card in Block Kit: renders an <see cref="ApprovalCard"/>, with people as Slack mentions.</summary>
 public static class SlackApprovalCard
 {
-    public const string ApproveAction = "jit_approve";
-    public const string DenyAction = "jit_deny";
+    public const string ApproveAction = CardAction.ApproveId;
+    public const string DenyAction = CardAction.DenyId;
 
-    public static (string Text, JsonArray Blocks) Render(AccessRequest request, RoleDefinition role, AccessDirectory directory)
+    /// <summary>The card as fallback text and blocks; <paramref name="slackUserIdOf"/> gives a person's Slack id, to mention them.</summary>
+    public static (string Text, JsonArray Blocks) Render(ApprovalCard card, Func<string, string?> slackUserIdOf)
     {
-        string Who(string personId) => SlackText.Mention(SlackChat.UserId(directory.FindPerson(personId)), personId);
+        string Show(CardText text) => SlackText.Render(text, slackUserIdOf);
 
-        var requester = Who(request.PersonId);
-        var text = $"Access request #{request.Id}: {requester} asks for {SlackText.Escape(role.Name)} for {DurationText.Format(request.Duration)} — {SlackText.Escape(RequestMessages.Describe(request))}";
-        var blocks = new JsonArray
+        var blocks = new JsonArray { SlackBlocks.Header(card.Title) };
+        foreach (var block in SlackBlocks.Facts(card.Facts, Show))
         {
-            new JsonObject
-            {
-                ["type"] = "header",
-                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate($"Access request #{request.Id}: {role.Name}", 150) },
-            },
-            new JsonObject
-            {
-                ["type"] = "section",
-                ["fields"] = new JsonArray
-                {
-                    Field($"*Requester*\n{requester}"),
-                    Field($"*Role*\n{SlackText.Escape(role.Name)}"),
-                    Field($"*Duration*\n{DurationText.Format(request.Duration)}"),
-                    Field($"*Request id*\n{request.Id.ToString(CultureInfo.InvariantCulture)}"),
-                },
-            },
-            new JsonObject
-            {
-                ["type"] = "section",
-                ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = Truncate($"*Reason*\n{SlackText.Escape(request.Reason)}", 3000) },
-            },
-        };
-
-        foreach (var decision in request.Decisions)
-        {
-            blocks.Add(Context($"{(decision.Approved ? "Approved" : "Denied")} by {Who(decision.ApproverId)} at {RequestMessages.Time(decision.At)}"));
+            blocks.Add(block);
         }
 
-        foreach (var stepUp in request.StepUps)
+        foreach (var note in card.Notes)
         {
-            if (RequestMessages.StepUpLine(request, stepUp) is { } line)
-            {
-                var icon = stepUp.State switch
-                {
-                    StepUpState.Waiting => ":hourglass_flowing_sand:",
-                    StepUpState.Verified when stepUp.Risk.IsRisky => ":warning:",
-                    StepUpState.Verified => ":closed_lock_with_key:",
-                    _ => ":no_entry:",
-                };
-                blocks.Add(Context($"{icon} {SlackText.Escape(line)}"));
-            }
+            blocks.Add(SlackBlocks.Context(Icon(note.Tone) is { } icon ? $"{icon} {Show(note.Text)}" : Show(note.Text)));
         }
 
-        if (request.Status == RequestStatus.Pending)
+        if (card.Actions.Count > 0)
         {
-            var value = request.Id.ToString(CultureInfo.InvariantCulture);
+            var value = card.RequestId.ToString(CultureInfo.InvariantCulture);
             blocks.Add(new JsonObject
             {
                 ["type"] = "actions",
                 ["block_id"] = $"jit_decision_{value}",
-                ["elements"] = new JsonArray
-                {
-                    Button("Approve", ApproveAction, value, "primary"),
-                    Button("Deny", DenyAction, value, "danger"),
-                },
-            });
-        }
-        else
-        {
-            blocks.Add(new JsonObject
-            {
-                ["type"] = "section",
-                ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = $"*Status:* {SlackText.Escape(StatusLine(request))}" },
+                ["elements"] = new JsonArray([.. card.Actions.Select(a => Button(a, value))]),
             });
         }
 
-        return (text, blocks);
+        if (card.Status is not null)
+        {
+            blocks.Add(SlackBlocks.Status(card.Status));
+        }
+
+        if (card.Notice is not null)
+        {
+            blocks.Add(SlackBlocks.Context(SlackText.Escape(card.Notice)));
+        }
+
+        return (Show(card.Summary), blocks);
     }
 
-    private static string StatusLine(AccessRequest request) => request.Status switch
+    private static string? Icon(CardTone tone) => tone switch
     {
-        RequestStatus.Revoked => $"revoked by {request.EndedBy} at {RequestMessages.Time(request.EndedAt!.Value)}",
-        _ => RequestMessages.Describe(request),
+        CardTone.Neutral => null,
+        CardTone.Waiting => ":hourglass_flowing_sand:",
+        CardTone.Confirmed => ":closed_lock_with_key:",
+        CardTone.Warning => ":warning:",
+        CardTone.Refused => ":no_entry:",
     };
 
-    private static JsonObject Field(string mrkdwn) => new() { ["type"] = "mrkdwn", ["text"] = Truncate(mrkdwn, 2000) };
-
-    private static JsonObject Context(string mrkdwn) => new()
-    {
-        ["type"] = "context",
-        ["elements"] = new JsonArray { new JsonObject { ["type"] = "mrkdwn", ["text"] = mrkdwn } },
-    };
-
-    private static JsonObject Button(string label, string actionId, string value, string style) => new()
+    private static JsonObject Button(CardAction action, string requestId) => new()
     {
         ["type"] = "button",
-        ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = label },
-        ["action_id"] = actionId,
-        ["value"] = value,
-        ["style"] = style,
+        ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = action.Label },
+        ["action_id"] = action.Id,
+        ["value"] = requestId,
+        ["style"] = action.Kind switch
+        {
+            CardActionKind.Approve => "primary",
+            CardActionKind.Deny => "danger",
+        },
     };
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Audit;
@@ -15,8 +14,8 @@ namespace ChatOpsApprover.Chat.Slack;
 /// </summary>
 public sealed class SlackAuditChannel(SlackApiClient api, IOptions<AuditOptions> options) : IAuditChannel
 {
-    private const int MaxHistoryLines = 30;
-    private const int SectionLimit = 3000;
+    /// <summary>The history fits one section, with room left for its heading and the earlier-events note.</summary>
+    private static readonly HistoryBudget History = new(30, SlackBlocks.SectionLimit - 100, line => HistoryLine(line).Length + 1);
 
     public ChatPlatform Platform => SlackChat.Key;
 
@@ -35,109 +34,63 @@ public sealed class SlackAuditChannel(SlackApiClient api, IOptions<AuditOptions>
         await api.UpdateMessageAsync(message.Channel, message.MessageId, text, blocks, cancellationToken);
     }
 
-    public async Task PostEventAsync(AuditRecord record, ChatMessageRef? thread, CancellationToken cancellationToken)
+    public async Task PostEventAsync(AuditRecord record, ChatMessageRef? thread, CancellationToken cancellationToken) =>
+        await api.PostMessageAsync(thread?.Channel ?? Channel!, RenderEvent(AuditCardBuilder.Event(record, standalone: thread is null)), blocks: null, thread?.MessageId, cancellationToken);
+
+    /// <summary>The request's audit message: its facts, its status and the newest lines of its history that fit.</summary>
+    public static (string Text, JsonArray Blocks) RenderRequest(AuditTimeline timeline)
+    {
+        var card = AuditCardBuilder.Timeline(timeline, History);
+        var blocks = new JsonArray { SlackBlocks.Header(card.Title) };
+        foreach (var block in SlackBlocks.Facts(card.Facts, text => SlackText.Render(text)))
+        {
+            blocks.Add(block);
+        }
+
+        blocks.Add(SlackBlocks.Status(card.Status));
+        var history = new StringBuilder("*History*");
+        if (card.EarlierNote is not null)
+        {
+            history.Append("\n_").Append(SlackText.Escape(card.EarlierNote)).Append('_');
+        }
+
+        foreach (var line in card.History)
+        {
+            history.Append('\n').Append(HistoryLine(line));
+        }
+
+        blocks.Add(SlackBlocks.Section(history.ToString()));
+        if (card.LatestNote is not null)
+        {
+            blocks.Add(SlackBlocks.Context(SlackText.Escape(card.LatestNote)));
+        }
+
+        return (SlackBlocks.Truncate(SlackText.Escape(card.Summary), SlackBlocks.SectionLimit), blocks);
+    }
+
+    /// <summary>One entry as mrkdwn text: an alert icon when standalone, headline, time, details, anchor.</summary>
+    public static string RenderEvent(AuditEventCard card)
     {
         var text = new StringBuilder();
-        if (thread is null)
+        if (card.Standalone)
         {
             text.Append(":rotating_light: ");
         }
 
-        text.Append('*').Append(SlackText.Escape(AuditText.Headline(record))).Append("* · ").Append(AuditText.Time(record.At));
-        if (record.RequestId is { } requestId && thread is null)
+        text.Append('*').Append(SlackText.Escape(card.Headline)).Append("* · ").Append(SlackText.Escape(card.Time));
+        if (card.RequestNote is not null)
         {
-            text.Append(" · request #").Append(requestId.ToString(CultureInfo.InvariantCulture));
+            text.Append(" · ").Append(SlackText.Escape(card.RequestNote));
         }
 
-        var details = AuditText.Details(record);
-        if (details.Length > 0)
+        if (card.Details.Length > 0)
         {
-            text.Append('\n').Append(SlackText.Escape(details));
+            text.Append('\n').Append(SlackText.Escape(card.Details));
         }
 
-        text.Append("\n_").Append(SlackText.Escape(AuditText.Anchor(record))).Append('_');
-        await api.PostMessageAsync(thread?.Channel ?? Channel!, Truncate(text.ToString(), SectionLimit), blocks: null, thread?.MessageId, cancellationToken);
+        text.Append("\n_").Append(SlackText.Escape(card.Anchor)).Append('_');
+        return SlackBlocks.Truncate(text.ToString(), SlackBlocks.SectionLimit);
     }
 
-    public static (string Text, JsonArray Blocks) RenderRequest(AuditTimeline timeline)
-    {
-        var request = timeline.Request;
-        var id = timeline.RequestId.ToString(CultureInfo.InvariantCulture);
-        var status = timeline.Status;
-        var title = request is null ? $"Request #{id}" : $"Request #{id}: {request.RoleName} for {request.PersonId}";
-        var text = $"Audit · {SlackText.Escape(title)} — {SlackText.Escape(status)}";
-
-        var blocks = new JsonArray
-        {
-            new JsonObject
-            {
-                ["type"] = "header",
-                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate($"Audit · request #{id}" + (request is null ? string.Empty : $": {request.RoleName}"), 150) },
-            },
-        };
-        if (request is not null)
-        {
-            blocks.Add(new JsonObject
-            {
-                ["type"] = "section",
-                ["fields"] = new JsonArray
-                {
-                    Mrkdwn($"*Requester*\n{SlackText.Escape(request.PersonId)}"),
-                    Mrkdwn($"*Role*\n{SlackText.Escape(request.RoleName)}"),
-                    Mrkdwn($"*Duration*\n{DurationText.Format(request.Duration)}"),
-                    Mrkdwn($"*Access*\n{SlackText.Escape(request.Grant)} for {SlackText.Escape(request.Login)} at {SlackText.Escape(request.Target)}"),
-                },
-            });
-            blocks.Add(Section($"*Reason*\n{SlackText.Escape(request.Reason)}"));
-        }
-
-        blocks.Add(Section($"*Status:* {SlackText.Escape(status)}"));
-
-        // The newest lines that fit; older ones remain in the thread.
-        var lines = new List<string>();
-        var length = 0;
-        foreach (var line in timeline.Events.Reverse().Select(e => "• " + SlackText.Escape(AuditText.Line(e))))
-        {
-            if (lines.Count == MaxHistoryLines || length + line.Length + 1 > SectionLimit - 100)
-            {
-                break;
-            }
-
-            lines.Insert(0, line);
-            length += line.Length + 1;
-        }
-
-        var history = new StringBuilder("*History*");
-        if (timeline.Events.Count > lines.Count)
-        {
-            history.Append("\n_").Append((timeline.Events.Count - lines.Count).ToString(CultureInfo.InvariantCulture)).Append(" earlier events are in the thread_");
-        }
-
-        foreach (var line in lines)
-        {
-            history.Append('\n').Append(line);
-        }
-
-        blocks.Add(Section(history.ToString()));
-        if (timeline.Events.Count > 0)
-        {
-            blocks.Add(new JsonObject
-            {
-                ["type"] = "context",
-                ["elements"] = new JsonArray { Mrkdwn($"Every event is a reply in this thread · latest: {SlackText.Escape(AuditText.Anchor(timeline.Events[^1]))}") },
-            });
-        }
-
-        return (Truncate(text, SectionLimit), blocks);
-    }
-
-    private static JsonObject Section(string mrkdwn) => new()
-    {
-        ["type"] = "section",
-        ["text"] = Mrkdwn(mrkdwn, SectionLimit),
-    };
-
-    private static JsonObject Mrkdwn(string text, int limit = 2000) => new() { ["type"] = "mrkdwn", ["text"] = Truncate(text, limit) };
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    private static string HistoryLine(string line) => "• " + SlackText.Escape(line);
 }

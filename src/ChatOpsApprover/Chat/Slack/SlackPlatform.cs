@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Storage;
 
@@ -10,16 +11,16 @@ public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory)
 
     public string? ApprovalChannel(RoleDefinition role) => role.ApprovalChannelOn(SlackChat.Key);
 
-    public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
+    public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, ApprovalCard card, CancellationToken cancellationToken)
     {
-        var (text, blocks) = SlackApprovalCard.Render(request, role, directory);
+        var (text, blocks) = SlackApprovalCard.Render(card, SlackUserIdOf);
         var (postedChannel, ts) = await api.PostMessageAsync(channel, text, blocks, cancellationToken);
         return new ChatMessageRef(SlackChat.Key, postedChannel, ts);
     }
 
-    public async Task UpdateApprovalCardAsync(ChatMessageRef message, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
+    public async Task UpdateApprovalCardAsync(ChatMessageRef message, ApprovalCard card, CancellationToken cancellationToken)
     {
-        var (text, blocks) = SlackApprovalCard.Render(request, role, directory);
+        var (text, blocks) = SlackApprovalCard.Render(card, SlackUserIdOf);
         await api.UpdateMessageAsync(message.Channel, message.MessageId, text, blocks, cancellationToken);
     }
 
@@ -37,4 +38,7 @@ public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory)
 
     public Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>
         api.PostEphemeralAsync(channel, userId, SlackText.Escape(text), cancellationToken);
+
+    /// <summary>The person's Slack user id, so a card can mention them; null when they have none (they are named instead).</summary>
+    private string? SlackUserIdOf(string personId) => SlackChat.UserId(directory.FindPerson(personId));
 }

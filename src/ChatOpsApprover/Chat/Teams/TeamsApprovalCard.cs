@@ -1,116 +1,71 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using ChatOpsApprover.Domain;
-using ChatOpsApprover.Requests;
+using ChatOpsApprover.Chat.Cards;
+using static ChatOpsApprover.Chat.Teams.AdaptiveCards;
 
 namespace ChatOpsApprover.Chat.Teams;
 
 /// <summary>
-/// The approval card as an Adaptive Card (version 1.5, the newest Teams renders), with Action.Execute Approve and
-/// Deny while the request is pending. Every piece of text is a RichTextBlock TextRun, which Teams renders literally
-/// (no Markdown), so a reason cannot become a link or a mention.
+/// The approval card as an Adaptive Card: renders an <see cref="ApprovalCard"/>, with Action.Execute buttons while
+/// the request is open to decisions. People are shown by their person id, as plain text.
 /// </summary>
 public static class TeamsApprovalCard
 {
-    public const string ContentType = "application/vnd.microsoft.card.adaptive";
-    public const string ApproveVerb = "jit_approve";
-    public const string DenyVerb = "jit_deny";
+    public const string ContentType = AdaptiveCards.ContentType;
+    public const string ApproveVerb = CardAction.ApproveId;
+    public const string DenyVerb = CardAction.DenyId;
     public const string RequestIdField = "requestId";
 
-    /// <summary>The card; <paramref name="notice"/> is a line shown only to the person whose click produced this copy.</summary>
-    public static JsonObject Render(AccessRequest request, RoleDefinition role, string? notice = null)
+    /// <summary>The card; its notice, if any, is shown only to the person whose click produced this copy.</summary>
+    public static JsonObject Render(ApprovalCard card)
     {
-        var body = new JsonArray
+        var body = new JsonArray { Header(card.Title) };
+        foreach (var line in Facts(card.Facts))
         {
-            Line([Run($"Access request #{request.Id}: {role.Name}", bold: true, size: "Medium")]),
-            Line([Run("Requester: ", bold: true), Run(request.PersonId)]),
-            Line([Run("Role: ", bold: true), Run(role.Name)]),
-            Line([Run("Duration: ", bold: true), Run(DurationText.Format(request.Duration))]),
-            Line([Run("Request id: ", bold: true), Run(request.Id.ToString(CultureInfo.InvariantCulture))]),
-            Line([Run("Reason: ", bold: true), Run(request.Reason)]),
-        };
-
-        foreach (var decision in request.Decisions)
-        {
-            body.Add(Line([Run($"{(decision.Approved ? "Approved" : "Denied")} by {decision.ApproverId} at {RequestMessages.Time(decision.At)}", subtle: true)]));
+            body.Add(line);
         }
 
-        if (request.Status != RequestStatus.Pending)
+        foreach (var note in card.Notes)
         {
-            body.Add(Line([Run("Status: ", bold: true), Run(RequestMessages.Describe(request))]));
+            var (subtle, color) = Look(note.Tone);
+            body.Add(Line(Run(note.Text.ToPlainText(), subtle: subtle, color: color)));
         }
 
-        if (notice is not null)
+        if (card.Status is not null)
         {
-            body.Add(Line([Run(notice, color: "Accent")]));
+            body.Add(Status(card.Status));
         }
 
-        var card = new JsonObject
+        if (card.Notice is not null)
         {
-            ["type"] = "AdaptiveCard",
-            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-            ["version"] = "1.5",
-            ["body"] = body,
-        };
-
-        if (request.Status == RequestStatus.Pending)
-        {
-            card["actions"] = new JsonArray
-            {
-                Execute("Approve", ApproveVerb, request.Id, "positive"),
-                Execute("Deny", DenyVerb, request.Id, "destructive"),
-            };
+            body.Add(Line(Run(card.Notice, color: "Accent")));
         }
 
-        return card;
+        return Card(body, card.Actions.Count > 0 ? [.. card.Actions.Select(a => Execute(a, card.RequestId))] : null);
     }
 
-    /// <summary>A message activity carrying the card, with a one-line summary for notifications.</summary>
-    public static JsonObject Activity(AccessRequest request, RoleDefinition role) => new()
+    /// <summary>A message activity carrying the card, with its summary for notifications.</summary>
+    public static JsonObject Activity(ApprovalCard card) => AdaptiveCards.Activity(Render(card), card.Summary.ToPlainText());
+
+    /// <summary>How a note looks: a plain record is subtle, a state is coloured where Slack gives it an icon.</summary>
+    private static (bool Subtle, string? Color) Look(CardTone tone) => tone switch
     {
-        ["type"] = "message",
-        ["summary"] = $"Access request #{request.Id}: {request.PersonId} asks for {role.Name} for {DurationText.Format(request.Duration)}",
-        ["attachments"] = new JsonArray { new JsonObject { ["contentType"] = ContentType, ["content"] = Render(request, role) } },
+        CardTone.Neutral => (true, null),
+        CardTone.Waiting => (false, "Accent"),
+        CardTone.Confirmed => (false, "Good"),
+        CardTone.Warning => (false, "Warning"),
+        CardTone.Refused => (false, "Attention"),
     };
 
-    internal static JsonObject Line(JsonNode[] runs) => new()
-    {
-        ["type"] = "RichTextBlock",
-        ["inlines"] = new JsonArray(runs),
-    };
-
-    internal static JsonObject Run(string text, bool bold = false, bool subtle = false, string? size = null, string? color = null)
-    {
-        var run = new JsonObject { ["type"] = "TextRun", ["text"] = text };
-        if (bold)
-        {
-            run["weight"] = "Bolder";
-        }
-
-        if (subtle)
-        {
-            run["isSubtle"] = true;
-        }
-
-        if (size is not null)
-        {
-            run["size"] = size;
-        }
-
-        if (color is not null)
-        {
-            run["color"] = color;
-        }
-
-        return run;
-    }
-
-    private static JsonObject Execute(string title, string verb, long requestId, string style) => new()
+    private static JsonObject Execute(CardAction action, long requestId) => new()
     {
         ["type"] = "Action.Execute",
-        ["title"] = title,
-        ["verb"] = verb,
+        ["title"] = action.Label,
+        ["verb"] = action.Id,
         ["data"] = new JsonObject { [RequestIdField] = requestId },
-        ["style"] = style,
+        ["style"] = action.Kind switch
+        {
+            CardActionKind.Approve => "positive",
+            CardActionKind.Deny => "destructive",
+        },
     };
 }

@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.Options;
+using static ChatOpsApprover.Chat.Teams.AdaptiveCards;
 
 namespace ChatOpsApprover.Chat.Teams;
 
@@ -16,9 +16,10 @@ namespace ChatOpsApprover.Chat.Teams;
 /// </summary>
 public sealed class TeamsAuditChannel(ConnectorClient connector, IOptions<TeamsOptions> teams, IOptions<AuditOptions> audit) : IAuditChannel
 {
-    private const int MaxHistoryLines = 30;
-    private const int MaxHistoryChars = 12_000;
-    private const int MaxRunLength = 2_000;
+    private const int MaxHistoryLine = 500;
+
+    /// <summary>Each history line is cut to <see cref="MaxHistoryLine"/> characters; the card stays well within Teams' size limit.</summary>
+    private static readonly HistoryBudget History = new(30, 12_000, line => Math.Min(line.Length, MaxHistoryLine));
 
     public ChatPlatform Platform => TeamsChat.Key;
 
@@ -52,105 +53,54 @@ public sealed class TeamsAuditChannel(ConnectorClient connector, IOptions<TeamsO
     public static string ThreadOf(ChatMessageRef message) =>
         $"{message.Channel.Split(';')[0]};messageid={message.MessageId}";
 
-    /// <summary>The request's audit message: its facts, its status and the newest lines of its history.</summary>
+    /// <summary>The request's audit message: its facts, its status and the newest lines of its history that fit.</summary>
     public static JsonObject RequestActivity(AuditTimeline timeline)
     {
-        var request = timeline.Request;
-        var id = timeline.RequestId.ToString(CultureInfo.InvariantCulture);
-        var status = timeline.Status;
-        var body = new JsonArray
+        var card = AuditCardBuilder.Timeline(timeline, History);
+        var body = new JsonArray { Header(card.Title) };
+        foreach (var line in Facts(card.Facts))
         {
-            Line(Run($"Audit · request #{id}" + (request is null ? string.Empty : $": {request.RoleName}"), bold: true, size: "Medium")),
-        };
-        if (request is not null)
-        {
-            body.Add(Line(Run("Requester: ", bold: true), Run(request.PersonId)));
-            body.Add(Line(Run("Role: ", bold: true), Run(request.RoleName)));
-            body.Add(Line(Run("Duration: ", bold: true), Run(DurationText.Format(request.Duration))));
-            body.Add(Line(Run("Access: ", bold: true), Run($"{request.Grant} for {request.Login} at {request.Target}")));
-            body.Add(Line(Run("Reason: ", bold: true), Run(request.Reason)));
+            body.Add(line);
         }
 
-        body.Add(Line(Run("Status: ", bold: true), Run(status)));
-
-        // The newest lines that fit; older ones remain in the thread.
-        var lines = new List<string>();
-        var length = 0;
-        foreach (var line in timeline.Events.Reverse().Select(e => Truncate(AuditText.Line(e), 500)))
-        {
-            if (lines.Count == MaxHistoryLines || length + line.Length > MaxHistoryChars)
-            {
-                break;
-            }
-
-            lines.Insert(0, line);
-            length += line.Length;
-        }
-
+        body.Add(Status(card.Status));
         body.Add(Line(Run("History", bold: true)));
-        if (timeline.Events.Count > lines.Count)
+        if (card.EarlierNote is not null)
         {
-            body.Add(Line(Run($"{(timeline.Events.Count - lines.Count).ToString(CultureInfo.InvariantCulture)} earlier events are in the thread", subtle: true)));
+            body.Add(Line(Run(card.EarlierNote, subtle: true)));
         }
 
-        foreach (var line in lines)
+        foreach (var line in card.History)
         {
-            body.Add(Line(Run("• " + line)));
+            body.Add(Line(Run("• " + Truncate(line, MaxHistoryLine))));
         }
 
-        if (timeline.Events.Count > 0)
+        if (card.LatestNote is not null)
         {
-            body.Add(Line(Run($"Every event is a reply in this thread · latest: {AuditText.Anchor(timeline.Events[^1])}", subtle: true)));
+            body.Add(Line(Run(card.LatestNote, subtle: true)));
         }
 
-        var title = request is null ? $"Request #{id}" : $"Request #{id}: {request.RoleName} for {request.PersonId}";
-        return CardActivity(body, $"Audit · {title} — {status}");
+        return Activity(Card(body), card.Summary);
     }
 
-    /// <summary>One event: headline, time, details and the entry's place in the hash chain.</summary>
-    public static JsonObject EventActivity(AuditRecord record, bool standalone)
+    /// <summary>One entry: headline, time, details and the entry's place in the hash chain.</summary>
+    public static JsonObject EventActivity(AuditRecord record, bool standalone) => RenderEvent(AuditCardBuilder.Event(record, standalone));
+
+    public static JsonObject RenderEvent(AuditEventCard card)
     {
-        var headline = new List<JsonNode> { Run(AuditText.Headline(record), bold: true, color: standalone ? "Attention" : null), Run(" · " + AuditText.Time(record.At)) };
-        if (standalone && record.RequestId is { } requestId)
+        var headline = new List<JsonNode> { Run(card.Headline, bold: true, color: card.Standalone ? "Attention" : null), Run(" · " + card.Time) };
+        if (card.RequestNote is not null)
         {
-            headline.Add(Run(" · request #" + requestId.ToString(CultureInfo.InvariantCulture)));
+            headline.Add(Run(" · " + card.RequestNote));
         }
 
         var body = new JsonArray { Line([.. headline]) };
-        var details = AuditText.Details(record);
-        if (details.Length > 0)
+        if (card.Details.Length > 0)
         {
-            body.Add(Line(Run(details)));
+            body.Add(Line(Run(card.Details)));
         }
 
-        body.Add(Line(Run(AuditText.Anchor(record), subtle: true)));
-        return CardActivity(body, $"Audit · {AuditText.Headline(record)}");
+        body.Add(Line(Run(card.Anchor, subtle: true)));
+        return Activity(Card(body), card.Summary);
     }
-
-    private static JsonObject CardActivity(JsonArray body, string summary) => new()
-    {
-        ["type"] = "message",
-        ["summary"] = Truncate(summary, 250),
-        ["attachments"] = new JsonArray
-        {
-            new JsonObject
-            {
-                ["contentType"] = TeamsApprovalCard.ContentType,
-                ["content"] = new JsonObject
-                {
-                    ["type"] = "AdaptiveCard",
-                    ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-                    ["version"] = "1.5",
-                    ["body"] = body,
-                },
-            },
-        },
-    };
-
-    private static JsonObject Line(params JsonNode[] runs) => TeamsApprovalCard.Line(runs);
-
-    private static JsonObject Run(string text, bool bold = false, bool subtle = false, string? size = null, string? color = null) =>
-        TeamsApprovalCard.Run(Truncate(text, MaxRunLength), bold, subtle, size, color);
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

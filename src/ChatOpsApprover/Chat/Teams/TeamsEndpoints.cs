@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Audit;
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Requests;
@@ -192,7 +193,7 @@ public static class TeamsEndpoints
         {
             ["statusCode"] = 200,
             ["type"] = TeamsApprovalCard.ContentType,
-            ["value"] = TeamsApprovalCard.Render(request, role, notice),
+            ["value"] = TeamsApprovalCard.Render(ApprovalCardBuilder.Build(request, role, notice)),
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.Options;
@@ -20,20 +21,20 @@ public sealed class TeamsPlatform(
 
     public string? ApprovalChannel(RoleDefinition role) => options.Value.IsConfigured ? role.ApprovalChannelOn(TeamsChat.Key) : null;
 
-    public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
+    public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, ApprovalCard card, CancellationToken cancellationToken)
     {
-        var activityId = await connector.SendAsync(options.Value.ServiceUrl, channel, TeamsApprovalCard.Activity(request, role), cancellationToken);
+        var activityId = await connector.SendAsync(options.Value.ServiceUrl, channel, TeamsApprovalCard.Activity(card), cancellationToken);
         return new ChatMessageRef(TeamsChat.Key, channel, activityId);
     }
 
-    public async Task UpdateApprovalCardAsync(ChatMessageRef message, AccessRequest request, RoleDefinition role, CancellationToken cancellationToken)
+    public async Task UpdateApprovalCardAsync(ChatMessageRef message, ApprovalCard card, CancellationToken cancellationToken)
     {
         if (!options.Value.IsConfigured)
         {
             return;
         }
 
-        await connector.UpdateAsync(options.Value.ServiceUrl, message.Channel, message.MessageId, TeamsApprovalCard.Activity(request, role), cancellationToken);
+        await connector.UpdateAsync(options.Value.ServiceUrl, message.Channel, message.MessageId, TeamsApprovalCard.Activity(card), cancellationToken);
     }
 
     public Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken) =>

@@ -1,0 +1,55 @@
+using System.Globalization;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Requests;
+
+namespace ChatOpsApprover.Chat.Cards;
+
+/// <summary>Builds the one <see cref="ApprovalCard"/> of a request as it stands; every platform renders the result.</summary>
+public static class ApprovalCardBuilder
+{
+    public static ApprovalCard Build(AccessRequest request, RoleDefinition role, string? notice = null)
+    {
+        var id = request.Id.ToString(CultureInfo.InvariantCulture);
+        var duration = DurationText.Format(request.Duration);
+        var open = request.Status == RequestStatus.Pending;
+        var status = RequestMessages.Describe(request);
+
+        List<CardFact> facts =
+        [
+            new("Requester", CardText.Of(CardSpan.Person(request.PersonId))),
+            new("Role", CardText.Plain(role.Name)),
+            new("Duration", CardText.Plain(duration)),
+            new("Request id", CardText.Plain(id)),
+            new("Reason", CardText.Plain(request.Reason), Wide: true),
+        ];
+
+        var notes = request.Decisions.Select(DecisionNote)
+            .Concat(request.StepUps.Select(s => StepUpNote(request, s)).OfType<CardNote>())
+            .ToList();
+
+        return new ApprovalCard(
+            request.Id,
+            $"Access request #{id}: {role.Name}",
+            CardText.Of($"Access request #{id}: ", CardSpan.Person(request.PersonId), $" asks for {role.Name} for {duration} — {status}"),
+            facts,
+            notes,
+            open ? null : status,
+            open ? [new CardAction(CardActionKind.Approve, "Approve"), new CardAction(CardActionKind.Deny, "Deny")] : [],
+            notice);
+    }
+
+    private static CardNote DecisionNote(Decision decision) => new(
+        CardText.Of(decision.Approved ? "Approved by " : "Denied by ", CardSpan.Person(decision.ApproverId), $" at {RequestMessages.Time(decision.At)}"),
+        CardTone.Neutral);
+
+    private static CardNote? StepUpNote(AccessRequest request, StepUpConfirmation stepUp) =>
+        RequestMessages.StepUpLine(request, stepUp) is { } line ? new CardNote(CardText.Plain(line), Tone(stepUp)) : null;
+
+    private static CardTone Tone(StepUpConfirmation stepUp) => stepUp.State switch
+    {
+        StepUpState.Waiting => CardTone.Waiting,
+        StepUpState.Verified when stepUp.Risk.IsRisky => CardTone.Warning,
+        StepUpState.Verified => CardTone.Confirmed,
+        StepUpState.Refused => CardTone.Refused,
+    };
+}

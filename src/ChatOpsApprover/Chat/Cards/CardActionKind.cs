@@ -1,0 +1,11 @@
+namespace ChatOpsApprover.Chat.Cards;
+
+/// <summary>
+/// What a card's button does. Each platform maps a kind to its own action id or verb and style; a new kind (approve
+/// for less time with a duration choice, deny with a reason) is added here and the compiler shows every renderer.
+/// </summary>
+public enum CardActionKind
+{
+    Approve,
+    Deny,
+}
