@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 
@@ -59,7 +60,15 @@ public static class JobsSetup
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
-        services.AddHangfire(UseSerialization);
+        // Hangfire's default job activator is a process-wide static too: each host's server gets its own, so jobs are
+        // always built from the container of the host whose server runs them.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, config) =>
+        {
+            UseSerialization(config);
+            HangfireHostLogging.Instance.Attach(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IHostApplicationLifetime>());
+            config.UseLogProvider(HangfireHostLogging.Instance);
+        });
         if (options.RunServer)
         {
             services.AddHangfireServer((_, server) =>
