@@ -1,5 +1,4 @@
 using ChatOpsApprover.Domain;
-using ChatOpsApprover.Storage;
 
 namespace ChatOpsApprover.Chat;
 

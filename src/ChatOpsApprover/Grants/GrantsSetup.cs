@@ -11,7 +11,10 @@ public static class GrantsSetup
         services.AddValidatedOptions<RevocationOptions>(configuration.GetSection("Revocation"), o => o.Validate());
         services.AddSingleton(sp => new GrantTargets(CreateTargets(sp.GetRequiredService<IOptions<AccessOptions>>().Value)));
         services.AddSingleton<Granter>();
-        services.AddSingleton<Revoker>();
+        services.AddSingleton<TargetRevoker>();
+        services.AddSingleton<RevocationSweep>();
+        services.AddSingleton<RevokeCommand>();
+        services.AddSingleton<LeftoverMembershipRemover>();
         services.AddSingleton<ApprovalLapse>();
         services.AddSingleton<RevocationScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationScheduler>());

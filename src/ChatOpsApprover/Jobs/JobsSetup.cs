@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -73,6 +74,7 @@ public static class JobsSetup
             });
         }
 
+        services.AddSingleton<ChatMessageStore>();
         services.AddSingleton<ChatNotifications>();
         services.AddTransient<NotificationJobs>();
         services.AddTransient<GrantJobs>();

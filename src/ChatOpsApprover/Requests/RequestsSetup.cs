@@ -10,6 +10,7 @@ public static class RequestsSetup
     {
         services.AddValidatedOptions<AccessOptions>(configuration, o => o.Validate());
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value.ToDirectory());
+        services.AddSingleton<RequestStore>();
         services.AddSingleton<Approvals>();
         services.AddSingleton<AccessRequestService>();
         return services;
