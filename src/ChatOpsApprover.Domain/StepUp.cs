@@ -84,6 +84,12 @@ public static class StepUpRules
         return !RequesterMustConfirm(role) || requester is not null;
     }
 
+    /// <summary>
+    /// The status in which a request still needs a confirmation of <paramref name="purpose"/>: an approver's while it
+    /// is pending, the requester's once it is approved. In any other status a waiting confirmation is moot.
+    /// </summary>
+    public static RequestStatus Awaits(StepUpPurpose purpose) => purpose == StepUpPurpose.Requester ? RequestStatus.Approved : RequestStatus.Pending;
+
     /// <summary>The requester's confirmation that is still waiting, if any.</summary>
     public static StepUpConfirmation? WaitingForRequester(AccessRequest request) =>
         request.StepUps.FirstOrDefault(s => s.Purpose == StepUpPurpose.Requester && s.State == StepUpState.Waiting);

@@ -50,13 +50,15 @@ public sealed class SlackFlowTests
         await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains("is active until", StringComparison.Ordinal)), "the 'access started' DM");
         Assert.Contains(bot.Slack.CallsTo("conversations.open"), c => c.Body["users"]?.GetValue<string>() == "U0ALICE");
 
-        // Not a moment early…
+        // Not a moment early: a sweep one second before the end leaves the grant alone…
         bot.Time.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await bot.SweepNowAsync());
         Assert.Equal(RequestStatus.Active, (await bot.RequestAsync(id)).Status);
         Assert.True(await bot.HasRoleAsync(login));
 
-        // …and gone at the end of the window.
+        // …and gone at the end of the window (ended by this sweep, or by the scheduler's running at the same moment).
         bot.Time.Advance(TimeSpan.FromSeconds(1));
+        await bot.SweepNowAsync();
         await bot.WaitForStatusAsync(id, RequestStatus.Expired);
         Assert.False(await bot.HasRoleAsync(login), "the role is really revoked at the target");
         await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains("has ended", StringComparison.Ordinal)), "the 'access ended' DM");

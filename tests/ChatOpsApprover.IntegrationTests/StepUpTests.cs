@@ -39,24 +39,15 @@ public sealed class StepUpTests
         // As if a grant attempt had reached the target before its transaction failed.
         await bot.ScalarAsync($"GRANT {bot.GrantRole} TO {bot.LoginOf("alice")}; SELECT 1");
 
+        // A lapse pass a minute before the deadline leaves the approval alone…
         bot.Time.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(0, await bot.LapseNowAsync());
         Assert.Equal(RequestStatus.Approved, (await bot.RequestAsync(id)).Status);
 
+        // …and one after it fails the request (this pass, or the scheduler's running at the same moment).
         bot.Time.Advance(TimeSpan.FromMinutes(2));
-
-        // The lapse runs on the scheduler's poll; nudge the clock a second at a time in case this advance landed
-        // while the scheduler was between sweeps, as a real clock would keep moving.
-        var lapsed = await Wait.UntilAsync(async () =>
-        {
-            var request = await bot.RequestAsync(id);
-            if (request.Status != RequestStatus.Failed)
-            {
-                bot.Time.Advance(TimeSpan.FromSeconds(1));
-                return null;
-            }
-
-            return request;
-        }, "the approval to lapse");
+        await bot.LapseNowAsync();
+        var lapsed = await bot.WaitForStatusAsync(id, RequestStatus.Failed);
         Assert.Contains("did not confirm with their second factor within 30m", lapsed.FailureReason, StringComparison.Ordinal);
         Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")), "a membership left by a failed grant attempt is taken away");
         Assert.Equal(1, await bot.AuditCountAsync("grant.failed", id));

@@ -15,16 +15,14 @@ public static class AuditCommandLine
 
         var connectionString = await CommandLine.ConnectionStringAsync(args[1..], error);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using (var schema = dataSource.CreateCommand("SELECT to_regclass('jit.audit_chain_head') IS NOT NULL"))
+        var audit = new AuditLog(dataSource);
+        if (!await audit.HasChainAsync())
         {
-            if (await schema.ExecuteScalarAsync() is not true)
-            {
-                await error.WriteLineAsync("This database has no audit chain yet: start the bot (or run migrate) once to create the schema.");
-                return 2;
-            }
+            await error.WriteLineAsync("This database has no audit chain yet: start the bot (or run migrate) once to create the schema.");
+            return 2;
         }
 
-        var result = await new AuditVerifier(dataSource).VerifyAsync(CancellationToken.None);
+        var result = await new AuditVerifier(audit).VerifyAsync(CancellationToken.None);
         await (result.Intact ? output : error).WriteLineAsync(result.Describe());
         return result.Intact ? 0 : 1;
     }

@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Npgsql;
 
 namespace ChatOpsApprover.Audit;
 
@@ -18,7 +17,8 @@ public sealed record ExportQuery(DateTimeOffset From, DateTimeOffset? To, Export
 
 /// <summary>
 /// The SIEM export: every entry of a time range as JSON Lines or CSV, in chain order, with its hashes. Rows go from
-/// a PostgreSQL cursor straight to the response, so a year of events never sits in memory.
+/// the audit log's streaming read (<see cref="AuditLog.ReadRangeAsync"/>) straight to the response, so a year of events
+/// never sits in memory.
 /// </summary>
 public static class AuditExport
 {
@@ -120,31 +120,21 @@ public static class AuditExport
     private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Streams the range to <paramref name="output"/>, flushing as it goes; returns how many entries were written.</summary>
-    public static async Task<long> WriteAsync(NpgsqlDataSource dataSource, ExportQuery query, PipeWriter output, CancellationToken cancellationToken)
+    public static async Task<long> WriteAsync(AuditLog audit, ExportQuery query, PipeWriter output, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            $"SELECT {AuditRecord.Columns} FROM jit.audit_log WHERE at >= @from{(query.To is null ? string.Empty : " AND at < @to")} ORDER BY id", connection)
-        {
-            CommandTimeout = 0,
-        };
-        command.Parameters.AddWithValue("from", query.From);
-        if (query.To is { } to)
-        {
-            command.Parameters.AddWithValue("to", to);
-        }
-
+        // The first row is read before anything is written, so a database that cannot be read fails the request cleanly.
+        await using var records = audit.ReadRangeAsync(query.From, query.To, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var more = await records.MoveNextAsync();
         if (query.Format == ExportFormat.Csv)
         {
             WriteText(output, string.Join(',', CsvColumns) + "\r\n");
         }
 
         long count = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         using var json = new Utf8JsonWriter(output, JsonOptions);
-        while (await reader.ReadAsync(cancellationToken))
+        for (; more; more = await records.MoveNextAsync())
         {
-            var record = AuditRecord.Read(reader);
+            var record = records.Current;
             if (query.Format == ExportFormat.Csv)
             {
                 WriteText(output, CsvLine(record));

@@ -1,7 +1,4 @@
-using ChatOpsApprover.Chat.Teams;
-using ChatOpsApprover.Domain;
-using ChatOpsApprover.Storage;
-using Microsoft.Extensions.Options;
+using ChatOpsApprover.Requests;
 using Npgsql;
 
 namespace ChatOpsApprover.Audit;
@@ -14,7 +11,7 @@ namespace ChatOpsApprover.Audit;
 /// channel, never a grant or a revocation. Delivery is at least once: a crash between a post and the cursor update
 /// can repeat one reply.
 /// </summary>
-public sealed class AuditPublisher(NpgsqlDataSource dataSource, IEnumerable<IAuditChannel> channels, RequestStore store, ILogger<AuditPublisher> logger)
+public sealed class AuditPublisher(AuditLog audit, AuditPublishStore store, IEnumerable<IAuditChannel> channels, RequestStore requests, ILogger<AuditPublisher> logger)
 {
     private const int BatchSize = 100;
 
@@ -23,12 +20,10 @@ public sealed class AuditPublisher(NpgsqlDataSource dataSource, IEnumerable<IAud
     /// <summary>Gives each configured platform a cursor; a newly configured channel starts after the newest entry.</summary>
     public async Task StartCursorsAsync(CancellationToken cancellationToken)
     {
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         foreach (var channel in Configured)
         {
-            await using var command = dataSource.CreateCommand(
-                "INSERT INTO jit.audit_publish_cursor (platform, last_id) SELECT @platform, coalesce(max(id), 0) FROM jit.audit_log ON CONFLICT (platform) DO NOTHING");
-            command.Parameters.AddWithValue("platform", RequestStore.PlatformName(channel.Platform));
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+            if (await store.StartCursorAsync(connection, channel.Platform, await audit.NewestIdAsync(connection, cancellationToken), cancellationToken))
             {
                 logger.LogInformation("Audit channel on {Platform} starts publishing with the next audit entry", channel.Platform);
             }
@@ -63,26 +58,19 @@ public sealed class AuditPublisher(NpgsqlDataSource dataSource, IEnumerable<IAud
 
     private async Task<int> PublishAsync(IAuditChannel channel, CancellationToken cancellationToken)
     {
-        var platform = RequestStore.PlatformName(channel.Platform);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended(@name, 0))", connection))
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        if (!await store.TryLockAsync(connection, channel.Platform, cancellationToken))
         {
-            tryLock.Parameters.AddWithValue("name", LockName(platform));
-            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
-            {
-                return 0;
-            }
+            return 0;
         }
 
         try
         {
-            var cursor = await ReadCursorAsync(connection, platform, cancellationToken);
+            var cursor = await CursorAsync(connection, channel, cancellationToken);
             var published = 0;
             while (true)
             {
-                await using var select = new NpgsqlCommand($"SELECT {AuditRecord.Columns} FROM jit.audit_log WHERE id > @cursor ORDER BY id LIMIT {BatchSize}", connection);
-                select.Parameters.AddWithValue("cursor", cursor);
-                var batch = await AuditRecord.ReadAllAsync(select, cancellationToken);
+                var batch = await audit.ReadAfterAsync(connection, cursor, BatchSize, cancellationToken);
                 if (batch.Count == 0)
                 {
                     return published;
@@ -93,11 +81,8 @@ public sealed class AuditPublisher(NpgsqlDataSource dataSource, IEnumerable<IAud
                 foreach (var record in batch)
                 {
                     var rewrite = record.RequestId is { } requestId && latestOfRequest[requestId] == record.Id;
-                    await PublishOneAsync(connection, channel, platform, record, rewrite, cancellationToken);
-                    await using var advance = new NpgsqlCommand("UPDATE jit.audit_publish_cursor SET last_id = @id WHERE platform = @platform", connection);
-                    advance.Parameters.AddWithValue("id", record.Id);
-                    advance.Parameters.AddWithValue("platform", platform);
-                    await advance.ExecuteNonQueryAsync(cancellationToken);
+                    await PublishOneAsync(connection, channel, record, rewrite, cancellationToken);
+                    await store.AdvanceCursorAsync(connection, channel.Platform, record.Id, cancellationToken);
                     cursor = record.Id;
                     published++;
                 }
@@ -107,9 +92,7 @@ public sealed class AuditPublisher(NpgsqlDataSource dataSource, IEnumerable<IAud
         {
             try
             {
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended(@name, 0))", connection);
-                unlock.Parameters.AddWithValue("name", LockName(platform));
-                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+                await store.UnlockAsync(connection, channel.Platform);
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {
@@ -119,7 +102,20 @@ public sealed class AuditPublisher(NpgsqlDataSource dataSource, IEnumerable<IAud
         }
     }
 
-    private async Task PublishOneAsync(NpgsqlConnection connection, IAuditChannel channel, string platform, AuditRecord record, bool rewrite, CancellationToken cancellationToken)
+    /// <summary>The platform's cursor; one that is missing (its row was removed) starts after the newest entry, as at start-up.</summary>
+    private async Task<long> CursorAsync(NpgsqlConnection connection, IAuditChannel channel, CancellationToken cancellationToken)
+    {
+        if (await store.ReadCursorAsync(connection, channel.Platform, cancellationToken) is { } cursor)
+        {
+            return cursor;
+        }
+
+        await store.StartCursorAsync(connection, channel.Platform, await audit.NewestIdAsync(connection, cancellationToken), cancellationToken);
+        return await store.ReadCursorAsync(connection, channel.Platform, cancellationToken)
+            ?? throw new InvalidOperationException($"The audit publishing cursor of {channel.Platform} could not be created.");
+    }
+
+    private async Task PublishOneAsync(NpgsqlConnection connection, IAuditChannel channel, AuditRecord record, bool rewrite, CancellationToken cancellationToken)
     {
         if (record.RequestId is not { } requestId)
         {
@@ -127,17 +123,11 @@ public sealed class AuditPublisher(NpgsqlDataSource dataSource, IEnumerable<IAud
             return;
         }
 
-        var message = await FindMessageAsync(connection, requestId, platform, channel.Channel!, cancellationToken);
+        var message = await store.FindMessageAsync(connection, requestId, channel.Platform, channel.Channel!, cancellationToken);
         if (message is null)
         {
             message = await channel.PostRequestAsync(await TimelineAsync(connection, requestId, record.Id, cancellationToken), cancellationToken);
-            await using var save = new NpgsqlCommand(
-                "INSERT INTO jit.audit_messages (request_id, platform, channel, message_id) VALUES (@id, @platform, @channel, @message) ON CONFLICT DO NOTHING", connection);
-            save.Parameters.AddWithValue("id", requestId);
-            save.Parameters.AddWithValue("platform", platform);
-            save.Parameters.AddWithValue("channel", channel.Channel!);
-            save.Parameters.AddWithValue("message", message.MessageId);
-            await save.ExecuteNonQueryAsync(cancellationToken);
+            await store.SaveMessageAsync(connection, requestId, channel.Platform, channel.Channel!, message.MessageId, cancellationToken);
         }
         else if (rewrite)
         {
@@ -149,123 +139,7 @@ public sealed class AuditPublisher(NpgsqlDataSource dataSource, IEnumerable<IAud
 
     private async Task<AuditTimeline> TimelineAsync(NpgsqlConnection connection, long requestId, long upTo, CancellationToken cancellationToken)
     {
-        var request = await store.FindAsync(connection, null, requestId, forUpdate: false);
-        await using var command = new NpgsqlCommand($"SELECT {AuditRecord.Columns} FROM jit.audit_log WHERE request_id = @id AND id <= @upTo ORDER BY id", connection);
-        command.Parameters.AddWithValue("id", requestId);
-        command.Parameters.AddWithValue("upTo", upTo);
-        return new AuditTimeline(requestId, request, await AuditRecord.ReadAllAsync(command, cancellationToken));
+        var request = await requests.FindAsync(connection, null, requestId, forUpdate: false);
+        return new AuditTimeline(requestId, request, await audit.ReadOfRequestAsync(connection, requestId, upTo, cancellationToken));
     }
-
-    private static async Task<ChatMessageRef?> FindMessageAsync(NpgsqlConnection connection, long requestId, string platform, string channel, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT message_id FROM jit.audit_messages WHERE request_id = @id AND platform = @platform AND channel = @channel", connection);
-        command.Parameters.AddWithValue("id", requestId);
-        command.Parameters.AddWithValue("platform", platform);
-        command.Parameters.AddWithValue("channel", channel);
-        return await command.ExecuteScalarAsync(cancellationToken) is string messageId
-            ? new ChatMessageRef(RequestStore.ParsePlatform(platform), channel, messageId)
-            : null;
-    }
-
-    private static async Task<long> ReadCursorAsync(NpgsqlConnection connection, string platform, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            """
-            INSERT INTO jit.audit_publish_cursor (platform, last_id) SELECT @platform, coalesce(max(id), 0) FROM jit.audit_log
-            ON CONFLICT (platform) DO UPDATE SET last_id = jit.audit_publish_cursor.last_id
-            RETURNING last_id
-            """, connection);
-        command.Parameters.AddWithValue("platform", platform);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static string LockName(string platform) => $"jit.audit_publish:{platform}";
-}
-
-public sealed class AuditPublishException(IReadOnlyList<Exception> failures)
-    : AggregateException("Publishing to an audit channel failed; it is retried from the same entry.", failures);
-
-/// <summary>
-/// Runs the publisher on every instance: at start, whenever an audit entry is committed anywhere (PostgreSQL
-/// NOTIFY, raised by <see cref="AuditLog"/>), and every Audit:PublishPollInterval as a backstop.
-/// </summary>
-public sealed class AuditPublishingService(AuditPublisher publisher, NpgsqlDataSource dataSource, IOptions<AuditOptions> options, ILogger<AuditPublishingService> logger)
-    : BackgroundService
-{
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!string.IsNullOrWhiteSpace(options.Value.TeamsChannel) && publisher.Configured.All(c => c.Platform != TeamsChat.Key))
-        {
-            logger.LogWarning("Audit:TeamsChannel is set, but Teams is off (Teams:AppId is empty); nothing is published to Teams");
-        }
-
-        if (publisher.Configured.Count > 0)
-        {
-            await publisher.StartCursorsAsync(cancellationToken);
-        }
-
-        await base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (publisher.Configured.Count == 0)
-        {
-            return;
-        }
-
-        var backoff = TimeSpan.Zero;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {AuditLog.NotifyChannel}", listener))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    try
-                    {
-                        await publisher.PublishPendingAsync(stoppingToken);
-                        backoff = TimeSpan.Zero;
-                    }
-                    catch (AuditPublishException e)
-                    {
-                        // Chat is down or refuses: the entries wait in the log; try again later, more slowly each time.
-                        backoff = Next(backoff);
-                        logger.LogWarning(e, "Publishing to the audit channel failed; retrying in {Seconds}s", backoff.TotalSeconds);
-                        await Task.Delay(backoff, stoppingToken);
-                        continue;
-                    }
-
-                    await listener.WaitAsync(options.Value.PublishPollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                backoff = Next(backoff);
-                logger.LogWarning(e, "The audit channel publisher lost its database connection; retrying in {Seconds}s", backoff.TotalSeconds);
-                try
-                {
-                    await Task.Delay(backoff, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    private static TimeSpan Next(TimeSpan backoff) =>
-        backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
 }

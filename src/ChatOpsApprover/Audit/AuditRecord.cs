@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Npgsql;
 
 namespace ChatOpsApprover.Audit;
 
@@ -15,38 +14,12 @@ public sealed record AuditRecord(
     string PrevHash,
     string Hash)
 {
-    public const string Columns = "id, at, event, request_id, actor, platform, details::text, prev_hash, hash";
-
     private IReadOnlyDictionary<string, string>? _details;
 
     /// <summary>The details as text (the bot writes only strings; anything else is shown as its JSON).</summary>
     public IReadOnlyDictionary<string, string> Details => _details ??= ParseDetails(DetailsJson);
 
     public string ComputeHash() => AuditChain.Hash(AuditChain.Canonical(this));
-
-    /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
-    public static AuditRecord Read(NpgsqlDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetFieldValue<DateTimeOffset>(1),
-        reader.GetString(2),
-        reader.IsDBNull(3) ? null : reader.GetInt64(3),
-        reader.GetString(4),
-        reader.GetString(5),
-        reader.GetString(6),
-        reader.GetString(7),
-        reader.GetString(8));
-
-    public static async Task<List<AuditRecord>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var result = new List<AuditRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(Read(reader));
-        }
-
-        return result;
-    }
 
     private static Dictionary<string, string> ParseDetails(string json)
     {

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
 using ChatOpsApprover.Domain;
-using Npgsql;
+using ChatOpsApprover.Requests;
 
 namespace ChatOpsApprover.Audit;
 
 /// <summary>"jit audit [person|role] [since]": a readable summary of the audit log for approvers and admins.</summary>
-public sealed class AuditReports(NpgsqlDataSource dataSource, AccessDirectory directory, TimeProvider time)
+public sealed class AuditReports(AuditLog audit, RequestStore requests, AccessDirectory directory, TimeProvider time)
 {
     public const int LatestCount = 15;
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(7);
@@ -53,32 +53,19 @@ public sealed class AuditReports(NpgsqlDataSource dataSource, AccessDirectory di
             scope = "everything";
         }
 
-        const string filter =
-            """
-            FROM jit.audit_log a LEFT JOIN jit.access_requests r ON r.id = a.request_id
-            WHERE a.at >= @since
-              AND (@person::text IS NULL OR a.actor = @person OR r.person_id = @person)
-              AND (@role::text IS NULL OR r.role_name = @role)
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var counts = new List<(string Event, long Count)>();
-        await using (var countCommand = Command(connection, $"SELECT a.event, count(*) {filter} GROUP BY a.event ORDER BY count(*) DESC, a.event", since, personId, roleName))
-        await using (var reader = await countCommand.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                counts.Add((reader.GetString(0), reader.GetInt64(1)));
-            }
-        }
-
+        // The scope is composed from the request store: entries about this person's or role's requests (and, for a
+        // person, what they did), so the audit log's queries never read the requests table.
+        var entries = personId is null && roleName is null
+            ? AuditScope.Everything
+            : new AuditScope(personId, await requests.IdsOfAsync(personId, roleName, cancellationToken));
+        var counts = await audit.CountByEventAsync(since, entries, cancellationToken);
         var period = $"since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
         if (counts.Count == 0)
         {
             return $"Audit log for {scope} {period}: no events.";
         }
 
-        await using var latestCommand = Command(connection, $"SELECT {Prefixed(AuditRecord.Columns)} {filter} ORDER BY a.id DESC LIMIT {LatestCount}", since, personId, roleName);
-        var latest = await AuditRecord.ReadAllAsync(latestCommand, cancellationToken);
+        var latest = await audit.LatestAsync(since, entries, LatestCount, cancellationToken);
 
         var total = counts.Sum(c => c.Count);
         var text = new StringBuilder();
@@ -101,15 +88,4 @@ public sealed class AuditReports(NpgsqlDataSource dataSource, AccessDirectory di
 
         return text.ToString();
     }
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, DateTimeOffset since, string? personId, string? roleName)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("since", since);
-        command.Parameters.Add(new NpgsqlParameter("person", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)personId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("role", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)roleName ?? DBNull.Value });
-        return command;
-    }
-
-    private static string Prefixed(string columns) => string.Join(", ", columns.Split(", ").Select(c => "a." + c));
 }

@@ -8,7 +8,7 @@ using Npgsql;
 namespace ChatOpsApprover.Audit;
 
 /// <summary>
-/// The audit trail: the hash-chained log (written by Storage/AuditLog), its verification, the SIEM export, the audit
+/// The audit trail: the hash-chained log (<see cref="AuditLog"/>, its store), its verification, the SIEM export, the audit
 /// channel publisher, the signature-failure monitor and "jit audit".
 /// </summary>
 public static class AuditSetup
@@ -18,6 +18,8 @@ public static class AuditSetup
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<AuditOptions>(configuration.GetSection("Audit"), o => o.Validate());
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditPublishStore>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<AuditReports>();
         services.AddSingleton<AuditPublisher>();
@@ -46,7 +48,7 @@ public static class AuditSetup
         return app;
     }
 
-    private static async Task ExportAsync(HttpContext context, NpgsqlDataSource dataSource, IOptions<AuditOptions> options, ILogger<AuditExportLog> logger)
+    private static async Task ExportAsync(HttpContext context, AuditLog audit, IOptions<AuditOptions> options, ILogger<AuditExportLog> logger)
     {
         if (Refused(context, options.Value) is { } refusal)
         {
@@ -65,7 +67,7 @@ public static class AuditSetup
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{AuditExport.FileName(query)}\"";
         try
         {
-            var count = await AuditExport.WriteAsync(dataSource, query, context.Response.BodyWriter, context.RequestAborted);
+            var count = await AuditExport.WriteAsync(audit, query, context.Response.BodyWriter, context.RequestAborted);
             logger.LogInformation("Exported {Count} audit entries from {From} to {To} as {Format}", count, query.From, query.To?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "the newest", query.Format);
         }
         catch (Exception e) when ((e is NpgsqlException or TimeoutException or InvalidOperationException) && !context.RequestAborted.IsCancellationRequested)

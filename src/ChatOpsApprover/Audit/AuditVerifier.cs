@@ -1,6 +1,5 @@
 using System.Data;
 using System.Globalization;
-using Npgsql;
 
 namespace ChatOpsApprover.Audit;
 
@@ -25,54 +24,40 @@ public sealed record AuditVerification(long EntriesChecked, long? LastId, string
 /// Walks jit.audit_log in id order, recomputing every hash and checking every link, and reports the first break.
 /// Streams the rows: memory stays flat however long the log is.
 /// </summary>
-public sealed class AuditVerifier(NpgsqlDataSource dataSource)
+public sealed class AuditVerifier(AuditLog audit)
 {
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await audit.DataSource.OpenConnectionAsync(cancellationToken);
 
         // One snapshot for the head and the walk, so entries appended meanwhile cannot look like a broken tail.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        long headId;
-        string headHash;
-        await using (var head = new NpgsqlCommand("SELECT last_id, last_hash FROM jit.audit_chain_head", connection, transaction))
-        await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
+        if (await audit.ReadHeadAsync(connection, transaction, forUpdate: false, cancellationToken) is not (var headId, var headHash))
         {
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return new AuditVerification(0, null, AuditChain.GenesisHash, new AuditBreak(0, "the chain head (jit.audit_chain_head) is missing, so the newest entries cannot be checked."));
-            }
-
-            headId = reader.GetInt64(0);
-            headHash = reader.GetString(1);
+            return new AuditVerification(0, null, AuditChain.GenesisHash, new AuditBreak(0, "the chain head (jit.audit_chain_head) is missing, so the newest entries cannot be checked."));
         }
 
         var expectedPrevious = AuditChain.GenesisHash;
         long? previousId = null;
         long checkedCount = 0;
-        await using (var walk = new NpgsqlCommand($"SELECT {AuditRecord.Columns} FROM jit.audit_log ORDER BY id", connection, transaction) { CommandTimeout = 0 })
-        await using (var reader = await walk.ExecuteReaderAsync(cancellationToken))
+        await foreach (var record in audit.ReadAllAsync(connection, transaction, cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            checkedCount++;
+            if (!string.Equals(record.PrevHash, expectedPrevious, StringComparison.Ordinal))
             {
-                var record = AuditRecord.Read(reader);
-                checkedCount++;
-                if (!string.Equals(record.PrevHash, expectedPrevious, StringComparison.Ordinal))
-                {
-                    var problem = previousId is { } before
-                        ? $"it does not follow entry {before.ToString(CultureInfo.InvariantCulture)}: its prev_hash is not that entry's hash, so entries between them were deleted or inserted, or entries were reordered."
-                        : "it is the first entry but its prev_hash is not the chain's start (64 zeros), so the entries before it were deleted.";
-                    return new AuditVerification(checkedCount, previousId, expectedPrevious, new AuditBreak(record.Id, problem));
-                }
-
-                if (!string.Equals(record.ComputeHash(), record.Hash, StringComparison.Ordinal))
-                {
-                    return new AuditVerification(checkedCount, previousId, expectedPrevious, new AuditBreak(record.Id, "its content was changed: it no longer matches its stored hash."));
-                }
-
-                expectedPrevious = record.Hash;
-                previousId = record.Id;
+                var problem = previousId is { } before
+                    ? $"it does not follow entry {before.ToString(CultureInfo.InvariantCulture)}: its prev_hash is not that entry's hash, so entries between them were deleted or inserted, or entries were reordered."
+                    : "it is the first entry but its prev_hash is not the chain's start (64 zeros), so the entries before it were deleted.";
+                return new AuditVerification(checkedCount, previousId, expectedPrevious, new AuditBreak(record.Id, problem));
             }
+
+            if (!string.Equals(record.ComputeHash(), record.Hash, StringComparison.Ordinal))
+            {
+                return new AuditVerification(checkedCount, previousId, expectedPrevious, new AuditBreak(record.Id, "its content was changed: it no longer matches its stored hash."));
+            }
+
+            expectedPrevious = record.Hash;
+            previousId = record.Id;
         }
 
         if (headId != (previousId ?? 0) || !string.Equals(headHash, expectedPrevious, StringComparison.Ordinal))

@@ -1,5 +1,5 @@
+using ChatOpsApprover.Chat;
 using ChatOpsApprover.Domain;
-using ChatOpsApprover.Storage;
 
 namespace ChatOpsApprover.Audit;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using ChatOpsApprover.Domain;
-using ChatOpsApprover.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,6 +1,5 @@
 using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
-using ChatOpsApprover.Storage;
 
 namespace ChatOpsApprover.Chat;
 

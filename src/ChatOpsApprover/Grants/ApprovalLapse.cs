@@ -1,7 +1,8 @@
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Requests;
 using ChatOpsApprover.StepUp;
-using ChatOpsApprover.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -11,8 +12,10 @@ namespace ChatOpsApprover.Grants;
 /// Ends approvals that were never turned into access: a request still waiting for its requester's second factor
 /// <see cref="StepUpOptions.ConfirmWithin"/> after its approval fails, so a stale approval cannot be used later.
 /// </summary>
-public sealed class ApprovalLapse(RequestStore store, AuditLog audit, Revoker revoker, ChatNotifications notifications, TimeProvider time, IOptions<StepUpOptions> options)
+public sealed class ApprovalLapse(RequestStore store, AuditLog audit, LeftoverMembershipRemover leftovers, ChatNotifications notifications, TimeProvider time, IOptions<StepUpOptions> options)
 {
+    private const int BatchSize = 100;
+
     public async Task<int> LapseAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -22,30 +25,18 @@ public sealed class ApprovalLapse(RequestStore store, AuditLog audit, Revoker re
         await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            await using (var command = new NpgsqlCommand(
-                $"""
-                SELECT {RequestStore.Columns}
-                FROM jit.access_requests r
-                WHERE r.status = 'approved'
-                  AND coalesce((SELECT max(d.decided_at) FROM jit.decisions d WHERE d.request_id = r.id AND d.approved), r.requested_at) <= @cutoff
-                ORDER BY r.id
-                LIMIT 100
-                FOR UPDATE SKIP LOCKED
-                """, connection, transaction))
-            {
-                command.Parameters.AddWithValue("cutoff", now - within);
-                stale = await RequestStore.ReadRequestsAsync(command);
-            }
+            stale = await store.ClaimApprovedBeforeAsync(connection, transaction, now - within, BatchSize);
 
             // All memberships at once, sorted, as the revocation sweep takes them: the two cannot deadlock.
             await MembershipLock.AcquireAsync(connection, transaction, stale.Select(r => (r.Target, new Membership(r.Grant, r.Login))));
             var entries = new List<AuditEntry>();
             foreach (var request in stale)
             {
-                var leftover = await revoker.RemoveLeftoverAsync(connection, transaction, request, cancellationToken);
-                await store.MoveAsync(connection, transaction, request, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
+                var leftover = await leftovers.RemoveAsync(connection, transaction, request, cancellationToken);
                 entries.Add(new AuditEntry(AuditEvents.GrantFailed, request.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason, ["membership"] = leftover }));
             }
+
+            await store.MoveManyAsync(connection, transaction, stale, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
 
             // Audit last, as the audit log asks: its lock is held until the commit.
             await audit.AppendManyAsync(connection, transaction, entries);

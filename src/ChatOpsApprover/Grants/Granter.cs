@@ -1,6 +1,7 @@
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
-using ChatOpsApprover.Storage;
+using ChatOpsApprover.Requests;
 
 namespace ChatOpsApprover.Grants;
 
@@ -20,7 +21,7 @@ public sealed class Granter(
     GrantTargets targets,
     ChatNotifications notifications,
     RevocationScheduler scheduler,
-    Revoker revoker,
+    LeftoverMembershipRemover leftovers,
     TimeProvider time,
     ILogger<Granter> logger)
 {
@@ -88,7 +89,7 @@ public sealed class Granter(
             return;
         }
 
-        var leftover = await revoker.RemoveLeftoverAsync(connection, transaction, request, cancellationToken);
+        var leftover = await leftovers.RemoveAsync(connection, transaction, request, cancellationToken);
         var now = time.GetUtcNow();
         await store.MoveAsync(connection, transaction, request, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
         await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantFailed, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason, ["membership"] = leftover }));

@@ -10,7 +10,10 @@ public static class GrantsSetup
         services.AddValidatedOptions<RevocationOptions>(configuration.GetSection("Revocation"), o => o.Validate());
         services.AddSingleton(sp => new GrantTargets(CreateTargets(sp)));
         services.AddSingleton<Granter>();
-        services.AddSingleton<Revoker>();
+        services.AddSingleton<TargetRevoker>();
+        services.AddSingleton<RevocationSweep>();
+        services.AddSingleton<RevokeCommand>();
+        services.AddSingleton<LeftoverMembershipRemover>();
         services.AddSingleton<ApprovalLapse>();
         services.AddSingleton<RevocationScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationScheduler>());

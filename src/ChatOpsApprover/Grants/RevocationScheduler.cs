@@ -7,7 +7,7 @@ namespace ChatOpsApprover.Grants;
 /// (15 s by default). Each instance runs one; the Hangfire recurring reconciliation is the backstop. On the same
 /// clock it lets approvals that were never confirmed lapse (no precision needed there: the poll interval will do).
 /// </summary>
-public sealed class RevocationScheduler(Revoker revoker, ApprovalLapse lapse, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationScheduler> logger)
+public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lapse, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationScheduler> logger)
     : BackgroundService
 {
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,14 +29,14 @@ public sealed class RevocationScheduler(Revoker revoker, ApprovalLapse lapse, Ti
             var contended = false;
             try
             {
-                var ended = await revoker.RevokeDueAsync(stoppingToken);
+                var ended = await sweep.RevokeDueAsync(stoppingToken);
                 if (startedAt - lastLapse >= options.Value.PollInterval)
                 {
                     lastLapse = startedAt;
                     await lapse.LapseAsync(stoppingToken);
                 }
 
-                if (await revoker.NextDueAsync(stoppingToken) is { } due && due < wakeAt)
+                if (await sweep.NextDueAsync(stoppingToken) is { } due && due < wakeAt)
                 {
                     wakeAt = due;
                 }

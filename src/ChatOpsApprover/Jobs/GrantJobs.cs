@@ -4,7 +4,7 @@ using Hangfire;
 namespace ChatOpsApprover.Jobs;
 
 /// <summary>Hangfire entry points for grants and revocations. Keep names and parameters stable: queued jobs refer to them.</summary>
-public sealed class GrantJobs(Granter granter, Revoker revoker)
+public sealed class GrantJobs(Granter granter, RevocationSweep sweep)
 {
     public const string ReconcileJobId = "revocation-reconcile";
 
@@ -20,7 +20,7 @@ public sealed class GrantJobs(Granter granter, Revoker revoker)
     /// <summary>The backstop: revokes anything past its end that is still granted, whatever happened to the instant path.</summary>
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
-    public async Task ReconcileAsync(CancellationToken cancellationToken) => await revoker.RevokeDueAsync(cancellationToken);
+    public async Task ReconcileAsync(CancellationToken cancellationToken) => await sweep.RevokeDueAsync(cancellationToken);
 }
 
 public sealed class GrantRetryException(long requestId) : Exception($"Grant for request {requestId} will be retried.");

@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
@@ -79,6 +80,7 @@ public static class JobsSetup
             });
         }
 
+        services.AddSingleton<ChatMessageStore>();
         services.AddSingleton<ChatNotifications>();
         services.AddTransient<NotificationJobs>();
         services.AddTransient<GrantJobs>();

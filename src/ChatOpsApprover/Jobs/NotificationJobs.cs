@@ -2,13 +2,12 @@ using ChatOpsApprover.Chat;
 using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Requests;
-using ChatOpsApprover.Storage;
 using Hangfire;
 
 namespace ChatOpsApprover.Jobs;
 
 /// <summary>Hangfire entry points for chat messages. Keep names and parameters stable: queued jobs refer to them.</summary>
-public sealed class NotificationJobs(RequestStore store, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
+public sealed class NotificationJobs(RequestStore store, ChatMessageStore messages, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
 {
     /// <summary>Posts the approval card on each platform the role uses; a card already posted is not posted again.</summary>
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
@@ -22,7 +21,7 @@ public sealed class NotificationJobs(RequestStore store, AccessDirectory directo
         }
 
         var card = ApprovalCardBuilder.Build(request, role);
-        var posted = await store.MessagesAsync(requestId);
+        var posted = await messages.MessagesAsync(requestId);
         foreach (var platform in platforms)
         {
             if (platform.ApprovalChannel(role) is not { } channel || posted.Any(m => m.Platform == platform.Platform))
@@ -31,7 +30,7 @@ public sealed class NotificationJobs(RequestStore store, AccessDirectory directo
             }
 
             var message = await platform.PostApprovalCardAsync(channel, card, cancellationToken);
-            await store.SaveMessageAsync(requestId, message);
+            await messages.SaveMessageAsync(requestId, message);
         }
 
         // The request may have moved on while the card was being posted.
@@ -53,7 +52,7 @@ public sealed class NotificationJobs(RequestStore store, AccessDirectory directo
         }
 
         var card = ApprovalCardBuilder.Build(request, role);
-        foreach (var message in await store.MessagesAsync(requestId))
+        foreach (var message in await messages.MessagesAsync(requestId))
         {
             var platform = platforms.FirstOrDefault(p => p.Platform == message.Platform);
             if (platform is not null)

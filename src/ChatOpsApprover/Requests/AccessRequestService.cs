@@ -4,7 +4,6 @@ using ChatOpsApprover.Domain;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.StepUp;
-using ChatOpsApprover.Storage;
 using Hangfire;
 
 namespace ChatOpsApprover.Requests;
@@ -23,7 +22,7 @@ public sealed class AccessRequestService(
     AccessDirectory directory,
     RequestStore store,
     AuditLog audit,
-    Revoker revoker,
+    RevokeCommand revokeCommand,
     ChatNotifications notifications,
     Approvals approvals,
     MfaEnrollment enrollment,
@@ -207,7 +206,7 @@ public sealed class AccessRequestService(
 
     private async Task<ChatReply> RevokeAsync(ChatUser user, Person person, long requestId, CancellationToken cancellationToken)
     {
-        var (outcome, request) = await revoker.RevokeNowAsync(requestId, person, user.Platform, directory, cancellationToken);
+        var (outcome, request) = await revokeCommand.RevokeNowAsync(requestId, person, user.Platform, directory, cancellationToken);
         return new ChatReply(outcome switch
         {
             RevokeOutcome.Revoked => $"Access of request #{requestId} ({request!.RoleName}) was revoked.",

@@ -1,8 +1,8 @@
 using System.Globalization;
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.StepUp;
-using ChatOpsApprover.Storage;
 using Hangfire;
 using Npgsql;
 

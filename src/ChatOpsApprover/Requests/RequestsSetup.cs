@@ -11,6 +11,7 @@ public static class RequestsSetup
         services.TryAddSingleton<Registrations>();
         services.AddValidatedOptions<AccessOptions, Registrations>((o, registered) => o.Load(configuration, registered), (o, registered) => o.Validate(registered));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value.ToDirectory(sp.GetRequiredService<Registrations>()));
+        services.AddSingleton<RequestStore>();
         services.AddSingleton<Approvals>();
         services.AddSingleton<AccessRequestService>();
         return services;

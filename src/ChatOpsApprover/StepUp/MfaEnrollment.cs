@@ -1,6 +1,6 @@
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Requests;
-using ChatOpsApprover.Storage;
 using Hangfire;
 using Npgsql;
 

@@ -2,7 +2,6 @@ using ChatOpsApprover.Chat;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
-using ChatOpsApprover.Storage;
 using Hangfire;
 
 namespace ChatOpsApprover.StepUp;
@@ -63,7 +62,7 @@ public sealed class StepUpMessenger(RequestStore requests, StepUpStore store, St
     }
 
     public static bool IsWaiting(AccessRequest request, string personId, StepUpPurpose purpose) =>
-        request.Status == (purpose == StepUpPurpose.Requester ? RequestStatus.Approved : RequestStatus.Pending)
+        request.Status == StepUpRules.Awaits(purpose)
         && request.StepUps.Any(s => s.PersonId == personId && s.Purpose == purpose && s.State == StepUpState.Waiting);
 
     private static string ApprovedBy(AccessRequest request)

@@ -244,7 +244,7 @@ public sealed class StepUpStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", requestId);
         command.Parameters.AddWithValue("person", personId);
         command.Parameters.AddWithValue("purpose", Name(purpose));
-        command.Parameters.AddWithValue("platform", RequestStore.PlatformName(platform));
+        command.Parameters.AddWithValue("platform", StoredPlatform.Name(platform));
         command.Parameters.AddWithValue("now", now);
         return await command.ExecuteNonQueryAsync() == 1;
     }
@@ -277,29 +277,41 @@ public sealed class StepUpStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", requestId);
         command.Parameters.AddWithValue("person", personId);
         command.Parameters.AddWithValue("purpose", Name(purpose));
-        return await command.ExecuteScalarAsync() is string platform ? RequestStore.ParsePlatform(platform) : null;
+        return await command.ExecuteScalarAsync() is string platform ? StoredPlatform.Parse(platform) : null;
     }
 
-    /// <summary>Confirmations still waiting for this person on requests that can still go ahead.</summary>
+    /// <summary>
+    /// Every confirmation still waiting for this person, whatever became of its request (a request that ended leaves
+    /// its confirmations waiting): callers keep those whose request still needs them (<see cref="StepUpRules.Awaits"/>).
+    /// </summary>
     public async Task<IReadOnlyList<(long RequestId, StepUpPurpose Purpose, ChatPlatform Platform)>> WaitingForAsync(string personId)
     {
         await using var command = dataSource.CreateCommand(
-            """
-            SELECT c.request_id, c.purpose, c.platform
-            FROM jit.stepup_confirmations c JOIN jit.access_requests r ON r.id = c.request_id
-            WHERE c.person_id = @person AND c.state = 'waiting'
-              AND ((c.purpose = 'requester' AND r.status = 'approved') OR (c.purpose = 'approver' AND r.status = 'pending'))
-            ORDER BY c.request_id
-            """);
+            "SELECT request_id, purpose, platform FROM jit.stepup_confirmations WHERE person_id = @person AND state = 'waiting' ORDER BY request_id");
         command.Parameters.AddWithValue("person", personId);
         var result = new List<(long, StepUpPurpose, ChatPlatform)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            result.Add((reader.GetInt64(0), Enum.Parse<StepUpPurpose>(reader.GetString(1), ignoreCase: true), RequestStore.ParsePlatform(reader.GetString(2))));
+            result.Add((reader.GetInt64(0), Enum.Parse<StepUpPurpose>(reader.GetString(1), ignoreCase: true), StoredPlatform.Parse(reader.GetString(2))));
         }
 
         return result;
+    }
+
+    /// <summary>The confirmations of each of these requests (part of the request aggregate), oldest first.</summary>
+    public async Task<Dictionary<long, IReadOnlyList<StepUpConfirmation>>> ConfirmationsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long[] requestIds)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT request_id, person_id, purpose, state, at, new_device, new_network FROM jit.stepup_confirmations WHERE request_id = ANY(@ids) ORDER BY at, person_id",
+            connection, transaction);
+        command.Parameters.AddWithValue("ids", requestIds);
+        return await RowGroups.ReadAsync(command, reader => new StepUpConfirmation(
+            reader.GetString(1),
+            Enum.Parse<StepUpPurpose>(reader.GetString(2), ignoreCase: true),
+            Enum.Parse<StepUpState>(reader.GetString(3), ignoreCase: true),
+            reader.GetFieldValue<DateTimeOffset>(4),
+            new StepUpRisk(reader.GetBoolean(5), reader.GetBoolean(6))));
     }
 
     // ---- Known devices and networks ----

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
-using ChatOpsApprover.Storage;
 using Hangfire;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -170,7 +170,7 @@ public sealed class StepUpVerifier(
         }));
         await transaction.CommitAsync(cancellationToken);
 
-        var waiting = await store.WaitingForAsync(link.PersonId);
+        var waiting = await StillWaitingForAsync(link.PersonId);
         foreach (var (requestId, purpose, platform) in waiting)
         {
             jobs.Enqueue<StepUpJobs>(j => j.SendLinkAsync(requestId, link.PersonId, purpose, platform, null, null, CancellationToken.None));
@@ -185,6 +185,14 @@ public sealed class StepUpVerifier(
                 : "You can close this page.",
             RememberDevice = client.DeviceId is null ? device : null,
         };
+    }
+
+    /// <summary>Confirmations waiting for this person on requests that can still go ahead.</summary>
+    private async Task<List<(long RequestId, StepUpPurpose Purpose, ChatPlatform Platform)>> StillWaitingForAsync(string personId)
+    {
+        var waiting = await store.WaitingForAsync(personId);
+        var statuses = await requests.StatusesAsync(waiting.Select(w => w.RequestId).Distinct().ToList());
+        return waiting.Where(w => statuses.TryGetValue(w.RequestId, out var status) && status == StepUpRules.Awaits(w.Purpose)).ToList();
     }
 
     private async Task<PageModel> CompleteStepUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, StepUpRisk risk, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)

@@ -34,8 +34,6 @@ public static class DatabaseSetup
         var connectionString = configuration.GetConnectionString("Postgres")!;
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "chatopsapprover" }.Build());
         builder.Services.AddSingleton<SchemaMigrator>();
-        builder.Services.AddSingleton<RequestStore>();
-        builder.Services.AddSingleton<AuditLog>();
     }
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)

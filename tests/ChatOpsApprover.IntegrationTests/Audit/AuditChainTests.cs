@@ -266,7 +266,7 @@ public sealed class AuditChainTests
         }
 
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        var verifier = new AuditVerifier(dataSource);
+        var verifier = new AuditVerifier(new AuditLog(dataSource));
         var sealedResult = await verifier.VerifyAsync(CancellationToken.None);
         Assert.True(sealedResult.Intact, sealedResult.Describe());
         Assert.Equal(3, sealedResult.EntriesChecked);
@@ -275,7 +275,7 @@ public sealed class AuditChainTests
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await new AuditLog().AppendAsync(connection, transaction, new AuditEntry("request.created", 2, "carol", SlackChat.Key, DateTimeOffset.UtcNow, new Dictionary<string, string> { ["reason"] = "a \"quoted\", comma\nnewline\ttab \u0001 café ✓ 😀 <>&" }));
+            await new AuditLog(dataSource).AppendAsync(connection, transaction, new AuditEntry("request.created", 2, "carol", SlackChat.Key, DateTimeOffset.UtcNow, new Dictionary<string, string> { ["reason"] = "a \"quoted\", comma\nnewline\ttab \u0001 café ✓ 😀 <>&" }));
             await transaction.CommitAsync();
         }
 

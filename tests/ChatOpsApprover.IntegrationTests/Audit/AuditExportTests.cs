@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.IntegrationTests.Infrastructure;
-using ChatOpsApprover.Storage;
 using Npgsql;
 
 namespace ChatOpsApprover.IntegrationTests.Audit;

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Domain;
-using ChatOpsApprover.Storage;
+using ChatOpsApprover.Requests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

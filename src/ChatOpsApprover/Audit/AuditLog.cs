@@ -1,0 +1,242 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ChatOpsApprover.Audit;
+
+/// <summary>
+/// The audit log's store: the only place that reads or writes jit.audit_log and its chain head. It is the only
+/// writer: it appends inside the caller's transaction, so the audit entry exists exactly when the change does, and
+/// links each entry to the one before it (see <see cref="AuditChain"/>). Its reads serve the verifier, the export,
+/// the audit channel publisher and "jit audit".
+/// </summary>
+/// <remarks>
+/// Appending locks the chain head (one row) until the caller's transaction ends: that keeps the chain linear across
+/// every instance and gives entries gapless ids. So append as the LAST step before commit, after every other lock
+/// and every call to a target or chat API; a transaction holding the head must not wait for anything else.
+/// </remarks>
+public sealed class AuditLog(NpgsqlDataSource dataSource)
+{
+    /// <summary>NOTIFY channel raised (at commit) whenever entries are appended; the audit channel publisher listens.</summary>
+    public const string NotifyChannel = "jit_audit";
+
+    /// <summary>The columns <see cref="Read"/> reads, in its order.</summary>
+    private const string Columns = "id, at, event, request_id, actor, platform, details::text, prev_hash, hash";
+
+    public NpgsqlDataSource DataSource => dataSource;
+
+    public Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEntry entry) =>
+        AppendManyAsync(connection, transaction, [entry]);
+
+    /// <summary>Appends entries in order: one round trip to lock the head, one to insert the whole batch.</summary>
+    public async Task AppendManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AuditEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        // FOR UPDATE waits for any other appender's commit and then returns the head as that commit left it.
+        var (lastId, lastHash) = await ReadHeadAsync(connection, transaction, forUpdate: true, CancellationToken.None)
+            ?? throw new InvalidOperationException("jit.audit_chain_head has no row: the 0002_audit migration has not run.");
+
+        var count = entries.Count;
+        var ids = new long[count];
+        var ats = new DateTimeOffset[count];
+        var events = new string[count];
+        var requestIds = new long?[count];
+        var actors = new string[count];
+        var platforms = new string[count];
+        var details = new string[count];
+        var prevHashes = new string[count];
+        var hashes = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var entry = entries[i];
+            var entryDetails = entry.Details ?? new Dictionary<string, string>();
+            ids[i] = lastId + 1 + i;
+            ats[i] = AuditChain.Normalize(entry.At);
+            events[i] = entry.Event;
+            requestIds[i] = entry.RequestId;
+            actors[i] = entry.Actor;
+            platforms[i] = StoredPlatform.Name(entry.Platform);
+            details[i] = JsonSerializer.Serialize(entryDetails);
+            prevHashes[i] = lastHash;
+            lastHash = hashes[i] = AuditChain.Hash(AuditChain.Canonical(ids[i], ats[i], events[i], requestIds[i], actors[i], platforms[i], entryDetails, prevHashes[i]));
+        }
+
+        var insert = new NpgsqlBatchCommand(
+            """
+            INSERT INTO jit.audit_log (id, at, event, request_id, actor, platform, details, prev_hash, hash)
+            SELECT id, at, event, request_id, actor, platform, details::jsonb, prev_hash, hash
+            FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) AS e(id, at, event, request_id, actor, platform, details, prev_hash, hash)
+            ORDER BY id
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new NpgsqlParameter { Value = ats, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter { Value = events, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = requestIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new NpgsqlParameter { Value = actors, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = platforms, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = details, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = prevHashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+
+        var moveHead = new NpgsqlBatchCommand("UPDATE jit.audit_chain_head SET last_id = $1, last_hash = $2");
+        moveHead.Parameters.Add(new NpgsqlParameter { Value = ids[^1] });
+        moveHead.Parameters.Add(new NpgsqlParameter { Value = lastHash });
+
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { insert, moveHead, new NpgsqlBatchCommand($"NOTIFY {NotifyChannel}") },
+        };
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Whether the schema has the chain at all (a database the bot never migrated has not).</summary>
+    public async Task<bool> HasChainAsync()
+    {
+        await using var command = dataSource.CreateCommand("SELECT to_regclass('jit.audit_chain_head') IS NOT NULL");
+        return await command.ExecuteScalarAsync() is true;
+    }
+
+    /// <summary>The newest entry's id and hash as the chain head records them; null when the head row is missing.</summary>
+    public async Task<(long LastId, string LastHash)?> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool forUpdate, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT last_id, last_hash FROM jit.audit_chain_head" + (forUpdate ? " FOR UPDATE" : string.Empty), connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>The newest entry's id, 0 when the log is empty.</summary>
+    public async Task<long> NewestIdAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM jit.audit_log", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Every entry in id order, streamed (memory stays flat however long the log is), in the caller's snapshot.</summary>
+    public async IAsyncEnumerable<AuditRecord> ReadAllAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.audit_log ORDER BY id", connection, transaction) { CommandTimeout = 0 };
+        await foreach (var record in StreamAsync(command, cancellationToken))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>
+    /// The entries of a time range (<paramref name="from"/> inclusive, <paramref name="to"/> exclusive, null: no end) in
+    /// id order, streamed from the database on a connection of their own, so a year of events never sits in memory.
+    /// </summary>
+    public async IAsyncEnumerable<AuditRecord> ReadRangeAsync(DateTimeOffset from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM jit.audit_log WHERE at >= @from{(to is null ? string.Empty : " AND at < @to")} ORDER BY id", connection)
+        {
+            CommandTimeout = 0,
+        };
+        command.Parameters.AddWithValue("from", from);
+        if (to is { } end)
+        {
+            command.Parameters.AddWithValue("to", end);
+        }
+
+        await foreach (var record in StreamAsync(command, cancellationToken))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> entries after <paramref name="afterId"/>, in id order.</summary>
+    public async Task<List<AuditRecord>> ReadAfterAsync(NpgsqlConnection connection, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.audit_log WHERE id > @after ORDER BY id LIMIT @limit", connection);
+        command.Parameters.AddWithValue("after", afterId);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadListAsync(command, cancellationToken);
+    }
+
+    /// <summary>A request's entries up to and including <paramref name="upToId"/>, in id order.</summary>
+    public async Task<List<AuditRecord>> ReadOfRequestAsync(NpgsqlConnection connection, long requestId, long upToId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.audit_log WHERE request_id = @id AND id <= @upTo ORDER BY id", connection);
+        command.Parameters.AddWithValue("id", requestId);
+        command.Parameters.AddWithValue("upTo", upToId);
+        return await ReadListAsync(command, cancellationToken);
+    }
+
+    /// <summary>How many entries of each event <paramref name="scope"/> has since <paramref name="since"/>, most frequent first.</summary>
+    public async Task<List<(string Event, long Count)>> CountByEventAsync(DateTimeOffset since, AuditScope scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = ScopedCommand(connection, "SELECT event, count(*)", "GROUP BY event ORDER BY count(*) DESC, event", since, scope);
+        var counts = new List<(string, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return counts;
+    }
+
+    /// <summary>The newest <paramref name="limit"/> entries of <paramref name="scope"/> since <paramref name="since"/>, newest first.</summary>
+    public async Task<List<AuditRecord>> LatestAsync(DateTimeOffset since, AuditScope scope, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = ScopedCommand(connection, $"SELECT {Columns}", "ORDER BY id DESC LIMIT @limit", since, scope);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadListAsync(command, cancellationToken);
+    }
+
+    private static NpgsqlCommand ScopedCommand(NpgsqlConnection connection, string select, string rest, DateTimeOffset since, AuditScope scope)
+    {
+        var command = new NpgsqlCommand(
+            $"{select} FROM jit.audit_log WHERE at >= @since{(scope.IsEverything ? string.Empty : " AND (actor = @actor OR request_id = ANY(@ids))")} {rest}", connection);
+        command.Parameters.AddWithValue("since", since);
+        if (!scope.IsEverything)
+        {
+            command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Text) { Value = (object?)scope.Actor ?? DBNull.Value });
+            command.Parameters.AddWithValue("ids", (scope.RequestIds ?? []).ToArray());
+        }
+
+        return command;
+    }
+
+    private static async Task<List<AuditRecord>> ReadListAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<AuditRecord>();
+        await foreach (var record in StreamAsync(command, cancellationToken))
+        {
+            result.Add(record);
+        }
+
+        return result;
+    }
+
+    private static async IAsyncEnumerable<AuditRecord> StreamAsync(NpgsqlCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
+    private static AuditRecord Read(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetFieldValue<DateTimeOffset>(1),
+        reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetInt64(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetString(6),
+        reader.GetString(7),
+        reader.GetString(8));
+}

@@ -1,0 +1,351 @@
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Grants;
+using ChatOpsApprover.StepUp;
+using ChatOpsApprover.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ChatOpsApprover.Requests;
+
+/// <summary>
+/// The store of the request aggregate: the only place that reads or writes jit.access_requests and jit.decisions.
+/// Callers own the transaction, so a change and its audit entry commit together. A status is written only by
+/// <see cref="MoveManyAsync"/>, after <see cref="RequestLifecycle"/> allowed the move, and statuses always travel as
+/// parameters (<see cref="RequestLifecycle.ToStorage"/>), never as literals in SQL.
+/// </summary>
+public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpStore stepUps)
+{
+    /// <summary>The columns <see cref="ReadRequestsAsync"/> reads, in its order: select exactly these.</summary>
+    private const string Columns =
+        "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason";
+
+    /// <summary>Pending, approved and active: every status a request can still leave.</summary>
+    private static readonly string[] OpenStatuses =
+        Enum.GetValues<RequestStatus>().Where(s => !RequestLifecycle.IsTerminal(s)).Select(RequestLifecycle.ToStorage).ToArray();
+
+    public NpgsqlDataSource DataSource => dataSource;
+
+    /// <summary>Stores a new request as <see cref="RequestStatus.Pending"/>, where every request starts.</summary>
+    public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, RoleDefinition role, string login, TimeSpan duration, string reason, ChatPlatform platform, DateTimeOffset now)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at)
+            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now)
+            RETURNING id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("person", personId);
+        command.Parameters.AddWithValue("role", role.Name);
+        command.Parameters.AddWithValue("target", role.Target);
+        command.Parameters.AddWithValue("grant", role.Grant);
+        command.Parameters.AddWithValue("login", login);
+        command.Parameters.AddWithValue("duration", (int)duration.TotalSeconds);
+        command.Parameters.AddWithValue("reason", reason);
+        command.Parameters.AddWithValue("status", RequestLifecycle.ToStorage(RequestStatus.Pending));
+        command.Parameters.AddWithValue("platform", StoredPlatform.Name(platform));
+        command.Parameters.AddWithValue("now", now);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Loads a request; with <paramref name="forUpdate"/> the row stays locked until the transaction ends.</summary>
+    public async Task<AccessRequest?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, bool forUpdate)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.access_requests WHERE id = @id{(forUpdate ? " FOR UPDATE" : string.Empty)}", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        var rows = await WithDecisionsAndStepUpsAsync(connection, transaction, await ReadRequestsAsync(command));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<AccessRequest?> FindAsync(long id)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await FindAsync(connection, null, id, forUpdate: false);
+    }
+
+    public async Task<IReadOnlyList<AccessRequest>> ListOpenForPersonAsync(string personId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.access_requests WHERE person_id = @person AND status = ANY(@open) ORDER BY id", connection);
+        command.Parameters.AddWithValue("person", personId);
+        command.Parameters.AddWithValue("open", OpenStatuses);
+        return await WithDecisionsAndStepUpsAsync(connection, null, await ReadRequestsAsync(command));
+    }
+
+    /// <summary>The ids of every request of a person and/or of a role (null: any).</summary>
+    public async Task<long[]> IdsOfAsync(string? personId, string? roleName, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id FROM jit.access_requests WHERE (@person::text IS NULL OR person_id = @person) AND (@role::text IS NULL OR role_name = @role)");
+        command.Parameters.Add(OrNull("person", NpgsqlDbType.Text, personId));
+        command.Parameters.Add(OrNull("role", NpgsqlDbType.Text, roleName));
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids.ToArray();
+    }
+
+    /// <summary>The current status of each of these requests that exists.</summary>
+    public async Task<IReadOnlyDictionary<long, RequestStatus>> StatusesAsync(IReadOnlyCollection<long> ids)
+    {
+        var result = new Dictionary<long, RequestStatus>();
+        if (ids.Count == 0)
+        {
+            return result;
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT id, status FROM jit.access_requests WHERE id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result[reader.GetInt64(0)] = RequestLifecycle.FromStorage(reader.GetString(1));
+        }
+
+        return result;
+    }
+
+    public async Task InsertDecisionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, Decision decision)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform) VALUES (@id, @approver, @approved, @at, @platform)",
+            connection, transaction);
+        command.Parameters.AddWithValue("id", requestId);
+        command.Parameters.AddWithValue("approver", decision.ApproverId);
+        command.Parameters.AddWithValue("approved", decision.Approved);
+        command.Parameters.AddWithValue("at", decision.At);
+        command.Parameters.AddWithValue("platform", StoredPlatform.Name(decision.Platform));
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Moves a locked request to <paramref name="to"/>; the lifecycle decides whether that move is allowed.</summary>
+    public Task MoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRequest request, RequestStatus to, StatusChange change) =>
+        MoveManyAsync(connection, transaction, [request], to, change);
+
+    /// <summary>
+    /// Moves locked requests to <paramref name="to"/> in one round trip. The lifecycle is asked for each request
+    /// before anything is written, and only rows still in the status the caller read are moved: a row that moved
+    /// under the caller's lock is a bug, and throws (the caller's transaction then rolls back). Leaving a status
+    /// also clears the revocation retry time, which belongs to an active grant only.
+    /// </summary>
+    public async Task MoveManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> requests, RequestStatus to, StatusChange change)
+    {
+        foreach (var request in requests)
+        {
+            RequestLifecycle.EnsureCanMove(request.Status, to);
+        }
+
+        if (requests.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE jit.access_requests AS r
+            SET status = @to,
+                granted_at = coalesce(@granted_at, r.granted_at),
+                ends_at = coalesce(@ends_at, r.ends_at),
+                ended_at = coalesce(@ended_at, r.ended_at),
+                ended_by = coalesce(@ended_by, r.ended_by),
+                failure_reason = coalesce(@failure, r.failure_reason),
+                revoke_retry_at = NULL
+            FROM unnest(@ids, @froms) AS m(id, status)
+            WHERE r.id = m.id AND r.status = m.status
+            RETURNING r.id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("ids", requests.Select(r => r.Id).ToArray());
+        command.Parameters.AddWithValue("froms", requests.Select(r => RequestLifecycle.ToStorage(r.Status)).ToArray());
+        command.Parameters.AddWithValue("to", RequestLifecycle.ToStorage(to));
+        command.Parameters.Add(OrNull("granted_at", NpgsqlDbType.TimestampTz, change.GrantedAt));
+        command.Parameters.Add(OrNull("ends_at", NpgsqlDbType.TimestampTz, change.EndsAt));
+        command.Parameters.Add(OrNull("ended_at", NpgsqlDbType.TimestampTz, change.EndedAt));
+        command.Parameters.Add(OrNull("ended_by", NpgsqlDbType.Text, change.EndedBy));
+        command.Parameters.Add(OrNull("failure", NpgsqlDbType.Text, change.FailureReason));
+        var moved = new HashSet<long>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                moved.Add(reader.GetInt64(0));
+            }
+        }
+
+        if (requests.Where(r => !moved.Contains(r.Id)).ToList() is { Count: > 0 } stale)
+        {
+            throw new InvalidOperationException(
+                string.Join("; ", stale.Select(r => $"Request {r.Id} was not in status {r.Status}")) + "; the caller must hold its lock.");
+        }
+    }
+
+    public async Task<int> CountGrantAttemptAsync(long requestId)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE jit.access_requests SET grant_attempts = grant_attempts + 1 WHERE id = @id RETURNING grant_attempts");
+        command.Parameters.AddWithValue("id", requestId);
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
+    // ---- Revocation ----
+
+    /// <summary>
+    /// Locks up to <paramref name="limit"/> active requests whose window has ended (and whose retry time, if any, has
+    /// come), earliest end first. SKIP LOCKED: rows another instance is revoking are left to it. Rows only, without
+    /// decisions or confirmations: ending a grant needs neither.
+    /// </summary>
+    public Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Active, "r.ends_at <= @at AND (r.revoke_retry_at IS NULL OR r.revoke_retry_at <= @at)", "r.ends_at", now, limit);
+
+    /// <summary>When the next active request falls due (window end or retry), or null when none is active.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT min(greatest(ends_at, coalesce(revoke_retry_at, ends_at))) FROM jit.access_requests WHERE status = @active");
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>Which of <paramref name="memberships"/> at <paramref name="target"/> an active request other than <paramref name="endingIds"/> still needs.</summary>
+    public async Task<HashSet<Membership>> StillNeededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, long[] endingIds, IReadOnlyList<Membership> memberships)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT DISTINCT r.grant_name, r.login
+            FROM jit.access_requests r
+            JOIN unnest(@grants, @logins) AS m(grant_name, login) ON m.grant_name = r.grant_name AND m.login = r.login
+            WHERE r.status = @active AND r.target = @target AND NOT (r.id = ANY(@ids))
+            """, connection, transaction);
+        command.Parameters.AddWithValue("grants", memberships.Select(m => m.Grant).ToArray());
+        command.Parameters.AddWithValue("logins", memberships.Select(m => m.Login).ToArray());
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("target", target);
+        command.Parameters.AddWithValue("ids", endingIds);
+        var result = new HashSet<Membership>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(new Membership(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Counts a failed revocation of each request and sets when to try again: exponential back-off (2^attempts
+    /// seconds) capped at <paramref name="maxDelay"/>. Returns each request's attempt count, this one included.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, int>> ScheduleRevokeRetryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, DateTimeOffset now, TimeSpan maxDelay)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE jit.access_requests
+            SET revoke_attempts = revoke_attempts + 1,
+                revoke_retry_at = @now + least(@max, make_interval(secs => power(2, least(revoke_attempts, 10))))
+            WHERE id = ANY(@ids)
+            RETURNING id, revoke_attempts
+            """, connection, transaction);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("max", maxDelay);
+        command.Parameters.AddWithValue("ids", ids);
+        var attempts = new Dictionary<long, int>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            attempts[reader.GetInt64(0)] = reader.GetInt32(1);
+        }
+
+        return attempts;
+    }
+
+    /// <summary>Makes a locked active request due now (unless it already is), so the sweep keeps trying to end it.</summary>
+    public async Task MakeDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, DateTimeOffset now)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET ends_at = least(ends_at, @now) WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // ---- Approval lapse ----
+
+    /// <summary>
+    /// Locks up to <paramref name="limit"/> approved requests whose latest approval (or, approved by policy, whose
+    /// request) is at or before <paramref name="cutoff"/>. SKIP LOCKED, rows only, as <see cref="ClaimDueAsync"/>.
+    /// </summary>
+    public Task<List<AccessRequest>> ClaimApprovedBeforeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset cutoff, int limit) =>
+        ClaimAsync(
+            connection,
+            transaction,
+            RequestStatus.Approved,
+            "coalesce((SELECT max(d.decided_at) FROM jit.decisions d WHERE d.request_id = r.id AND d.approved), r.requested_at) <= @at",
+            "r.id",
+            cutoff,
+            limit);
+
+    /// <summary>Locks up to <paramref name="limit"/> rows (r) in <paramref name="status"/> that meet <paramref name="condition"/> on @at, skipping locked ones.</summary>
+    private static async Task<List<AccessRequest>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RequestStatus status, string condition, string orderBy, DateTimeOffset at, int limit)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT {Columns}
+            FROM jit.access_requests r
+            WHERE r.status = @status AND {condition}
+            ORDER BY {orderBy}
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction);
+        command.Parameters.AddWithValue("status", RequestLifecycle.ToStorage(status));
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadRequestsAsync(command);
+    }
+
+    private static NpgsqlParameter OrNull(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
+
+    private async Task<List<AccessRequest>> WithDecisionsAndStepUpsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, List<AccessRequest> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        var ids = rows.Select(r => r.Id).ToArray();
+        await using var command = new NpgsqlCommand("SELECT request_id, approver_id, approved, decided_at, platform FROM jit.decisions WHERE request_id = ANY(@ids) ORDER BY decided_at", connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        var decisions = await RowGroups.ReadAsync(command, reader => new Decision(reader.GetString(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3), StoredPlatform.Parse(reader.GetString(4))));
+        var confirmations = await stepUps.ConfirmationsAsync(connection, transaction, ids);
+        return rows.Select(r => r with { Decisions = decisions.GetValueOrDefault(r.Id, []), StepUps = confirmations.GetValueOrDefault(r.Id, []) }).ToList();
+    }
+
+    private static async Task<List<AccessRequest>> ReadRequestsAsync(NpgsqlCommand command)
+    {
+        var result = new List<AccessRequest>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(new AccessRequest(
+                Id: reader.GetInt64(0),
+                PersonId: reader.GetString(1),
+                RoleName: reader.GetString(2),
+                Target: reader.GetString(3),
+                Grant: reader.GetString(4),
+                Login: reader.GetString(5),
+                Duration: TimeSpan.FromSeconds(reader.GetInt32(6)),
+                Reason: reader.GetString(7),
+                Status: RequestLifecycle.FromStorage(reader.GetString(8)),
+                Platform: StoredPlatform.Parse(reader.GetString(9)),
+                RequestedAt: reader.GetFieldValue<DateTimeOffset>(10),
+                Decisions: [],
+                GrantedAt: reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+                EndsAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+                EndedAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+                EndedBy: reader.IsDBNull(14) ? null : reader.GetString(14),
+                FailureReason: reader.IsDBNull(15) ? null : reader.GetString(15)));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,17 @@
+using ChatOpsApprover.Grants;
+
+namespace ChatOpsApprover.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Runs the bot's own periodic work now, at the fake clock's time, so a test can move the clock, run it, then assert,
+/// instead of hoping the scheduler has (or has not yet) acted. The scheduler keeps running beside it: rows are
+/// claimed with SKIP LOCKED, so a row it is ending at the same moment is left to it (wait for the status then).
+/// </summary>
+public sealed partial class BotHost
+{
+    /// <summary>One revocation sweep (the real <see cref="RevocationSweep"/>); returns how many grants it ended.</summary>
+    public Task<int> SweepNowAsync() => Service<RevocationSweep>().RevokeDueAsync(CancellationToken.None);
+
+    /// <summary>One approval-lapse pass (the real <see cref="ApprovalLapse"/>); returns how many approvals lapsed.</summary>
+    public Task<int> LapseNowAsync() => Service<ApprovalLapse>().LapseAsync(CancellationToken.None);
+}

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using ChatOpsApprover.Storage;
+
+namespace ChatOpsApprover.Tests.Storage;
+
+public sealed class SchemaMigratorTests
+{
+    /// <summary>What deployed databases have applied, in the order they applied it. New migrations go at the end.</summary>
+    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout"];
+
+    [Fact]
+    public void Migrations_KeepTheirNamesAndOrder_NewOnesComeLast()
+    {
+        var names = SchemaMigrator.Migrations.Select(m => m.Name).ToList();
+        Assert.Equal(Shipped, names.Take(Shipped.Length));
+        Assert.All(names.Skip(Shipped.Length), name => Assert.True(
+            string.CompareOrdinal(name, "0005") >= 0,
+            $"{name} sorts before migrations that have shipped: give it the next unused number."));
+    }
+
+    [Fact]
+    public void ShippedMigrations_AreByteForByteWhatDeployedDatabasesRan()
+    {
+        // A shipped migration never changes: databases that ran it would silently differ from new ones.
+        var expected = new Dictionary<string, string>
+        {
+            ["0001_core"] = "ebfc233856c89d141d2b13b720945edc5946b67c96cc8357a852fecfb318777d",
+            ["0002_teams"] = "890a6a653549a6fbcad2f66e86cca414f94a12a64ad6ae7e209355453e2b485b",
+            ["0002_audit"] = "f35e97aa532d22703e4b40c819e0a909d8faeeb2b1a50b91602119f77876dffc",
+            ["0002_stepup"] = "9798d5ec6fc4fbedd7d58c0fa0afeea74a3f2c505acb9a48977a35236bd1e24c",
+            ["0003_approval_lapse"] = "e38c6141e710813df783ae9e4a1a98ca8c9bfa53d2e2182c82d8f121aa2ee264",
+            ["0004_factor_lockout"] = "6d7494d25cd5a466d261c3f46682f9a3f1545875875b41c489db229ae48e1377",
+        };
+        foreach (var (name, sql) in SchemaMigrator.Migrations.Where(m => expected.ContainsKey(m.Name)))
+        {
+            Assert.Equal(expected[name], Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql))));
+        }
+    }
+
+    [Fact]
+    public void EveryMigration_HasANumberOfItsOwn_ExceptTheLegacy0002s()
+    {
+        var shared = SchemaMigrator.Migrations
+            .GroupBy(m => m.Name[..4], StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .SelectMany(g => g.Select(m => m.Name))
+            .Where(name => !SchemaMigrator.LegacySharedNumber.Contains(name))
+            .ToList();
+        Assert.True(shared.Count == 0, $"These migrations reuse a number: {string.Join(", ", shared)}. Give each new one the next unused number.");
+    }
+
+    [Fact]
+    public void Order_AppliesByNumber_TheLegacy0002sInTheirHistoricalOrder()
+    {
+        Assert.Equal(
+            ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0010_later"],
+            SchemaMigrator.Order(["0010_later", "0002_stepup", "0003_approval_lapse", "0002_audit", "0001_core", "0002_teams"]));
+    }
+
+    [Theory]
+    [InlineData("0005_first", "0005_second", "0006")]
+    [InlineData("0002_teams", "0002_new", "0003")]
+    public void Order_RefusesANumberUsedTwice_AndNamesTheNextFreeOne(string first, string second, string next)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SchemaMigrator.Order(["0001_core", first, second]));
+        Assert.Contains($"next unused number, {next}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("core")]
+    [InlineData("5_core")]
+    [InlineData("00a5_core")]
+    public void Order_RefusesANameWithoutAFourDigitNumber(string name)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SchemaMigrator.Order(["0001_core", name]));
+        Assert.Contains("NNNN_what.sql", error.Message, StringComparison.Ordinal);
+    }
+}
