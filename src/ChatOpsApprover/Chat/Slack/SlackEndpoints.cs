@@ -20,7 +20,10 @@ public static class SlackEndpoints
     public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<SlackOptions>(configuration.GetSection("Slack"), o => o.Validate());
-        services.AddHttpClient<SlackApiClient>(client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddTransient<SlackBotTokenHandler>();
+        services.AddHttpClient<SlackApiClient>()
+            .AddChatResilience("Slack API")
+            .AddHttpMessageHandler<SlackBotTokenHandler>();
         services.AddSingleton<IChatPlatform, SlackPlatform>();
         services.AddSingleton<IAuditChannel, SlackAuditChannel>();
         services.AddSingleton(sp =>
