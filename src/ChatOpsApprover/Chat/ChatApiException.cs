@@ -20,6 +20,17 @@ public class ChatApiException(string message, bool unavailable, Exception? inner
     public static bool IsUnavailableStatus(HttpStatusCode status) => (int)status is 408 or 429 or >= 500;
 
     /// <summary>
+    /// One line saying why chat failed, when <paramref name="exception"/> is a chat failure (or several, as the audit
+    /// publisher reports them); null for anything else, which deserves its stack trace.
+    /// </summary>
+    public static string? Summary(Exception exception) => exception switch
+    {
+        ChatApiException chat => chat.Message,
+        AggregateException { InnerExceptions: { Count: > 0 } inner } when inner.All(e => e is ChatApiException) => string.Join("; ", inner.Select(e => e.Message)),
+        _ => null,
+    };
+
+    /// <summary>
     /// A call that got no answer (no connection, a timeout, an open circuit) as a <see cref="ChatApiException"/> naming
     /// <paramref name="call"/>; null for anything else (our own cancellation, a bug), which stays what it is.
     /// </summary>

@@ -33,12 +33,16 @@ public static class ChatHttpResilience
     {
         // The pipeline bounds each attempt and the whole call; HttpClient's own timeout would cut across the retries.
         client.ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
+
+        // A failed call is reported once, by whoever made it. The HttpClient factory's own logging would add a line per
+        // request and a stack trace per failed attempt; Polly's telemetry (below) would do the same.
+        client.RemoveAllLoggers();
         client.AddResilienceHandler(api, (pipeline, context) =>
         {
             // Waiting on a remote service is wall-clock time, whatever clock the application's rules run on.
             pipeline.TimeProvider = TimeProvider.System;
 
-            // A failed call is reported once, by whoever made it; Polly's own logs would add a stack trace per attempt.
+            // Metrics stay; logs go.
             var telemetry = context.ServiceProvider.GetRequiredService<IOptions<TelemetryOptions>>().Value;
             pipeline.ConfigureTelemetry(new TelemetryOptions(telemetry) { LoggerFactory = NullLoggerFactory.Instance });
             var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ChatHttpResilience).FullName!);
@@ -77,7 +81,7 @@ public static class ChatHttpResilience
                 {
                     if (Interlocked.Exchange(ref failing, 1) == 0)
                     {
-                        logger.LogWarning("{Api} keeps failing ({Why}): its calls fail at once for {Break} at a time, then one is tried", api, Why(args.Outcome), args.BreakDuration);
+                        logger.LogWarning("{Api} keeps failing ({Why}): its calls fail at once for {Seconds} s at a time, then one is tried", api, Why(args.Outcome), args.BreakDuration.TotalSeconds);
                     }
 
                     return ValueTask.CompletedTask;
