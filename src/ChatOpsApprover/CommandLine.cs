@@ -13,7 +13,7 @@ namespace ChatOpsApprover;
 /// <summary>
 /// Commands that run instead of the web host — "audit verify", "migrate [--app-role &lt;role&gt;]", "help" — parsed by
 /// System.CommandLine, with the same configuration as the web host. An argument "--Key=value" is configuration
-/// wherever it stands (unless Key is an option of the commands), exactly as the web host reads it.
+/// wherever it stands (unless --Key is an option of the commands), exactly as the web host reads it.
 /// </summary>
 public static class CommandLine
 {
@@ -48,7 +48,7 @@ public static class CommandLine
         }
 
         // Nothing but configuration, or the web host's own options (--urls http://…): the web host starts with them all.
-        if (words.Count == 0 || (words[0].StartsWith('-') && !OptionNames(root, recursive: false).Contains(words[0])))
+        if (words.Count == 0 || (words[0] is ['-' or '/', ..] && !OptionNames(root, recursive: false).Contains(words[0])))
         {
             return null;
         }
@@ -102,9 +102,12 @@ public static class CommandLine
         return connectionString;
     }
 
-    /// <summary>"--Key=value" is configuration, unless "--Key" is one of the commands' options (such as "--app-role=jit_app").</summary>
+    /// <summary>
+    /// "--Key=value" (or "/Key=value", "Key=value", as the web host also reads them) is configuration, unless "--Key" is
+    /// one of the commands' options (such as "--app-role=jit_app"). No command or option name holds a '='.
+    /// </summary>
     private static bool IsSetting(string arg, IReadOnlySet<string> options) =>
-        arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is > 2 and var equals && !options.Contains(arg[..equals]);
+        arg.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals && !options.Contains(arg[..equals]);
 
     private static List<string> CommandPath(CommandResult command)
     {

@@ -57,6 +57,8 @@ public sealed class CommandLineTests
     [InlineData]
     [InlineData("--urls=http://127.0.0.1:5080")]
     [InlineData("--urls", "http://127.0.0.1:5080")]
+    [InlineData("/urls", "http://127.0.0.1:5080")]
+    [InlineData("urls=http://127.0.0.1:5080")]
     [InlineData("--ConnectionStrings:Postgres=Host=db", "--Slack:ApiBaseUrl=https://slack.example/api/")]
     public async Task NoCommand_LeavesEveryArgumentToTheWebHost(params string[] args)
     {
