@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -6,75 +7,125 @@ using ChatOpsApprover.Storage;
 
 // Revocation lag benchmark: stock Hangfire scheduling (one delayed job per grant, default options) against
 // ChatOpsApprover's revocation path, on the same workloads, against one PostgreSQL. Each engine × workload runs in
-// its own child process so that peak memory is its own. Exits 1 if any revocation is missing.
+// its own child process so that peak memory is its own. Exits 1 if any revocation is missing, 2 on a wrong option.
 //
 //   dotnet run -c Release --project bench/ChatOpsApprover.Bench -- [--burst 2000] [--spread 10000] [--spread-over 3600]
 //       [--grants 200] [--grants-over 20] [--engines stock,ours] [--postgres "<admin connection string>"]
 // The "grant" workload plays approvals back over --grants-over seconds and times each GRANT from its approval.
-if (args.Length > 0 && args[0] == "--child")
+var burst = new Option<int>("--burst") { Description = "Grants due in the same second (0: no burst workload)", HelpName = "count", DefaultValueFactory = _ => 2000 };
+var spread = new Option<int>("--spread") { Description = "Grants due over --spread-over seconds (0: no spread workload)", HelpName = "count", DefaultValueFactory = _ => 10000 };
+var spreadOver = new Option<double>("--spread-over") { Description = "Seconds the spread workload's ends span", HelpName = "seconds", DefaultValueFactory = _ => 3600 };
+var grants = new Option<int>("--grants") { Description = "Approvals played back over --grants-over seconds (0: no grant workload)", HelpName = "count", DefaultValueFactory = _ => 200 };
+var grantsOver = new Option<double>("--grants-over") { Description = "Seconds the approvals span", HelpName = "seconds", DefaultValueFactory = _ => 20 };
+var engines = new Option<string[]>("--engines")
 {
-    return await RunChildAsync(args[1], Workload.Parse(args[2]), args[3]);
-}
-
-var options = ParseOptions(args);
-var workloads = new List<Workload>();
-if (options.Burst > 0)
+    Description = "Engines to run, comma-separated: stock (Hangfire, one delayed job per grant) and ours",
+    HelpName = "stock,ours",
+    DefaultValueFactory = _ => ["stock", "ours"],
+    CustomParser = result => [.. result.Tokens.SelectMany(token => token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+};
+engines.Validators.Add(result =>
 {
-    workloads.Add(new Workload("burst", options.Burst, TimeSpan.Zero));
-}
-
-if (options.Spread > 0)
-{
-    workloads.Add(new Workload("spread", options.Spread, TimeSpan.FromSeconds(options.SpreadOverSeconds)));
-}
-
-if (options.Grants > 0)
-{
-    workloads.Add(new Workload("grant", options.Grants, TimeSpan.FromSeconds(options.GrantsOverSeconds)));
-}
-
-var clusterFolder = Path.Combine(Path.GetTempPath(), $"chatops-bench-{Environment.ProcessId}");
-await using var cluster = options.Postgres is null
-    ? await LocalPostgresCluster.StartAsync(clusterFolder, 0, stopOnDispose: true)
-    : null;
-if (cluster is not null)
-{
-    // The server is stopped when the cluster is disposed; its data folder goes when the process ends.
-    AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(clusterFolder, recursive: true);
-}
-
-var admin = options.Postgres ?? cluster!.ConnectionString("postgres");
-
-var results = new List<RunResult>();
-foreach (var workload in workloads)
-{
-    foreach (var engine in options.Engines)
+    foreach (var engine in result.GetValueOrDefault<string[]>().Except(["stock", "ours"]))
     {
-        Console.Error.WriteLine($"running {engine} on {workload.Name} ({workload.Count} grants{(workload.Spread > TimeSpan.Zero ? $" over {workload.Spread}" : " due in the same second")})…");
-        results.Add(await RunChildProcessAsync(engine, workload, admin));
+        result.AddError($"Unknown engine '{engine}': use stock, ours or both (--engines stock,ours).");
     }
-}
+});
+var postgres = new Option<string?>("--postgres") { Description = "Admin connection string of a PostgreSQL to use (default: the benchmark starts its own)", HelpName = "connection string" };
 
-Console.WriteLine();
-Console.WriteLine($"{"engine",-8} {"workload",-8} {"grants",7} {"done",7} {"wrong",5} {"p50 ms",9} {"p99 ms",9} {"max ms",9} {"ops/s",10} {"peak MiB",9}");
-foreach (var r in results)
+// The parent runs each engine × workload as "child <engine> <workload> <admin connection string>".
+var engineArgument = new Argument<string>("engine");
+var workloadArgument = new Argument<string>("workload");
+var adminArgument = new Argument<string>("admin");
+var child = new Command("child", "Runs one engine on one workload and prints its result") { Hidden = true };
+child.Add(engineArgument);
+child.Add(workloadArgument);
+child.Add(adminArgument);
+child.SetAction((result, _) => RunChildAsync(result.GetRequiredValue(engineArgument), Workload.Parse(result.GetRequiredValue(workloadArgument)), result.GetRequiredValue(adminArgument)));
+
+var root = new RootCommand("Revocation lag benchmark: stock Hangfire scheduling against ChatOpsApprover's revocation path, on the same workloads")
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{r.Engine,-8} {r.Workload,-8} {r.Expected,7} {r.Done,7} {r.Wrong,5} {r.P50Ms,9:F0} {r.P99Ms,9:F0} {r.MaxMs,9:F0} {r.PerSecond,10:F1} {r.PeakMemoryBytes / 1048576.0,9:F0}"));
-}
+    burst, spread, spreadOver, grants, grantsOver, engines, postgres, child,
+};
+root.SetAction((result, _) => RunAsync(
+    result.GetValue(burst), result.GetValue(spread), result.GetValue(spreadOver), result.GetValue(grants), result.GetValue(grantsOver),
+    result.GetRequiredValue(engines), result.GetValue(postgres)));
 
-var missing = results.Where(r => r.Done < r.Expected || r.Wrong > 0).ToList();
-foreach (var r in missing)
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    Console.WriteLine($"MISSING: {r.Engine} on {r.Workload}: {r.Expected - r.Done} operation(s) never ran, {r.Wrong} membership(s) wrong at the target");
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine(error.Message);
+    }
+
+    Console.Error.WriteLine("See the options with --help.");
+    return 2;
 }
 
-return missing.Count == 0 ? 0 : 1;
+return await parsed.InvokeAsync();
+
+static async Task<int> RunAsync(int burst, int spread, double spreadOverSeconds, int grants, double grantsOverSeconds, string[] engines, string? postgres)
+{
+    var workloads = new List<Workload>();
+    if (burst > 0)
+    {
+        workloads.Add(new Workload("burst", burst, TimeSpan.Zero));
+    }
+
+    if (spread > 0)
+    {
+        workloads.Add(new Workload("spread", spread, TimeSpan.FromSeconds(spreadOverSeconds)));
+    }
+
+    if (grants > 0)
+    {
+        workloads.Add(new Workload("grant", grants, TimeSpan.FromSeconds(grantsOverSeconds)));
+    }
+
+    var clusterFolder = Path.Combine(Path.GetTempPath(), $"chatops-bench-{Environment.ProcessId}");
+    await using var cluster = postgres is null
+        ? await LocalPostgresCluster.StartAsync(clusterFolder, 0, stopOnDispose: true)
+        : null;
+    if (cluster is not null)
+    {
+        // The server is stopped when the cluster is disposed; its data folder goes when the process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(clusterFolder, recursive: true);
+    }
+
+    var admin = postgres ?? cluster!.ConnectionString("postgres");
+
+    var results = new List<RunResult>();
+    foreach (var workload in workloads)
+    {
+        foreach (var engine in engines)
+        {
+            Console.Error.WriteLine($"running {engine} on {workload.Name} ({workload.Count} grants{(workload.Spread > TimeSpan.Zero ? $" over {workload.Spread}" : " due in the same second")})…");
+            results.Add(await RunChildProcessAsync(engine, workload, admin));
+        }
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"{"engine",-8} {"workload",-8} {"grants",7} {"done",7} {"wrong",5} {"p50 ms",9} {"p99 ms",9} {"max ms",9} {"ops/s",10} {"peak MiB",9}");
+    foreach (var r in results)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{r.Engine,-8} {r.Workload,-8} {r.Expected,7} {r.Done,7} {r.Wrong,5} {r.P50Ms,9:F0} {r.P99Ms,9:F0} {r.MaxMs,9:F0} {r.PerSecond,10:F1} {r.PeakMemoryBytes / 1048576.0,9:F0}"));
+    }
+
+    var missing = results.Where(r => r.Done < r.Expected || r.Wrong > 0).ToList();
+    foreach (var r in missing)
+    {
+        Console.WriteLine($"MISSING: {r.Engine} on {r.Workload}: {r.Expected - r.Done} operation(s) never ran, {r.Wrong} membership(s) wrong at the target");
+    }
+
+    return missing.Count == 0 ? 0 : 1;
+}
 
 static async Task<RunResult> RunChildProcessAsync(string engine, Workload workload, string admin)
 {
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-    foreach (var argument in new[] { typeof(Workload).Assembly.Location, "--child", engine, workload.ToArgument(), admin })
+    foreach (var argument in new[] { typeof(Workload).Assembly.Location, "child", engine, workload.ToArgument(), admin })
     {
         start.ArgumentList.Add(argument);
     }
@@ -122,29 +173,4 @@ static async Task<int> RunChildAsync(string engine, Workload workload, string ad
     var result = measurements.Summarise(engine, workload, endsAt, left);
     Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
     return 0;
-}
-
-static (int Burst, int Spread, double SpreadOverSeconds, int Grants, double GrantsOverSeconds, string[] Engines, string? Postgres) ParseOptions(string[] args)
-{
-    int burst = 2000, spread = 10000, grants = 200;
-    double over = 3600, grantsOver = 20;
-    string[] engines = ["stock", "ours"];
-    string? postgres = null;
-    for (var i = 0; i < args.Length; i++)
-    {
-        string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-        switch (args[i])
-        {
-            case "--burst": burst = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-            case "--spread": spread = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-            case "--spread-over": over = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-            case "--grants": grants = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-            case "--grants-over": grantsOver = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-            case "--engines": engines = Next().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
-            case "--postgres": postgres = Next(); break;
-            default: throw new ArgumentException($"Unknown argument {args[i]}. Use --burst N, --spread N, --spread-over SECONDS, --grants N, --grants-over SECONDS, --engines stock,ours, --postgres CONNSTRING.");
-        }
-    }
-
-    return (burst, spread, over, grants, grantsOver, engines, postgres);
 }

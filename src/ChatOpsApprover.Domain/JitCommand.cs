@@ -3,27 +3,72 @@ using System.Text.RegularExpressions;
 
 namespace ChatOpsApprover.Domain;
 
-/// <summary>What a person asked the bot for, parsed from the command text after "jit" (or the slash command "/jit").</summary>
+/// <summary>
+/// What a person asked the bot for, parsed from the text after "/jit" (Slack) or "jit" (Teams). The set of commands
+/// is closed (the constructor is private), and every command hands itself to the matching method of an
+/// <see cref="IJitCommandHandler{TResult}"/>: a new command is a new method there, so the compiler points at every
+/// handler that must answer it.
+/// </summary>
 public abstract record JitCommand
 {
     private JitCommand()
     {
     }
 
-    public sealed record Request(string Role, TimeSpan Duration, string Reason) : JitCommand;
-    public sealed record List : JitCommand;
-    public sealed record Revoke(long RequestId) : JitCommand;
-    public sealed record Roles : JitCommand;
-    public sealed record Help : JitCommand;
-    public sealed record Enroll : JitCommand;
+    /// <summary>Calls the method of <paramref name="handler"/> that handles this command.</summary>
+    public abstract TResult Accept<TResult>(IJitCommandHandler<TResult> handler);
+
+    public sealed record Request(string Role, TimeSpan Duration, string Reason) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Request(this);
+    }
+
+    public sealed record List : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.List(this);
+    }
+
+    public sealed record Revoke(long RequestId) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Revoke(this);
+    }
+
+    public sealed record Roles : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Roles(this);
+    }
+
+    public sealed record Help : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Help(this);
+    }
+
+    public sealed record Enroll : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Enroll(this);
+    }
 
     /// <summary>Asks for a fresh second-factor confirmation link for an approved request of one's own.</summary>
-    public sealed record Confirm(long RequestId) : JitCommand;
-    public sealed record AdminResetMfa(string PersonId) : JitCommand;
-    public sealed record Audit(string? Subject, DateTimeOffset? Since) : JitCommand;
+    public sealed record Confirm(long RequestId) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Confirm(this);
+    }
+
+    public sealed record AdminResetMfa(string PersonId) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.AdminResetMfa(this);
+    }
+
+    public sealed record Audit(string? Subject, DateTimeOffset? Since) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Audit(this);
+    }
 
     /// <summary>Input that could not be understood; <see cref="Message"/> says what was wrong and how to write it.</summary>
-    public sealed record Invalid(string Message) : JitCommand;
+    public sealed record Invalid(string Message) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Invalid(this);
+    }
 }
 
 public static partial class JitCommandParser

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Storage;
 using Hangfire.PostgreSql;
@@ -8,47 +11,84 @@ using Npgsql;
 namespace ChatOpsApprover;
 
 /// <summary>
-/// Commands that run instead of the web host, with the same configuration (appsettings.json, environment,
-/// --Key=value arguments): "audit verify" and "migrate [--app-role &lt;role&gt;]".
+/// Commands that run instead of the web host — "audit verify", "migrate [--app-role &lt;role&gt;]", "help" — parsed by
+/// System.CommandLine, with the same configuration as the web host. An argument "--Key=value" is configuration
+/// wherever it stands (unless --Key is an option of the commands), exactly as the web host reads it.
 /// </summary>
 public static class CommandLine
 {
-    public const string Usage =
-        "Commands:\n" +
-        "  ChatOpsApprover                               run the bot (web host)\n" +
-        "  ChatOpsApprover audit verify                  check the audit log's hash chain; exit code 0 when intact, 1 when broken\n" +
-        "  ChatOpsApprover migrate [--app-role <role>]   apply schema migrations (as the owner role) and grant <role> what the bot needs at run time\n" +
-        "Settings come from appsettings.json, the environment (ConnectionStrings__Postgres=…) or --ConnectionStrings:Postgres=…";
+    public const string Settings = "Settings come from appsettings.json, the environment (ConnectionStrings__Postgres=…) or --ConnectionStrings:Postgres=…";
 
-    /// <summary>Runs a command-line command; null when <paramref name="args"/> name none and the web host should start.</summary>
+    /// <summary>The exit code of a command line that could not be understood, as of a check that could not run.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>
+    /// Runs a command-line command; null when <paramref name="args"/> name none (nothing but configuration, or
+    /// options of the web host such as "--urls http://…") and the web host should start with them.
+    /// </summary>
     public static async Task<int?> TryRunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length == 0)
+        var settings = new List<string>();
+        var root = new RootCommand($"ChatOpsApprover: just-in-time access from Slack and Microsoft Teams. Without a command it runs the bot (web host).\n{Settings}")
+        {
+            AuditCommandLine.Create(settings),
+            Migrate(settings),
+        };
+        root.Add(Help(root));
+
+        // Never runs: without a command the web host starts (see below). Having one makes a mistyped command read
+        // "Unrecognized command" rather than "Required command was not provided".
+        root.SetAction(int (_) => throw new UnreachableException("The web host runs without a command."));
+
+        var options = OptionNames(root, recursive: true);
+        var words = new List<string>();
+        foreach (var arg in args)
+        {
+            (IsSetting(arg, options) ? settings : words).Add(arg);
+        }
+
+        // Nothing but configuration, or the web host's own options (--urls http://…): the web host starts with them all.
+        if (words.Count == 0 || (words[0] is ['-' or '/', ..] && !OptionNames(root, recursive: false).Contains(words[0])))
         {
             return null;
         }
 
+        var parsed = root.Parse(words);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors)
+            {
+                await error.WriteLineAsync(problem.Message);
+            }
+
+            // Followed by the usage of the command that was meant.
+            await error.WriteLineAsync();
+            root.Parse([.. CommandPath(parsed.CommandResult), "--help"]).Invoke(new InvocationConfiguration { Output = error });
+            return UsageError;
+        }
+
         try
         {
-            return args[0] switch
+            return await parsed.InvokeAsync(new InvocationConfiguration
             {
-                "audit" => await AuditCommandLine.RunAsync(args[1..], output, error),
-                "migrate" => await MigrateAsync(args[1..], output, error),
-                "help" or "--help" or "-h" => Help(output),
-                _ => null,
-            };
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                // Ctrl+C ends the process as it would end the web host; no handler of ours is needed.
+                ProcessTerminationTimeout = null,
+            });
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
             await error.WriteLineAsync($"The database could not be used: {e.Message}");
-            return 2;
+            return UsageError;
         }
     }
 
     /// <summary>The bot's database as the web host would find it; the embedded server is started when none is configured (and left running).</summary>
-    public static async Task<string> ConnectionStringAsync(string[] settings, TextWriter error)
+    public static async Task<string> ConnectionStringAsync(IReadOnlyList<string> settings, TextWriter error)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. settings], ContentRootPath = AppContext.BaseDirectory });
         var connectionString = builder.Configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -62,29 +102,71 @@ public static class CommandLine
         return connectionString;
     }
 
-    private static async Task<int> MigrateAsync(string[] args, TextWriter output, TextWriter error)
-    {
-        string? appRole = null;
-        var settings = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--app-role")
-            {
-                if (i + 1 >= args.Length || string.IsNullOrWhiteSpace(args[i + 1]))
-                {
-                    await error.WriteLineAsync("--app-role needs a role name, e.g. migrate --app-role jit_app");
-                    return 2;
-                }
+    /// <summary>
+    /// "--Key=value" (or "/Key=value", "Key=value", as the web host also reads them) is configuration, unless "--Key" is
+    /// one of the commands' options (such as "--app-role=jit_app"). No command or option name holds a '='.
+    /// </summary>
+    private static bool IsSetting(string arg, IReadOnlySet<string> options) =>
+        arg.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals && !options.Contains(arg[..equals]);
 
-                appRole = args[++i];
-            }
-            else
-            {
-                settings.Add(args[i]);
-            }
+    private static List<string> CommandPath(CommandResult command)
+    {
+        var path = new List<string>();
+        for (SymbolResult? result = command; result is CommandResult { Command: not RootCommand } named; result = named.Parent)
+        {
+            path.Insert(0, named.Command.Name);
         }
 
-        var connectionString = await ConnectionStringAsync([.. settings], error);
+        return path;
+    }
+
+    private static HashSet<string> OptionNames(Command command, bool recursive)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var option in command.Options)
+        {
+            names.Add(option.Name);
+            names.UnionWith(option.Aliases);
+        }
+
+        foreach (var subcommand in recursive ? command.Subcommands : [])
+        {
+            names.UnionWith(OptionNames(subcommand, recursive));
+        }
+
+        return names;
+    }
+
+    private static Command Help(RootCommand root)
+    {
+        var help = new Command("help", "Show this help");
+        help.SetAction(result => root.Parse(["--help"]).Invoke(result.InvocationConfiguration));
+        return help;
+    }
+
+    private static Command Migrate(IReadOnlyList<string> settings)
+    {
+        var appRole = new Option<string>("--app-role")
+        {
+            Description = "Also grant this role what the bot needs at run time (it cannot UPDATE, DELETE or TRUNCATE the audit log)",
+            HelpName = "role",
+        };
+        appRole.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            {
+                result.AddError("--app-role needs a role name, e.g. migrate --app-role jit_app");
+            }
+        });
+
+        var migrate = new Command("migrate", "Apply the schema migrations (as the owner role)") { appRole };
+        migrate.SetAction(result => MigrateAsync(settings, result.GetValue(appRole), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return migrate;
+    }
+
+    private static async Task<int> MigrateAsync(IReadOnlyList<string> settings, string? appRole, TextWriter output, TextWriter error)
+    {
+        var connectionString = await ConnectionStringAsync(settings, error);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
 
@@ -103,12 +185,6 @@ public static class CommandLine
             await output.WriteLineAsync($"Granted {appRole} what the bot needs at run time; it cannot UPDATE, DELETE or TRUNCATE jit.audit_log.");
         }
 
-        return 0;
-    }
-
-    private static int Help(TextWriter output)
-    {
-        output.WriteLine(Usage);
         return 0;
     }
 }

@@ -219,6 +219,9 @@ public sealed class SlackFlowTests
         await bot.RequestAccessAsync();
         await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == BotHost.ApprovalChannel), "the card after two 429s");
         Assert.Equal(2, bot.Slack.CallsTo("chat.postMessage#overridden").Count());
+
+        // The client waited out Retry-After itself: the card job never failed.
+        Assert.DoesNotContain(bot.Logs.Lines, line => line.Contains("Chat job", StringComparison.Ordinal));
     }
 
     [Fact]

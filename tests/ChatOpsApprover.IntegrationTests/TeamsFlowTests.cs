@@ -243,6 +243,9 @@ public sealed class TeamsFlowTests
         await bot.TeamsRequestAccessAsync();
         await Wait.UntilAsync(() => bot.Teams.CallsTo("send").Any(c => c.ConversationId == BotHost.TeamsApprovalChannel), "the card after a 503 and two 429s");
         Assert.Equal(2, bot.Teams.CallsTo("send#failed").Count());
+
+        // The client retried within the call: the card job never failed.
+        Assert.DoesNotContain(bot.Logs.Lines, line => line.Contains("Chat job", StringComparison.Ordinal));
     }
 
     [Fact]

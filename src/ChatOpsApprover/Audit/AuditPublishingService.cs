@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat;
 using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Domain;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,15 @@ public sealed class AuditPublishingService(AuditPublisher publisher, NpgsqlDataS
                     {
                         // Chat is down or refuses: the entries wait in the log; try again later, more slowly each time.
                         backoff = Next(backoff);
-                        logger.LogWarning(e, "Publishing to the audit channel failed; retrying in {Seconds}s", backoff.TotalSeconds);
+                        if (ChatApiException.Summary(e) is { } why)
+                        {
+                            logger.LogWarning("Publishing to the audit channel failed: {Why}; retrying in {Seconds}s", why, backoff.TotalSeconds);
+                        }
+                        else
+                        {
+                            logger.LogWarning(e, "Publishing to the audit channel failed; retrying in {Seconds}s", backoff.TotalSeconds);
+                        }
+
                         await Task.Delay(backoff, stoppingToken);
                         continue;
                     }

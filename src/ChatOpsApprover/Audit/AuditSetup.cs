@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Jobs;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -132,9 +133,14 @@ public static class AuditSetup
     private sealed class AuditExportLog;
 }
 
-/// <summary>Hangfire entry point of the audit channel's backstop. Keep its name stable: the recurring job refers to it.</summary>
+/// <summary>
+/// Hangfire entry point of the audit channel's backstop, a chat job (<see cref="ChatJobs"/>). Keep its name stable:
+/// the recurring job refers to it.
+/// </summary>
+[Queue(ChatJobs.Queue)]
 public sealed class AuditJobs(AuditPublisher publisher)
 {
-    [AutomaticRetry(Attempts = 0)]
+    // Not retried: it runs again every minute anyway. A failure is logged once, by ChatJobFailureLog.
+    [AutomaticRetry(Attempts = 0, LogEvents = false)]
     public async Task PublishAsync(CancellationToken cancellationToken) => await publisher.PublishPendingAsync(cancellationToken);
 }

@@ -1,15 +1,21 @@
 using ChatOpsApprover.Chat;
 using Hangfire;
 using Hangfire.AspNetCore;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Hangfire.States;
 
 namespace ChatOpsApprover.Jobs;
 
 /// <summary>Settings under "Hangfire".</summary>
 public sealed class JobsOptions
 {
+    /// <summary>Workers for grants and the other jobs of the default queue.</summary>
     public int WorkerCount { get; set; } = 10;
+
+    /// <summary>Workers of the separate server that runs chat jobs (<see cref="ChatJobs"/>).</summary>
+    public int ChatWorkerCount { get; set; } = 2;
 
     /// <summary>How often delayed jobs (retries) are looked for; Hangfire's default of 15 s is too slow for retries of grants.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -23,6 +29,11 @@ public sealed class JobsOptions
         if (WorkerCount is < 1 or > 100)
         {
             errors.Add("Hangfire:WorkerCount: must be between 1 and 100.");
+        }
+
+        if (ChatWorkerCount is < 1 or > 20)
+        {
+            errors.Add("Hangfire:ChatWorkerCount: must be between 1 and 20.");
         }
 
         if (SchedulePollingInterval < TimeSpan.FromMilliseconds(100))
@@ -61,6 +72,10 @@ public static class JobsSetup
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+
+        // Registered before AddHangfire, which then keeps it: Hangfire's own filters plus the chat jobs' retries and log.
+        services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
+            JobFilterProviders.Providers, new ChatJobs(sp.GetRequiredService<ILogger<ChatJobFailureLog>>())));
         // Hangfire's default job activator is a process-wide static too: each host's server gets its own, so jobs are
         // always built from the container of the host whose server runs them.
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
@@ -74,9 +89,19 @@ public static class JobsSetup
         {
             services.AddHangfireServer((_, server) =>
             {
+                server.Queues = [EnqueuedState.DefaultQueue];
                 server.WorkerCount = options.WorkerCount;
                 server.SchedulePollingInterval = options.SchedulePollingInterval;
                 server.ServerName = $"chatops-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            });
+
+            // Chat jobs have their own few workers: a chat outage or a burst of notifications never holds a grant job.
+            services.AddHangfireServer((_, server) =>
+            {
+                server.Queues = [ChatJobs.Queue];
+                server.WorkerCount = options.ChatWorkerCount;
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+                server.ServerName = $"chatops-chat-{Environment.ProcessId}-{Guid.NewGuid():N}";
             });
         }
 

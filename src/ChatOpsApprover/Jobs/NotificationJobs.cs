@@ -6,11 +6,14 @@ using Hangfire;
 
 namespace ChatOpsApprover.Jobs;
 
-/// <summary>Hangfire entry points for chat messages. Keep names and parameters stable: queued jobs refer to them.</summary>
+/// <summary>
+/// Hangfire entry points for chat messages: chat jobs (<see cref="ChatJobs"/>), with their queue, retries and failure
+/// log. Keep names and parameters stable: queued jobs refer to them.
+/// </summary>
+[Queue(ChatJobs.Queue)]
 public sealed class NotificationJobs(RequestStore store, ChatMessageStore messages, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
 {
     /// <summary>Posts the approval card on each platform the role uses; a card already posted is not posted again.</summary>
-    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
     public async Task PublishCardsAsync(long requestId, CancellationToken cancellationToken)
     {
         var request = await store.FindAsync(requestId);
@@ -41,7 +44,6 @@ public sealed class NotificationJobs(RequestStore store, ChatMessageStore messag
         }
     }
 
-    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
     public async Task RefreshCardsAsync(long requestId, CancellationToken cancellationToken)
     {
         var request = await store.FindAsync(requestId);
@@ -62,8 +64,11 @@ public sealed class NotificationJobs(RequestStore store, ChatMessageStore messag
         }
     }
 
-    /// <summary>Brings cards up to date and tells each requester what happened.</summary>
-    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
+    /// <summary>
+    /// Brings cards up to date and tells each requester what happened. A platform that refuses one message does not
+    /// silence the rest of a batch; a platform that is down fails the job, which is retried later (and may then tell
+    /// the requesters before the failure a second time).
+    /// </summary>
     public async Task RequestsChangedAsync(long[] requestIds, CancellationToken cancellationToken)
     {
         foreach (var id in requestIds)
@@ -77,15 +82,13 @@ public sealed class NotificationJobs(RequestStore store, ChatMessageStore messag
                     await SendDirectAsync(person, request.Platform, RequestMessages.ForRequester(request), cancellationToken);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException && requestIds.Length > 1)
+            catch (ChatApiException e) when (!e.Unavailable && requestIds.Length > 1)
             {
-                // One failing message must not silence the rest of a batch.
-                logger.LogWarning(e, "Notifying about request {RequestId} failed", id);
+                logger.LogWarning("A notification about request {RequestId} was refused: {Why}; it is not retried, the rest of the batch goes on", id, e.Message);
             }
         }
     }
 
-    [AutomaticRetry(Attempts = 3, DelaysInSeconds = [1, 5, 10])]
     public async Task TellUserAsync(ChatPlatform platform, string userId, string channel, string text, CancellationToken cancellationToken)
     {
         var adapter = platforms.FirstOrDefault(p => p.Platform == platform);

@@ -31,25 +31,8 @@ public sealed class AccessRequestService(
     AuditReports auditReports,
     TimeProvider time)
 {
-    public async Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken)
-    {
-        var person = directory.FindByChatUser(user);
-        return command switch
-        {
-            JitCommand.Invalid invalid => new ChatReply(invalid.Message),
-            JitCommand.Help => new ChatReply(JitCommandParser.Usage),
-            _ when person is null => new ChatReply($"You ({user.Platform} user {user.PlatformUserId}) are not registered with ChatOpsApprover. Ask an admin to add you under People in the configuration."),
-            JitCommand.Request request => await RequestAsync(user, person, request, cancellationToken),
-            JitCommand.List => await ListAsync(person),
-            JitCommand.Roles => Roles(person),
-            JitCommand.Revoke revoke => await RevokeAsync(user, person, revoke.RequestId, cancellationToken),
-            JitCommand.Audit audit => new ChatReply(await auditReports.SummarizeAsync(person, audit, cancellationToken)),
-            JitCommand.Enroll => await enrollment.StartAsync(person, cancellationToken),
-            JitCommand.AdminResetMfa reset => await enrollment.ResetAsync(user, person, reset.PersonId, cancellationToken),
-            JitCommand.Confirm confirm => await ConfirmAsync(person, confirm.RequestId, cancellationToken),
-            _ => new ChatReply("This command is not available yet."),
-        };
-    }
+    public Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken) =>
+        command.Accept(new CommandAnswers(this, user, directory.FindByChatUser(user), cancellationToken));
 
     /// <summary>
     /// An approver's click. <paramref name="replyChannel"/> is where they clicked: when the role asks approvers to
@@ -215,9 +198,49 @@ public sealed class AccessRequestService(
             RevokeOutcome.NotAllowed => $"You may not revoke request #{requestId}: only its requester, an approver of its role or an admin may.",
             RevokeOutcome.AlreadyEnded => $"Request #{requestId} has already ended ({RequestMessages.Describe(request!)}); nothing changed.",
             RevokeOutcome.TargetUnavailable => $"The target of request #{requestId} did not answer; the revocation is retried until it succeeds.",
-            _ => outcome.ToString(),
         });
     }
 
+    private async Task<ChatReply> AuditAsync(Person person, JitCommand.Audit command, CancellationToken cancellationToken) =>
+        new(await auditReports.SummarizeAsync(person, command, cancellationToken));
+
+    private Task<ChatReply> EnrollAsync(Person person, CancellationToken cancellationToken) => enrollment.StartAsync(person, cancellationToken);
+
+    private Task<ChatReply> ResetMfaAsync(ChatUser user, Person admin, string personId, CancellationToken cancellationToken) =>
+        enrollment.ResetAsync(user, admin, personId, cancellationToken);
+
     private static DecisionResult Result(DecisionOutcome outcome, long requestId) => new(outcome, RequestMessages.ForDecision(outcome, requestId));
+
+    /// <summary>
+    /// The answer to one person's command. Help and input that could not be parsed are answered for anyone; every
+    /// other command only for a registered person.
+    /// </summary>
+    private sealed class CommandAnswers(AccessRequestService service, ChatUser user, Person? person, CancellationToken cancellationToken)
+        : IJitCommandHandler<Task<ChatReply>>
+    {
+        public Task<ChatReply> Invalid(JitCommand.Invalid command) => Task.FromResult(new ChatReply(command.Message));
+
+        public Task<ChatReply> Help(JitCommand.Help command) => Task.FromResult(new ChatReply(JitCommandParser.Usage));
+
+        public Task<ChatReply> Request(JitCommand.Request command) => ForRegistered(p => service.RequestAsync(user, p, command, cancellationToken));
+
+        public Task<ChatReply> List(JitCommand.List command) => ForRegistered(service.ListAsync);
+
+        public Task<ChatReply> Roles(JitCommand.Roles command) => ForRegistered(p => Task.FromResult(service.Roles(p)));
+
+        public Task<ChatReply> Revoke(JitCommand.Revoke command) => ForRegistered(p => service.RevokeAsync(user, p, command.RequestId, cancellationToken));
+
+        public Task<ChatReply> Audit(JitCommand.Audit command) => ForRegistered(p => service.AuditAsync(p, command, cancellationToken));
+
+        public Task<ChatReply> Enroll(JitCommand.Enroll command) => ForRegistered(p => service.EnrollAsync(p, cancellationToken));
+
+        public Task<ChatReply> AdminResetMfa(JitCommand.AdminResetMfa command) =>
+            ForRegistered(p => service.ResetMfaAsync(user, p, command.PersonId, cancellationToken));
+
+        public Task<ChatReply> Confirm(JitCommand.Confirm command) => ForRegistered(p => service.ConfirmAsync(p, command.RequestId, cancellationToken));
+
+        private Task<ChatReply> ForRegistered(Func<Person, Task<ChatReply>> answer) => person is null
+            ? Task.FromResult(new ChatReply($"You ({user.Platform} user {user.PlatformUserId}) are not registered with ChatOpsApprover. Ask an admin to add you under People in the configuration."))
+            : answer(person);
+    }
 }

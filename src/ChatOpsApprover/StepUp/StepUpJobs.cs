@@ -75,13 +75,14 @@ public sealed class StepUpMessenger(RequestStore requests, StepUpStore store, St
 }
 
 /// <summary>
-/// Hangfire entry points for step-up messages. Keep names and parameters stable: queued jobs refer to them. No
-/// argument is secret: the link is minted inside the job, so its token never sits in the job store.
+/// Hangfire entry points for step-up messages: chat jobs (<see cref="ChatJobs"/>), with their queue, retries and
+/// failure log. Keep names and parameters stable: queued jobs refer to them. No argument is secret: the link is minted
+/// inside the job, so its token never sits in the job store.
 /// </summary>
+[Queue(ChatJobs.Queue)]
 public sealed class StepUpJobs(StepUpMessenger messenger, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, NotificationJobs notifications)
 {
     /// <summary>Sends a confirmation link: ephemeral where the person clicked when a channel is given, otherwise by direct message.</summary>
-    [AutomaticRetry(Attempts = 3, DelaysInSeconds = [1, 5, 10])]
     public async Task SendLinkAsync(long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, string? platformUserId, string? channel, CancellationToken cancellationToken)
     {
         if (directory.FindPerson(personId) is not { } person || await messenger.PrepareAsync(requestId, personId, purpose, cancellationToken) is not { } text)
@@ -101,7 +102,6 @@ public sealed class StepUpJobs(StepUpMessenger messenger, AccessDirectory direct
     }
 
     /// <summary>Tells a person their factor was reset, so a reset they did not ask for does not go unnoticed.</summary>
-    [AutomaticRetry(Attempts = 3, DelaysInSeconds = [1, 5, 10])]
     public async Task TellResetAsync(string personId, string adminId, ChatPlatform platform, CancellationToken cancellationToken)
     {
         if (directory.FindPerson(personId) is { } person)

@@ -356,7 +356,7 @@ public sealed class StepUpVerifier(
     {
         LinkPurpose.Enroll => "For a new link, type jit enroll in chat.",
         LinkPurpose.Requester => $"For a new link, type jit confirm {link.RequestId} in chat.",
-        _ => $"For a new link, click Approve on request #{link.RequestId} again (or type jit confirm {link.RequestId}).",
+        LinkPurpose.Approver => $"For a new link, click Approve on request #{link.RequestId} again (or type jit confirm {link.RequestId}).",
     };
 
     private static PageModel? EnrollmentProblem(StoredLink link, StoredFactor? factor) => factor switch

@@ -55,19 +55,8 @@ public sealed class AuditChainTests
 
         async Task<(int ExitCode, string Output)> RunAsync()
         {
-            var start = new ProcessStartInfo("dotnet", ["ChatOpsApprover.dll", "audit", "verify"])
-            {
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                Environment = { ["ConnectionStrings__Postgres"] = bot.ConnectionString },
-            };
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output + await error);
+            var (exitCode, output, error) = await ProgramRun.RunAsync(new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = bot.ConnectionString }, "audit", "verify");
+            return (exitCode, output + error);
         }
 
         var intact = await RunAsync();

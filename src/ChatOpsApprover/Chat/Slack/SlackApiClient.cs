@@ -1,26 +1,23 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.Chat.Slack;
 
-/// <summary>Slack answered ok:false; <see cref="Error"/> is Slack's error code (channel_not_found, invalid_auth…).</summary>
-public sealed class SlackApiException(string method, string error) : Exception($"Slack {method} failed: {error}")
+/// <summary>Slack refused a call (ok:false, or an HTTP error left after the retries); <see cref="Error"/> is Slack's error code (channel_not_found, invalid_auth…).</summary>
+public sealed class SlackApiException(string method, string error, bool unavailable = false)
+    : ChatApiException($"Slack {method} failed: {error}", unavailable)
 {
     public string Error { get; } = error;
 }
 
 /// <summary>
-/// A small typed client for the Slack Web API methods the bot uses. JSON bodies with the bot token; honours HTTP 429
-/// Retry-After and retries transient failures; surfaces ok:false as <see cref="SlackApiException"/>.
+/// A small typed client for the Slack Web API methods the bot uses: JSON bodies, ok:false surfaced as
+/// <see cref="SlackApiException"/> (never retried: it is Slack's answer). The bot token, retries, Retry-After,
+/// timeouts and the circuit breaker come from the HttpClient's handlers (<see cref="SlackEndpoints.AddSlack"/>).
 /// </summary>
-public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, ILogger<SlackApiClient> logger)
+public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options)
 {
-    private const int MaxAttempts = 5;
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
-
     public Task<(string Channel, string Ts)> PostMessageAsync(string channel, string text, JsonArray? blocks, CancellationToken cancellationToken) =>
         PostMessageAsync(channel, text, blocks, threadTs: null, cancellationToken);
 
@@ -61,58 +58,34 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
 
     private async Task<JsonNode> CallAsync(string method, JsonObject body, CancellationToken cancellationToken)
     {
-        var payload = body.ToJsonString();
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.ApiBaseUrl, method))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.ApiBaseUrl, method))
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (ChatApiException.NoAnswer($"Slack {method}", e, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
             {
-                Content = new StringContent(payload, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request, cancellationToken);
+                throw new SlackApiException(method, $"HTTP {(int)response.StatusCode}", ChatApiException.IsUnavailableStatus(response.StatusCode));
             }
-            catch (HttpRequestException e) when (attempt < MaxAttempts)
+
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) ?? throw new SlackApiException(method, "empty response");
+            if (json["ok"]?.GetValue<bool>() != true)
             {
-                logger.LogWarning("Slack {Method} failed to connect ({Error}); retrying", method, e.Message);
-                await Task.Delay(Backoff(attempt), cancellationToken);
-                continue;
+                throw new SlackApiException(method, json["error"]?.GetValue<string>() ?? "unknown_error");
             }
 
-            using (response)
-            {
-                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxAttempts)
-                {
-                    var wait = response.Headers.RetryAfter?.Delta ?? Backoff(attempt);
-                    logger.LogInformation("Slack {Method} rate limited; retrying after {Seconds}s", method, wait.TotalSeconds);
-                    await Task.Delay(wait < MaxRetryAfter ? wait : MaxRetryAfter, cancellationToken);
-                    continue;
-                }
-
-                if ((int)response.StatusCode >= 500 && attempt < MaxAttempts)
-                {
-                    await Task.Delay(Backoff(attempt), cancellationToken);
-                    continue;
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new SlackApiException(method, $"HTTP {(int)response.StatusCode}");
-                }
-
-                var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) ?? throw new SlackApiException(method, "empty response");
-                if (json["ok"]?.GetValue<bool>() != true)
-                {
-                    throw new SlackApiException(method, json["error"]?.GetValue<string>() ?? "unknown_error");
-                }
-
-                return json;
-            }
+            return json;
         }
     }
-
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100));
-
 }

@@ -21,7 +21,10 @@ public static class SlackEndpoints
     {
         services.AddSingleton<IChatPlatformRegistration, SlackChat>();
         services.AddValidatedOptions<SlackOptions>(configuration.GetSection("Slack"), o => o.Validate());
-        services.AddHttpClient<SlackApiClient>(client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddTransient<SlackBotTokenHandler>();
+        services.AddHttpClient<SlackApiClient>()
+            .AddChatResilience("Slack API")
+            .AddHttpMessageHandler<SlackBotTokenHandler>();
         services.AddSingleton<IChatPlatform, SlackPlatform>();
         services.AddSingleton<IAuditChannel, SlackAuditChannel>();
         services.AddSingleton(sp =>

@@ -1,28 +1,28 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Identity.Client;
 
 namespace ChatOpsApprover.Chat.Teams;
 
-/// <summary>The connector refused a call; <see cref="Status"/> is its HTTP status.</summary>
+/// <summary>The connector refused a call, or still failed after the retries; <see cref="Status"/> is its HTTP status.</summary>
 public sealed class ConnectorException(string operation, HttpStatusCode status, string detail)
-    : Exception($"Bot Connector {operation} failed with HTTP {(int)status}: {detail}")
+    : ChatApiException($"Bot Connector {operation} failed with HTTP {(int)status}: {detail}", IsTransientStatus(status))
 {
     public HttpStatusCode Status { get; } = status;
+
+    /// <summary>The connector's "try later" answers: 412 besides throttling, timeouts and server errors.</summary>
+    public static bool IsTransientStatus(HttpStatusCode status) => status == HttpStatusCode.PreconditionFailed || IsUnavailableStatus(status);
 }
 
 /// <summary>
-/// The Bot Connector REST calls the bot makes (v3 conversations API), each with a client-credential bearer token.
-/// Throttling (429, honouring Retry-After), 412 and 5xx answers and failed connections are retried with exponential
-/// back-off and jitter; other failures surface as <see cref="ConnectorException"/>.
+/// The Bot Connector REST calls the bot makes (v3 conversations API). The client-credential token, retries (429 after
+/// its Retry-After, 412, 5xx, failed connections, Entra throttling), timeouts and the circuit breaker come from the
+/// HttpClient's handlers (<see cref="TeamsEndpoints.AddTeams"/>); what still fails surfaces as a
+/// <see cref="ChatApiException"/>.
 /// </summary>
-public sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider tokens, ILogger<ConnectorClient> logger)
+public sealed class ConnectorClient(HttpClient http)
 {
-    private const int MaxAttempts = 5;
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
-
     /// <summary>Posts an activity into a conversation; returns the new activity's id.</summary>
     public async Task<string> SendAsync(Uri serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken)
     {
@@ -70,53 +70,30 @@ public sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider toke
 
     private async Task<JsonNode?> CallAsync(string operation, HttpMethod method, Uri url, JsonObject body, CancellationToken cancellationToken)
     {
-        var payload = body.ToJsonString();
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(method, url) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        HttpResponseMessage response;
+        try
         {
-            HttpResponseMessage response;
-            try
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (ChatApiException.NoAnswer($"Bot Connector {operation}", e, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+        catch (MsalException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ChatApiException($"Bot Connector {operation}: no token from Microsoft Entra ({e.ErrorCode})", ConnectorTokenProvider.IsTransient(e), e);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
             {
-                using var request = new HttpRequestMessage(method, url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken));
-                response = await http.SendAsync(request, cancellationToken);
-            }
-            catch (Exception e) when (attempt < MaxAttempts && IsTransient(e))
-            {
-                logger.LogWarning("Bot Connector {Operation} failed ({Error}); retrying", operation, e.Message);
-                await Task.Delay(Backoff(attempt), cancellationToken);
-                continue;
+                throw new ConnectorException(operation, response.StatusCode, text.Length > 300 ? text[..300] : text);
             }
 
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                if (attempt < MaxAttempts && (status is 429 or 412 || status >= 500))
-                {
-                    var wait = response.Headers.RetryAfter?.Delta ?? Backoff(attempt);
-                    logger.LogInformation("Bot Connector {Operation} answered {Status}; retrying in {Seconds}s", operation, status, wait.TotalSeconds);
-                    await Task.Delay(wait < MaxRetryAfter ? wait : MaxRetryAfter, cancellationToken);
-                    continue;
-                }
-
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new ConnectorException(operation, response.StatusCode, text.Length > 300 ? text[..300] : text);
-                }
-
-                return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
-            }
+            return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
         }
     }
-
-    private static bool IsTransient(Exception e) => e switch
-    {
-        HttpRequestException => true,
-        TaskCanceledException { InnerException: TimeoutException } => true,
-        MsalServiceException msal => msal.StatusCode is 429 or >= 500,
-        MsalClientException { ErrorCode: "request_timeout" } => true,
-        _ => false,
-    };
-
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100));
 }

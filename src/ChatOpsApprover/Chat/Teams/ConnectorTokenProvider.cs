@@ -45,6 +45,10 @@ public sealed class ConnectorTokenProvider
         }
     }
 
+    /// <summary>Entra throttled, failed or timed out: worth another attempt (a refused secret is not).</summary>
+    public static bool IsTransient(Exception? exception) =>
+        exception is MsalServiceException { StatusCode: 429 or >= 500 } or MsalClientException { ErrorCode: "request_timeout" };
+
     private sealed class HttpClientFactoryAdapter(HttpClient client) : IMsalHttpClientFactory
     {
         public HttpClient GetHttpClient() => client;

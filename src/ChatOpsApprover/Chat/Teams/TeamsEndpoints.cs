@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Cards;
@@ -24,7 +25,11 @@ public static class TeamsEndpoints
         services.AddValidatedOptions<TeamsOptions>(configuration.GetSection("Teams"), o => o.Validate());
         services.AddHttpClient(BotFrameworkSigningKeys.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddHttpClient(ConnectorTokenProvider.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
-        services.AddHttpClient<ConnectorClient>(client => client.Timeout = TimeSpan.FromSeconds(15));
+        services.AddTransient<ConnectorTokenHandler>();
+        services.AddHttpClient<ConnectorClient>()
+            .AddChatResilience("Bot Connector", outcome =>
+                ConnectorTokenProvider.IsTransient(outcome.Exception) || outcome.Result?.StatusCode == HttpStatusCode.PreconditionFailed)
+            .AddHttpMessageHandler<ConnectorTokenHandler>();
         services.AddSingleton<BotFrameworkSigningKeys>();
         services.AddSingleton<BotFrameworkTokenValidator>();
         services.AddSingleton<ConnectorTokenProvider>();
