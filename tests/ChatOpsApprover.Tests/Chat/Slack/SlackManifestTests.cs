@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using NJsonSchema;
+
+namespace ChatOpsApprover.Tests.Chat.Slack;
+
+public sealed class SlackManifestTests
+{
+    private static readonly string ManifestPath = Path.Combine(AppContext.BaseDirectory, "manifests", "slack", "manifest.json");
+
+    [Fact]
+    public async Task Manifest_ValidatesAgainstSlacksSchema()
+    {
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "schemas", "slack-manifest.schema.1.0.0.json"));
+        var errors = schema.Validate(await File.ReadAllTextAsync(ManifestPath));
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")));
+    }
+
+    [Fact]
+    public async Task Schema_RefusesABrokenManifest()
+    {
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "schemas", "slack-manifest.schema.1.0.0.json"));
+        Assert.NotEmpty(schema.Validate("{\"display_information\":{},\"features\":{\"slash_commands\":[{\"url\":\"x\"}]}}"));
+    }
+
+    [Fact]
+    public void Manifest_DeclaresTheJitCommand_TheInteractivityUrl_AndOnlyTheNeededScopes()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(ManifestPath))!;
+        var command = manifest["features"]!["slash_commands"]!.AsArray().Single()!;
+        Assert.Equal("/jit", command["command"]!.GetValue<string>());
+        Assert.EndsWith("/slack/commands", command["url"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("/slack/interactions", manifest["settings"]!["interactivity"]!["request_url"]!.GetValue<string>(), StringComparison.Ordinal);
+        var scopes = manifest["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => s!.GetValue<string>()).Order().ToArray();
+        Assert.Equal(["chat:write", "commands", "im:write"], scopes);
+    }
+}
