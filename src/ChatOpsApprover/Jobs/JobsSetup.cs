@@ -4,6 +4,7 @@ using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Hangfire.Server;
 using Hangfire.States;
 
 namespace ChatOpsApprover.Jobs;
@@ -95,14 +96,13 @@ public static class JobsSetup
                 server.ServerName = $"chatops-{Environment.ProcessId}-{Guid.NewGuid():N}";
             });
 
-            // Chat jobs have their own few workers: a chat outage or a burst of notifications never holds a grant job.
-            services.AddHangfireServer((_, server) =>
+            // Chat jobs have their own few workers, added to this server: a chat outage or a burst of notifications never
+            // holds a grant job, and the storage's housekeeping still runs once per instance (a second server would run
+            // it twice and wait for its lock at every shutdown). The server runs every IBackgroundProcess registered.
+            for (var i = 0; i < options.ChatWorkerCount; i++)
             {
-                server.Queues = [ChatJobs.Queue];
-                server.WorkerCount = options.ChatWorkerCount;
-                server.SchedulePollingInterval = options.SchedulePollingInterval;
-                server.ServerName = $"chatops-chat-{Environment.ProcessId}-{Guid.NewGuid():N}";
-            });
+                services.AddSingleton<IBackgroundProcess>(ChatWorker);
+            }
         }
 
         services.AddSingleton<ChatMessageStore>();
@@ -110,6 +110,12 @@ public static class JobsSetup
         services.AddTransient<NotificationJobs>();
         services.AddTransient<GrantJobs>();
         return services;
+    }
+
+    private static Worker ChatWorker(IServiceProvider services)
+    {
+        var filters = services.GetRequiredService<IJobFilterProvider>();
+        return new Worker([ChatJobs.Queue], new BackgroundJobPerformer(filters, services.GetRequiredService<JobActivator>()), new BackgroundJobStateChanger(filters));
     }
 
     /// <summary>How jobs and their arguments are written; jobs already queued must keep reading back the same.</summary>
