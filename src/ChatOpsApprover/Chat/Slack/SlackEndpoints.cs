@@ -42,7 +42,7 @@ public static class SlackEndpoints
         return app;
     }
 
-    private static async Task<IResult> HandleCommandAsync(HttpContext context, SlackSignatureVerifier verifier, SignatureFailureMonitor failures, AccessRequestService service)
+    private static async Task<IResult> HandleCommandAsync(HttpContext context, SlackSignatureVerifier verifier, SignatureFailureMonitor failures, JitCommandDispatcher commands)
     {
         var (form, refusal) = await ReadVerifiedFormAsync(context, verifier, failures);
         if (refusal is not null)
@@ -57,11 +57,11 @@ public static class SlackEndpoints
         }
 
         var command = JitCommandParser.Parse(form!.GetValueOrDefault("text").ToString());
-        var reply = await service.HandleAsync(new ChatUser(SlackChat.Key, userId), command, context.RequestAborted);
+        var reply = await commands.HandleAsync(new ChatUser(SlackChat.Key, userId), command, context.RequestAborted);
         return Results.Json(new { response_type = "ephemeral", text = SlackText.Escape(reply.Text) });
     }
 
-    private static async Task<IResult> HandleInteractionAsync(HttpContext context, SlackSignatureVerifier verifier, SignatureFailureMonitor failures, AccessRequestService service, ChatNotifications notifications)
+    private static async Task<IResult> HandleInteractionAsync(HttpContext context, SlackSignatureVerifier verifier, SignatureFailureMonitor failures, DecideOnRequest decide, ChatNotifications notifications)
     {
         var (form, refusal) = await ReadVerifiedFormAsync(context, verifier, failures);
         if (refusal is not null)
@@ -75,7 +75,7 @@ public static class SlackEndpoints
         }
 
         var approve = action.ActionId == SlackApprovalCard.ApproveAction;
-        var result = await service.DecideAsync(new ChatUser(SlackChat.Key, action.UserId), action.RequestId, approve, context.RequestAborted, action.ChannelId);
+        var result = await decide.DecideAsync(new ChatUser(SlackChat.Key, action.UserId), new DecisionInput(action.RequestId, approve, action.ChannelId), context.RequestAborted);
         if (action.ChannelId is not null)
         {
             notifications.TellUser(SlackChat.Key, action.UserId, action.ChannelId, result.Message);

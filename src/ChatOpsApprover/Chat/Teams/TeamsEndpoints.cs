@@ -12,7 +12,7 @@ namespace ChatOpsApprover.Chat.Teams;
 
 /// <summary>
 /// Teams' inbound side: POST /api/messages, the Bot Framework messaging endpoint. Every activity is authenticated
-/// before anything in it is used; commands run through the same <see cref="AccessRequestService"/> as Slack's.
+/// before anything in it is used; commands run through the same <see cref="JitCommandDispatcher"/> as Slack's.
 /// </summary>
 public static class TeamsEndpoints
 {
@@ -50,7 +50,8 @@ public static class TeamsEndpoints
         HttpContext context,
         BotFrameworkTokenValidator validator,
         SignatureFailureMonitor failures,
-        AccessRequestService service,
+        JitCommandDispatcher commands,
+        DecideOnRequest decide,
         AccessDirectory directory,
         RequestStore requests,
         TeamsUserStore users,
@@ -101,15 +102,15 @@ public static class TeamsEndpoints
 
         return activity.Type switch
         {
-            "message" => await HandleMessageAsync(activity, service, users, connector, platform, time, logger, context.RequestAborted),
-            "invoke" when activity.Name == CardAction => await HandleCardActionAsync(activity, service, directory, requests, context.RequestAborted),
+            "message" => await HandleMessageAsync(activity, commands, users, connector, platform, time, logger, context.RequestAborted),
+            "invoke" when activity.Name == CardAction => await HandleCardActionAsync(activity, decide, directory, requests, context.RequestAborted),
             "invoke" => Results.Json(Error(400, "BadRequest", $"This bot answers only {CardAction} invokes.")),
             // conversationUpdate, installationUpdate, typing, reactions…: acknowledged, nothing to do.
             _ => Results.Ok(),
         };
     }
 
-    private static async Task<IResult> HandleMessageAsync(TeamsActivity activity, AccessRequestService service, TeamsUserStore users, ConnectorClient connector, TeamsPlatform platform, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleMessageAsync(TeamsActivity activity, JitCommandDispatcher commands, TeamsUserStore users, ConnectorClient connector, TeamsPlatform platform, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         if (activity.Id is null)
         {
@@ -126,7 +127,7 @@ public static class TeamsEndpoints
         try
         {
             reply = activity.FromAadObjectId is { } aad
-                ? await service.HandleAsync(new ChatUser(TeamsChat.Key, aad), JitCommandParser.Parse(TeamsText.CommandText(activity.Text)), cancellationToken)
+                ? await commands.HandleAsync(new ChatUser(TeamsChat.Key, aad), JitCommandParser.Parse(TeamsText.CommandText(activity.Text)), cancellationToken)
                 : new ChatReply("Your Teams account has no Microsoft Entra object id, so ChatOpsApprover cannot tell who you are.");
         }
         catch
@@ -159,7 +160,7 @@ public static class TeamsEndpoints
         return Results.Ok();
     }
 
-    private static async Task<IResult> HandleCardActionAsync(TeamsActivity activity, AccessRequestService service, AccessDirectory directory, RequestStore requests, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleCardActionAsync(TeamsActivity activity, DecideOnRequest decide, AccessDirectory directory, RequestStore requests, CancellationToken cancellationToken)
     {
         if (!activity.TryReadExecute(out var verb, out var requestId) || requestId == 0)
         {
@@ -175,7 +176,7 @@ public static class TeamsEndpoints
         string? notice = null;
         if (verb is TeamsApprovalCard.ApproveVerb or TeamsApprovalCard.DenyVerb)
         {
-            var result = await service.DecideAsync(clicker, requestId, verb == TeamsApprovalCard.ApproveVerb, cancellationToken);
+            var result = await decide.DecideAsync(clicker, new DecisionInput(requestId, verb == TeamsApprovalCard.ApproveVerb), cancellationToken);
             notice = result.Message;
         }
 
