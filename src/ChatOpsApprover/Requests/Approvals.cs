@@ -23,12 +23,7 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpStore st
         await store.InsertDecisionAsync(connection, transaction, request.Id, decision);
         var approvals = request.Approvals.Count() + (decision.Approved ? 1 : 0);
         var next = AccessPolicy.StatusAfterVote(role, approvals, decision.Approved);
-        var outcome = next switch
-        {
-            RequestStatus.Approved => DecisionOutcome.Approved,
-            RequestStatus.Denied => DecisionOutcome.Denied,
-            _ => DecisionOutcome.Recorded,
-        };
+        var (outcome, auditEvent) = VoteResult(next);
         var details = new Dictionary<string, string>
         {
             ["approvals"] = approvals.ToString(CultureInfo.InvariantCulture),
@@ -39,14 +34,7 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpStore st
             details["second_factor"] = "verified";
         }
 
-        await audit.AppendAsync(connection, transaction, new AuditEntry(
-            outcome switch
-            {
-                DecisionOutcome.Approved => AuditEvents.RequestApproved,
-                DecisionOutcome.Denied => AuditEvents.RequestDenied,
-                _ => AuditEvents.RequestApprovalRecorded,
-            },
-            request.Id, decision.ApproverId, decision.Platform, decision.At, details));
+        await audit.AppendAsync(connection, transaction, new AuditEntry(auditEvent, request.Id, decision.ApproverId, decision.Platform, decision.At, details));
         if (next != RequestStatus.Pending)
         {
             await store.MoveAsync(connection, transaction, request, next, next == RequestStatus.Denied ? new StatusChange(EndedAt: decision.At) : new StatusChange());
@@ -106,4 +94,17 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpStore st
     }
 
     public void StartGrant(long requestId) => jobs.Enqueue<GrantJobs>(j => j.GrantAsync(requestId, CancellationToken.None));
+
+    /// <summary>
+    /// What a counted vote did, for the voter and for the audit log. Every status is named, so a new one must be placed
+    /// here; a vote never leads past approval, so the later ones are a bug.
+    /// </summary>
+    private static (DecisionOutcome Outcome, string AuditEvent) VoteResult(RequestStatus next) => next switch
+    {
+        RequestStatus.Pending => (DecisionOutcome.Recorded, AuditEvents.RequestApprovalRecorded),
+        RequestStatus.Approved => (DecisionOutcome.Approved, AuditEvents.RequestApproved),
+        RequestStatus.Denied => (DecisionOutcome.Denied, AuditEvents.RequestDenied),
+        RequestStatus.Active or RequestStatus.Expired or RequestStatus.Revoked or RequestStatus.Failed =>
+            throw new InvalidOperationException($"A vote cannot move a request to {next}."),
+    };
 }

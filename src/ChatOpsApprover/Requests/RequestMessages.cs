@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using ChatOpsApprover.Domain;
+using ChatOpsApprover.Grants;
 
 namespace ChatOpsApprover.Requests;
 
@@ -49,6 +51,73 @@ public static class RequestMessages
         DecisionOutcome.UnknownPerson => "You are not registered with ChatOpsApprover; nothing changed.",
         DecisionOutcome.NotFound => $"There is no request #{requestId}.",
     };
+
+    public static string NotRegistered(ChatUser user) =>
+        $"You ({user.Platform} user {user.PlatformUserId}) are not registered with ChatOpsApprover. Ask an admin to add you under People in the configuration.";
+
+    public static string ForRequest(RequestAccessResult result)
+    {
+        var what = $"Request #{result.RequestId} for {result.RoleName} ({DurationText.Format(result.Duration)})";
+        return result.Outcome switch
+        {
+            RequestAccessOutcome.Refused => result.Refusal!,
+            RequestAccessOutcome.SentToApprovers => $"{what} was sent to its approvers. You will get a message when it is decided.",
+            RequestAccessOutcome.AutoApproved => $"{what} needs no approval; access is being granted.",
+            RequestAccessOutcome.AutoApprovedAwaitingSecondFactor => $"{what} needs no approval; access starts once you confirm it with your second factor (a link is on its way).",
+        };
+    }
+
+    public static string ForRevoke(RevokeOutcome outcome, long requestId, AccessRequest? request) => outcome switch
+    {
+        RevokeOutcome.Revoked => $"Access of request #{requestId} ({request!.RoleName}) was revoked.",
+        RevokeOutcome.Withdrawn => $"Request #{requestId} ({request!.RoleName}) was withdrawn before access started.",
+        RevokeOutcome.NotFound => $"There is no request #{requestId}. See your requests with: jit list",
+        RevokeOutcome.NotAllowed => $"You may not revoke request #{requestId}: only its requester, an approver of its role or an admin may.",
+        RevokeOutcome.AlreadyEnded => $"Request #{requestId} has already ended ({Describe(request!)}); nothing changed.",
+        RevokeOutcome.TargetUnavailable => $"The target of request #{requestId} did not answer; the revocation is retried until it succeeds.",
+    };
+
+    public static string ForConfirm(ConfirmResult result) => result.Outcome switch
+    {
+        ConfirmOutcome.LinkIssued => result.LinkMessage!,
+        ConfirmOutcome.NotFound => $"There is no request #{result.RequestId} waiting for your confirmation. See your requests with: jit list",
+        ConfirmOutcome.NotWaiting => $"Request #{result.RequestId} is not waiting for your confirmation ({Describe(result.Request!)}); nothing to confirm.",
+    };
+
+    /// <summary>"jit list": a person's open requests, one line each.</summary>
+    public static string RequestList(IReadOnlyList<AccessRequest> open)
+    {
+        if (open.Count == 0)
+        {
+            return "You have no pending or active requests. Ask for access with: jit request <role> <duration> <reason…>";
+        }
+
+        var text = new StringBuilder("Your pending and active requests:");
+        foreach (var request in open)
+        {
+            text.Append('\n').Append("• ").Append(Summary(request));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>"jit roles": the roles a person may request, with their limits.</summary>
+    public static string RoleList(IReadOnlyList<RoleDefinition> roles)
+    {
+        if (roles.Count == 0)
+        {
+            return "There is no role you can request: you have no login at any target. Ask an admin to add your logins under People.";
+        }
+
+        var text = new StringBuilder("Roles you may request:");
+        foreach (var role in roles)
+        {
+            var approval = role.AutoApprove ? "no approval needed" : $"{role.RequiredApprovals} approval(s) from {string.Join(", ", role.Approvers)}";
+            text.Append('\n').Append($"• {role.Name} — {role.Description} (up to {DurationText.Format(role.MaxDuration)}; {approval})");
+        }
+
+        return text.ToString();
+    }
 
     /// <summary>One line about a second-factor confirmation, for cards on any platform; null when it no longer matters.</summary>
     public static string? StepUpLine(AccessRequest request, StepUpConfirmation stepUp)

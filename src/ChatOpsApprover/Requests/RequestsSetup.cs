@@ -13,7 +13,12 @@ public static class RequestsSetup
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value.ToDirectory(sp.GetRequiredService<Registrations>()));
         services.AddSingleton<RequestStore>();
         services.AddSingleton<Approvals>();
-        services.AddSingleton<AccessRequestService>();
+        services.AddSingleton<RequestAccess>();
+        services.AddSingleton<DecideOnRequest>();
+        services.AddSingleton<ListRequests>();
+        services.AddSingleton<ListRoles>();
+        services.AddSingleton<ConfirmCommand>();
+        services.AddSingleton<JitCommandDispatcher>();
         return services;
     }
 }

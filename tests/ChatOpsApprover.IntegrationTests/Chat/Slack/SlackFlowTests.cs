@@ -186,6 +186,16 @@ public sealed class SlackFlowTests
         Assert.Empty(bot.Slack.Calls);
     }
 
+    [Fact]
+    public async Task OversizedBody_Is413_AndChangesNothing()
+    {
+        await using var bot = await BotHost.StartAsync();
+        using var response = await bot.PostSignedAsync("/slack/commands", BotHost.CommandBody("U0ALICE", "request prod-db-read 2h " + new string('x', 70_000)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests"));
+        Assert.Empty(bot.Slack.Calls);
+    }
+
     [Theory]
     [InlineData("payload=not-json")]
     [InlineData("payload=%7B%22type%22%3A%22view_submission%22%7D")]

@@ -218,6 +218,32 @@ public sealed class TeamsAuthenticationTests
         await AssertNothingChangedAsync(bot);
     }
 
+    [Fact]
+    public async Task OversizedActivity_WithAValidToken_Is413_AndChangesNothing()
+    {
+        await using var bot = await BotHost.StartAsync();
+        using var response = await bot.PostTeamsAsync(bot.TeamsMessage(TeamsIds.Alice, "jit request prod-db-read 1h " + new string('x', 300_000)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await AssertNothingChangedAsync(bot);
+    }
+
+    [Fact]
+    public async Task InvokeOtherThanACardAction_GetsAnInvokeError_AndDecidesNothing()
+    {
+        await using var bot = await BotHost.StartAsync();
+        var id = await bot.TeamsRequestAccessAsync();
+        var invoke = bot.TeamsCardAction(TeamsIds.Bob, id, TeamsApprovalCard.ApproveVerb);
+        invoke["name"] = "composeExtension/query";
+        using var response = await bot.PostTeamsAsync(invoke);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(400, body["statusCode"]!.GetValue<int>());
+        Assert.Equal("application/vnd.microsoft.error", body["type"]!.GetValue<string>());
+        Assert.Equal("BadRequest", body["value"]!["code"]!.GetValue<string>());
+        Assert.Equal(ChatOpsApprover.Domain.RequestStatus.Pending, (await bot.RequestAsync(id)).Status);
+        Assert.Empty((await bot.RequestAsync(id)).Decisions);
+    }
+
     private static async Task AssertNothingChangedAsync(BotHost bot)
     {
         Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests"));

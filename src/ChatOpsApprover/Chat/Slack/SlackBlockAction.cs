@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ChatOpsApprover.Chat.Slack;
+
+/// <summary>A click on an approval card's button, read from a block_actions interaction payload.</summary>
+public sealed record SlackBlockAction(string UserId, string? ChannelId, string ActionId, long RequestId)
+{
+    /// <summary>Reads the payload; false with a message saying what is wrong when it is not a click on Approve or Deny.</summary>
+    public static bool TryRead(string payload, out SlackBlockAction action, out string error)
+    {
+        action = null!;
+        error = "The interaction payload is not a block_actions payload with a jit_approve or jit_deny button.";
+        if (string.IsNullOrEmpty(payload))
+        {
+            error = "The interaction has no payload field.";
+            return false;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(payload);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.GetString() != "block_actions")
+            {
+                return false;
+            }
+
+            var userId = root.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.Object && user.TryGetProperty("id", out var id) ? id.GetString() : null;
+            string? channelId = root.TryGetProperty("channel", out var channel) && channel.ValueKind == JsonValueKind.Object && channel.TryGetProperty("id", out var cid) ? cid.GetString() : null;
+            if (channelId is null && root.TryGetProperty("container", out var container) && container.ValueKind == JsonValueKind.Object && container.TryGetProperty("channel_id", out var containerChannel))
+            {
+                channelId = containerChannel.GetString();
+            }
+
+            if (userId is null || !root.TryGetProperty("actions", out var actions) || actions.ValueKind != JsonValueKind.Array || actions.GetArrayLength() == 0)
+            {
+                return false;
+            }
+
+            var first = actions[0];
+            var actionId = first.TryGetProperty("action_id", out var a) ? a.GetString() : null;
+            var value = first.TryGetProperty("value", out var v) ? v.GetString() : null;
+            if (actionId is not (SlackApprovalCard.ApproveAction or SlackApprovalCard.DenyAction)
+                || value is null
+                || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var requestId))
+            {
+                return false;
+            }
+
+            action = new SlackBlockAction(userId, channelId, actionId, requestId);
+            return true;
+        }
+        catch (JsonException)
+        {
+            error = "The interaction payload is not valid JSON.";
+            return false;
+        }
+    }
+}

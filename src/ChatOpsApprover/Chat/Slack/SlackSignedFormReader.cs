@@ -1,0 +1,40 @@
+using System.Text;
+using ChatOpsApprover.Audit;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
+
+namespace ChatOpsApprover.Chat.Slack;
+
+/// <summary>
+/// Reads the form Slack posts to every inbound endpoint and verifies its signature over the raw body. A handler gets
+/// the form only from a verified request; anything else gets the refusal to answer with.
+/// </summary>
+public sealed class SlackSignedFormReader(SlackSignatureVerifier verifier, SignatureFailureMonitor failures)
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public async Task<(Dictionary<string, StringValues>? Form, IResult? Refusal)> ReadAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (await InboundBody.ReadAsync(context, MaxBodyBytes) is not { } body)
+        {
+            return (null, Results.Text("The request body is too large.", statusCode: StatusCodes.Status413PayloadTooLarge));
+        }
+
+        var form = new FormReader(Encoding.UTF8.GetString(body)).ReadForm();
+        if (!verifier.IsValid(request.Headers["X-Slack-Request-Timestamp"], request.Headers["X-Slack-Signature"], body))
+        {
+            // Slack's unsigned certificate check: acknowledge it and do nothing else.
+            if (form.TryGetValue("ssl_check", out var sslCheck) && sslCheck == "1" && !form.ContainsKey("command") && !form.ContainsKey("payload"))
+            {
+                return (null, Results.Ok());
+            }
+
+            // Counted in memory only; a burst becomes one audit entry.
+            failures.Record(SlackChat.Key, request.Path, context.Connection.RemoteIpAddress?.ToString());
+            return (null, Results.Text("The request is not signed by Slack, or its timestamp is more than 5 minutes from now.", statusCode: StatusCodes.Status401Unauthorized));
+        }
+
+        return (form, null);
+    }
+}

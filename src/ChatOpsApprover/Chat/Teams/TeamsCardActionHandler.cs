@@ -1,0 +1,47 @@
+using ChatOpsApprover.Chat.Cards;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Requests;
+
+namespace ChatOpsApprover.Chat.Teams;
+
+/// <summary>
+/// A click on an approval card (an adaptiveCard/action invoke): Approve and Deny go through the same decision as on
+/// Slack, and the invoke is answered with the card as it now stands and a line for the clicker.
+/// </summary>
+public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirectory directory, RequestStore requests)
+{
+    public const string InvokeName = "adaptiveCard/action";
+
+    public async Task<IResult> HandleAsync(TeamsActivity activity, CancellationToken cancellationToken)
+    {
+        if (!activity.TryReadExecute(out var verb, out var requestId) || requestId == 0)
+        {
+            return TeamsInvokeResponse.Error(400, "BadRequest", "The card action is not an Action.Execute with a requestId in its data.");
+        }
+
+        if (activity.FromAadObjectId is not { } aad)
+        {
+            return TeamsInvokeResponse.Error(400, "BadRequest", "The card action does not say who clicked (from.aadObjectId).");
+        }
+
+        var clicker = new ChatUser(TeamsChat.Key, aad);
+        string? notice = null;
+        if (verb is TeamsApprovalCard.ApproveVerb or TeamsApprovalCard.DenyVerb)
+        {
+            var result = await decide.DecideAsync(clicker, new DecisionInput(requestId, verb == TeamsApprovalCard.ApproveVerb), cancellationToken);
+            notice = result.Message;
+        }
+
+        // Anything else (Teams' automatic "refresh") gets the card as it stands, but only people we know see a
+        // request's details: a stranger's invoke could name any request id.
+        var known = directory.FindByChatUser(clicker) is not null;
+        var request = known ? await requests.FindAsync(requestId) : null;
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (request is null || role is null)
+        {
+            return TeamsInvokeResponse.Message(notice ?? RequestMessages.ForDecision(known ? DecisionOutcome.NotFound : DecisionOutcome.UnknownPerson, requestId));
+        }
+
+        return TeamsInvokeResponse.Card(TeamsApprovalCard.Render(ApprovalCardBuilder.Build(request, role, notice)));
+    }
+}

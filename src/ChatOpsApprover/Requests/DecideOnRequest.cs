@@ -1,0 +1,67 @@
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Jobs;
+using ChatOpsApprover.StepUp;
+using Hangfire;
+
+namespace ChatOpsApprover.Requests;
+
+/// <summary>
+/// An approver answers a request: only an approver of its role, never its requester, once per person; a row lock
+/// makes racing answers yield exactly one decision. The one place an answer is taken, whichever platform or form it
+/// came from.
+/// </summary>
+public sealed class DecideOnRequest(
+    AccessDirectory directory,
+    RequestStore store,
+    Approvals approvals,
+    ChatNotifications notifications,
+    IBackgroundJobClient jobs,
+    TimeProvider time)
+{
+    public async Task<DecisionResult> DecideAsync(ChatUser user, DecisionInput input, CancellationToken cancellationToken)
+    {
+        var requestId = input.RequestId;
+        var approver = directory.FindByChatUser(user);
+        if (approver is null)
+        {
+            return new DecisionResult(DecisionOutcome.UnknownPerson, requestId);
+        }
+
+        var now = time.GetUtcNow();
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The row lock serialises racing clicks: the second one sees the first one's decision.
+        var request = await store.FindAsync(connection, transaction, requestId, forUpdate: true);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (request is null || role is null)
+        {
+            return new DecisionResult(DecisionOutcome.NotFound, requestId);
+        }
+
+        var check = AccessPolicy.CheckDecision(request, role, approver);
+        if (check != DecisionOutcome.Recorded)
+        {
+            return new DecisionResult(check, requestId);
+        }
+
+        if (input.Approve && StepUpRules.ApproverMustConfirm(role))
+        {
+            // Only the intent is recorded; the vote is counted when this approver's code is verified.
+            await approvals.AskAsync(connection, transaction, requestId, approver.Id, StepUpPurpose.Approver, user.Platform, now);
+            await transaction.CommitAsync(cancellationToken);
+            var approverId = approver.Id;
+            var platform = user.Platform;
+            var userId = user.PlatformUserId;
+            var replyChannel = input.ReplyChannel;
+            jobs.Enqueue<StepUpJobs>(j => j.SendLinkAsync(requestId, approverId, StepUpPurpose.Approver, platform, userId, replyChannel, CancellationToken.None));
+            notifications.CardsChanged(requestId);
+            return new DecisionResult(DecisionOutcome.StepUpRequired, requestId);
+        }
+
+        var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, input.Approve, now, user.Platform));
+        await transaction.CommitAsync(cancellationToken);
+        approvals.AfterCommit(request, role, outcome);
+        return new DecisionResult(outcome, requestId);
+    }
+}

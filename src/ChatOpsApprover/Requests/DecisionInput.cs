@@ -1,0 +1,8 @@
+namespace ChatOpsApprover.Requests;
+
+/// <summary>
+/// An approver's answer to one request, however it was given (a card's button, later a form). <see cref="ReplyChannel"/>
+/// is where they answered: when the role asks approvers to confirm with their second factor, the link is shown to
+/// them there (or sent by direct message without one).
+/// </summary>
+public sealed record DecisionInput(long RequestId, bool Approve, string? ReplyChannel = null);

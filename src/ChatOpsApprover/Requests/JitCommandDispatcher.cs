@@ -1,0 +1,83 @@
+using ChatOpsApprover.Audit;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Grants;
+using ChatOpsApprover.StepUp;
+
+namespace ChatOpsApprover.Requests;
+
+/// <summary>
+/// Hands each chat command to its use case and words the outcome with <see cref="RequestMessages"/>, the same for
+/// every platform: adapters parse their wire format into a <see cref="ChatUser"/> and a <see cref="JitCommand"/>, and
+/// render the reply. It only routes; what a command does lives in its use case.
+/// </summary>
+public sealed class JitCommandDispatcher(
+    AccessDirectory directory,
+    RequestAccess requestAccess,
+    ListRequests listRequests,
+    ListRoles listRoles,
+    RevokeCommand revokeCommand,
+    ConfirmCommand confirmCommand,
+    AuditReports auditReports,
+    MfaEnrollment enrollment)
+{
+    // Fields, because the per-command route below reads them (a nested type cannot see constructor parameters).
+    private readonly AccessDirectory _directory = directory;
+    private readonly RequestAccess _requestAccess = requestAccess;
+    private readonly ListRequests _listRequests = listRequests;
+    private readonly ListRoles _listRoles = listRoles;
+    private readonly RevokeCommand _revokeCommand = revokeCommand;
+    private readonly ConfirmCommand _confirmCommand = confirmCommand;
+    private readonly AuditReports _auditReports = auditReports;
+    private readonly MfaEnrollment _enrollment = enrollment;
+
+    public Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken) =>
+        command.Accept(new Route(this, user, _directory.FindByChatUser(user), cancellationToken));
+
+    /// <summary>
+    /// One person's command. Help and input that could not be parsed are answered for anyone; a request is checked by
+    /// <see cref="RequestAccess"/> itself (it is also made from other places than a command); every other command is
+    /// answered only for a registered person.
+    /// </summary>
+    private sealed class Route(JitCommandDispatcher dispatcher, ChatUser user, Person? person, CancellationToken cancellationToken)
+        : IJitCommandHandler<Task<ChatReply>>
+    {
+        public Task<ChatReply> Invalid(JitCommand.Invalid command) => Reply(command.Message);
+
+        public Task<ChatReply> Help(JitCommand.Help command) => Reply(JitCommandParser.Usage);
+
+        public async Task<ChatReply> Request(JitCommand.Request command) => new(RequestMessages.ForRequest(
+            await dispatcher._requestAccess.RequestAsync(user, new RequestAccessInput(command.Role, command.Duration, command.Reason), cancellationToken)));
+
+        public Task<ChatReply> List(JitCommand.List command) =>
+            ForRegistered(async p => RequestMessages.RequestList(await dispatcher._listRequests.ListAsync(p)));
+
+        public Task<ChatReply> Roles(JitCommand.Roles command) =>
+            ForRegistered(p => Task.FromResult(RequestMessages.RoleList(dispatcher._listRoles.List(p))));
+
+        public Task<ChatReply> Revoke(JitCommand.Revoke command) => ForRegistered(async p =>
+        {
+            var (outcome, request) = await dispatcher._revokeCommand.RevokeNowAsync(command.RequestId, p, user.Platform, dispatcher._directory, cancellationToken);
+            return RequestMessages.ForRevoke(outcome, command.RequestId, request);
+        });
+
+        public Task<ChatReply> Confirm(JitCommand.Confirm command) =>
+            ForRegistered(async p => RequestMessages.ForConfirm(await dispatcher._confirmCommand.ConfirmAsync(p, command.RequestId, cancellationToken)));
+
+        public Task<ChatReply> Audit(JitCommand.Audit command) =>
+            ForRegistered(p => dispatcher._auditReports.SummarizeAsync(p, command, cancellationToken));
+
+        public Task<ChatReply> Enroll(JitCommand.Enroll command) =>
+            ForRegistered(p => dispatcher._enrollment.StartAsync(p, cancellationToken));
+
+        public Task<ChatReply> AdminResetMfa(JitCommand.AdminResetMfa command) =>
+            ForRegistered(p => dispatcher._enrollment.ResetAsync(user, p, command.PersonId, cancellationToken));
+
+        private static Task<ChatReply> Reply(string text) => Task.FromResult(new ChatReply(text));
+
+        private Task<ChatReply> ForRegistered(Func<Person, Task<ChatReply>> answer) =>
+            person is null ? Reply(RequestMessages.NotRegistered(user)) : answer(person);
+
+        private Task<ChatReply> ForRegistered(Func<Person, Task<string>> answer) =>
+            ForRegistered(async p => new ChatReply(await answer(p)));
+    }
+}

@@ -1,0 +1,9 @@
+using ChatOpsApprover.Domain;
+
+namespace ChatOpsApprover.Requests;
+
+/// <summary>"roles": the roles a person may request, those at a target where they have a login.</summary>
+public sealed class ListRoles(AccessDirectory directory)
+{
+    public IReadOnlyList<RoleDefinition> List(Person person) => directory.Roles.Where(r => person.Logins.ContainsKey(r.Target)).ToList();
+}

@@ -1,0 +1,69 @@
+using ChatOpsApprover.Audit;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Jobs;
+
+namespace ChatOpsApprover.Requests;
+
+/// <summary>
+/// A person asks for a role for a while: checked against policy, stored with its audit entry in one transaction,
+/// then sent to its approvers (or approved at once when the role needs no approval). The one place a request is
+/// made, whichever way it was asked for.
+/// </summary>
+public sealed class RequestAccess(
+    AccessDirectory directory,
+    RequestStore store,
+    AuditLog audit,
+    Approvals approvals,
+    ChatNotifications notifications,
+    TimeProvider time)
+{
+    public async Task<RequestAccessResult> RequestAsync(ChatUser user, RequestAccessInput input, CancellationToken cancellationToken)
+    {
+        var person = directory.FindByChatUser(user);
+        var check = AccessPolicy.CheckRequest(directory, person, user, input.Role, input.Duration);
+        if (check is not RequestCheck.Allowed(var role, var login))
+        {
+            return RequestAccessResult.Refused(((RequestCheck.Refused)check).Message);
+        }
+
+        // Policy allows only a registered person, so from here on there is one.
+        var now = time.GetUtcNow();
+        long id;
+        AccessRequest? created = null;
+        await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            id = await store.InsertAsync(connection, transaction, person!.Id, role, login, input.Duration, input.Reason, user.Platform, now);
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestCreated, id, person.Id, user.Platform, now, new Dictionary<string, string>
+            {
+                ["role"] = role.Name,
+                ["duration"] = DurationText.Format(input.Duration),
+                ["reason"] = input.Reason,
+            }));
+            if (role.AutoApprove)
+            {
+                created = await store.FindAsync(connection, transaction, id, forUpdate: true);
+                await store.MoveAsync(connection, transaction, created!, RequestStatus.Approved, new StatusChange());
+                await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestApproved, id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["rule"] = "AutoApprove" }));
+                await approvals.OnApprovedAsync(connection, transaction, created!, role, now);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (!role.AutoApprove)
+        {
+            notifications.RequestCreated(id);
+            return new RequestAccessResult(RequestAccessOutcome.SentToApprovers, id, role.Name, input.Duration);
+        }
+
+        if (StepUpRules.RequesterMustConfirm(role))
+        {
+            approvals.AfterCommit(created!, role, DecisionOutcome.Approved);
+            return new RequestAccessResult(RequestAccessOutcome.AutoApprovedAwaitingSecondFactor, id, role.Name, input.Duration);
+        }
+
+        approvals.StartGrant(id);
+        return new RequestAccessResult(RequestAccessOutcome.AutoApproved, id, role.Name, input.Duration);
+    }
+}
