@@ -25,7 +25,8 @@ public sealed class AccessRequestService(
     RevokeCommand revokeCommand,
     ChatNotifications notifications,
     Approvals approvals,
-    MfaEnrollment enrollment,
+    EnrollCommand enrollCommand,
+    FactorResetCommand factorResetCommand,
     StepUpMessenger stepUpMessenger,
     IBackgroundJobClient jobs,
     AuditReports auditReports,
@@ -204,10 +205,10 @@ public sealed class AccessRequestService(
     private async Task<ChatReply> AuditAsync(Person person, JitCommand.Audit command, CancellationToken cancellationToken) =>
         new(await auditReports.SummarizeAsync(person, command, cancellationToken));
 
-    private Task<ChatReply> EnrollAsync(Person person, CancellationToken cancellationToken) => enrollment.StartAsync(person, cancellationToken);
+    private Task<ChatReply> EnrollAsync(Person person, CancellationToken cancellationToken) => enrollCommand.RunAsync(person, cancellationToken);
 
     private Task<ChatReply> ResetMfaAsync(ChatUser user, Person admin, string personId, CancellationToken cancellationToken) =>
-        enrollment.ResetAsync(user, admin, personId, cancellationToken);
+        factorResetCommand.RunAsync(user, admin, personId, cancellationToken);
 
     private static DecisionResult Result(DecisionOutcome outcome, long requestId) => new(outcome, RequestMessages.ForDecision(outcome, requestId));
 
