@@ -17,13 +17,19 @@ public static class AuditEvents
     /// <summary>A burst of inbound chat requests with bad signatures (one entry per burst, never one per request).</summary>
     public const string SecuritySignatureFailures = "security.signature_failures";
 
-    /// <summary>A person confirmed a new second factor with a valid code. No request.</summary>
+    // The mfa.* events are about second factors; their names are older than the code's words and stay as they are.
+
+    /// <summary>A person confirmed a new second factor with a valid code (enrollment). No request.</summary>
     public const string MfaEnrolled = "mfa.enrolled";
 
     /// <summary>An admin removed a person's second factor. No request.</summary>
     public const string MfaReset = "mfa.reset";
 
-    /// <summary>A link was locked after too many wrong codes (request_id set for step-up links, null for enrollment).</summary>
+    /// <summary>
+    /// A link was locked after too many wrong codes (details: purpose, attempts; request_id set for step-up links,
+    /// null for enrollment), or a second factor was, after too many wrong step-up codes across links (details: scope
+    /// "factor", failures).
+    /// </summary>
     public const string MfaLocked = "mfa.locked";
 
     /// <summary>A person was asked to confirm with their second factor (details: purpose).</summary>

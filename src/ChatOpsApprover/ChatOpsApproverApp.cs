@@ -44,6 +44,7 @@ public static class ChatOpsApproverApp
         await GrantsSetup.PrepareTargetsAsync(app.Services);
         JobsSetup.ScheduleRecurringJobs(app.Services);
 
+        app.UseTrustedProxyHeaders();
         app.MapHealth();
         app.MapSlack();
         app.MapTeams();

@@ -12,7 +12,7 @@ namespace ChatOpsApprover.Requests;
 /// The one place where a vote is counted and where an approved request is started, whether the vote came from a
 /// click, from a click confirmed later with a second factor, or from policy (AutoApprove).
 /// </summary>
-public sealed class Approvals(RequestStore store, AuditLog audit, StepUpStore stepUps, IBackgroundJobClient jobs, ChatNotifications notifications)
+public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirmationStore stepUps, IBackgroundJobClient jobs, ChatNotifications notifications)
 {
     /// <summary>
     /// Counts a vote that <see cref="AccessPolicy.CheckDecision"/> accepted, inside the caller's transaction, which holds
@@ -63,7 +63,7 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpStore st
         if (await stepUps.AskAsync(connection, transaction, requestId, personId, purpose, platform, now))
         {
             await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpStarted, requestId, personId, platform, now,
-                new Dictionary<string, string> { ["purpose"] = StepUpStore.Name(purpose) }));
+                new Dictionary<string, string> { ["purpose"] = PurposeNames.Of(purpose) }));
         }
     }
 

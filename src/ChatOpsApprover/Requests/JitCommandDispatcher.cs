@@ -18,7 +18,8 @@ public sealed class JitCommandDispatcher(
     RevokeCommand revokeCommand,
     ConfirmCommand confirmCommand,
     AuditReports auditReports,
-    MfaEnrollment enrollment)
+    EnrollCommand enrollCommand,
+    FactorResetCommand factorResetCommand)
 {
     // Fields, because the per-command route below reads them (a nested type cannot see constructor parameters).
     private readonly AccessDirectory _directory = directory;
@@ -28,7 +29,8 @@ public sealed class JitCommandDispatcher(
     private readonly RevokeCommand _revokeCommand = revokeCommand;
     private readonly ConfirmCommand _confirmCommand = confirmCommand;
     private readonly AuditReports _auditReports = auditReports;
-    private readonly MfaEnrollment _enrollment = enrollment;
+    private readonly EnrollCommand _enrollCommand = enrollCommand;
+    private readonly FactorResetCommand _factorResetCommand = factorResetCommand;
 
     public Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken) =>
         command.Accept(new Route(this, user, _directory.FindByChatUser(user), cancellationToken));
@@ -67,10 +69,10 @@ public sealed class JitCommandDispatcher(
             ForRegistered(p => dispatcher._auditReports.SummarizeAsync(p, command, cancellationToken));
 
         public Task<ChatReply> Enroll(JitCommand.Enroll command) =>
-            ForRegistered(p => dispatcher._enrollment.StartAsync(p, cancellationToken));
+            ForRegistered(p => dispatcher._enrollCommand.RunAsync(p, cancellationToken));
 
         public Task<ChatReply> AdminResetMfa(JitCommand.AdminResetMfa command) =>
-            ForRegistered(p => dispatcher._enrollment.ResetAsync(user, p, command.PersonId, cancellationToken));
+            ForRegistered(p => dispatcher._factorResetCommand.RunAsync(user, p, command.PersonId, cancellationToken));
 
         private static Task<ChatReply> Reply(string text) => Task.FromResult(new ChatReply(text));
 

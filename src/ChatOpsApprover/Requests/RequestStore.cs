@@ -13,7 +13,7 @@ namespace ChatOpsApprover.Requests;
 /// <see cref="MoveManyAsync"/>, after <see cref="RequestLifecycle"/> allowed the move, and statuses always travel as
 /// parameters (<see cref="RequestLifecycle.ToStorage"/>), never as literals in SQL.
 /// </summary>
-public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpStore stepUps)
+public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmationStore stepUps)
 {
     /// <summary>The columns <see cref="ReadRequestsAsync"/> reads, in its order: select exactly these.</summary>
     private const string Columns =

@@ -35,8 +35,9 @@ public sealed class StepUpOptions
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>
-    /// Addresses of reverse proxies in front of the bot. Only from these is X-Forwarded-For believed, so the address a
-    /// step-up came from (a risk signal) is the person's and not the proxy's.
+    /// Addresses of reverse proxies in front of the bot. Only from these are X-Forwarded-For and X-Forwarded-Proto
+    /// believed, for every endpoint (<see cref="TrustedProxyHeaders"/>), so the address a step-up came from (a risk
+    /// signal) is the person's and not the proxy's.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 

@@ -2,29 +2,46 @@ using ChatOpsApprover.Configuration;
 
 namespace ChatOpsApprover.StepUp;
 
-/// <summary>Second factors (TOTP enrollment), step-up confirmation links and their pages.</summary>
+/// <summary>
+/// Second factors (set up by enrollment), step-ups (one confirmation with the factor on a request), the single-use
+/// links that open a page for either, and those pages.
+/// </summary>
 public static class StepUpSetup
 {
     public static IServiceCollection AddStepUp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<StepUpOptions>(configuration.GetSection("StepUp"), o => o.Validate());
+        services.AddTrustedProxyHeaders();
         services.AddPostgresDataProtection(configuration);
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "jit-antiforgery";
             options.Cookie.SameSite = SameSiteMode.Strict;
 
-            // Secure over https, including https that ended at a trusted proxy (see StepUpEndpoints.ApplyForwardedScheme).
+            // Secure over https, including https that ended at a trusted proxy (see TrustedProxyHeaders).
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.FormFieldName = "__RequestVerificationToken";
         });
 
-        services.AddSingleton<StepUpStore>();
+        services.AddSingleton<FactorStore>();
+        services.AddSingleton<LinkStore>();
+        services.AddSingleton<StepUpConfirmationStore>();
+        services.AddSingleton<KnownClientStore>();
         services.AddSingleton<FactorSecrets>();
-        services.AddSingleton<StepUpLinks>();
-        services.AddSingleton<MfaEnrollment>();
+        services.AddSingleton<KnownClients>();
+        services.AddSingleton<LinkIssuer>();
+        services.AddSingleton<LinkOpener>();
+        services.AddSingleton<CodeVerifier>();
+        services.AddSingleton<EnrollmentStart>();
+        services.AddSingleton<EnrollCommand>();
+        services.AddSingleton<FactorResetCommand>();
+        services.AddSingleton<EnrollmentCompletion>();
+        services.AddSingleton<StepUpCompletion>();
         services.AddSingleton<StepUpMessenger>();
-        services.AddSingleton<StepUpVerifier>();
+        services.AddSingleton<EnrollmentPageHandler>();
+        services.AddSingleton<StepUpPageHandler>();
+        services.AddSingleton<LinkPageRenderer>();
+        services.AddSingleton<LinkPageResponse>();
         services.AddSingleton<DeviceCookie>();
         services.AddTransient<StepUpJobs>();
 
@@ -36,5 +53,5 @@ public static class StepUpSetup
         return services;
     }
 
-    public static IEndpointRouteBuilder MapStepUp(this IEndpointRouteBuilder app) => app.MapStepUpPages();
+    public static IEndpointRouteBuilder MapStepUp(this IEndpointRouteBuilder app) => app.MapLinkPages();
 }

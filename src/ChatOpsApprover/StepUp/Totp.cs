@@ -67,16 +67,3 @@ public static class Totp
             $"otpauth://totp/{label}?secret={ToBase32(secret)}&issuer={Uri.EscapeDataString(Issuer)}&algorithm=SHA1&digits={Digits}&period={StepSeconds}");
     }
 }
-
-public enum CodeVerdict
-{
-    /// <summary>Not six digits: not a guess, so not counted against the link.</summary>
-    Malformed,
-    Wrong,
-
-    /// <summary>Right, but for a time step already used: refused and counted like a wrong code.</summary>
-    Replayed,
-    Accepted,
-}
-
-public readonly record struct CodeCheck(CodeVerdict Verdict, long Step);

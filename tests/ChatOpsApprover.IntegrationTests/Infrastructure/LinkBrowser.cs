@@ -40,7 +40,8 @@ public sealed class LinkBrowser : IDisposable
     /// <param name="sourceAddress">The loopback address to connect from (127.0.0.2 looks like another network).</param>
     /// <param name="cookies">Another browser's cookies: the same device on another network.</param>
     /// <param name="forwardedFor">An X-Forwarded-For header to send, as a reverse proxy would.</param>
-    public LinkBrowser(string sourceAddress = "127.0.0.1", CookieContainer? cookies = null, string? forwardedFor = null)
+    /// <param name="forwardedProto">An X-Forwarded-Proto header to send, as a reverse proxy that ended TLS would.</param>
+    public LinkBrowser(string sourceAddress = "127.0.0.1", CookieContainer? cookies = null, string? forwardedFor = null, string? forwardedProto = null)
     {
         var source = IPAddress.Parse(sourceAddress);
         Cookies = cookies ?? new CookieContainer();
@@ -69,6 +70,11 @@ public sealed class LinkBrowser : IDisposable
         if (forwardedFor is not null)
         {
             _http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        if (forwardedProto is not null)
+        {
+            _http.DefaultRequestHeaders.Add("X-Forwarded-Proto", forwardedProto);
         }
     }
 

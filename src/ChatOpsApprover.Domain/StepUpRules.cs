@@ -1,58 +1,9 @@
 namespace ChatOpsApprover.Domain;
 
-/// <summary>Who must prove, at the moment of the decision, that they hold their second factor.</summary>
-public enum StepUpPolicy
-{
-    /// <summary>Nobody: approval alone starts access.</summary>
-    None,
-
-    /// <summary>The requester confirms after approval; the grant waits for their code. The default.</summary>
-    Requester,
-
-    /// <summary>Each approver's approval counts only once that approver confirms it.</summary>
-    Approver,
-
-    /// <summary>Approvers confirm their approvals, then the requester confirms before the grant.</summary>
-    Both,
-}
-
-/// <summary>Why a person is asked for their second factor on a request.</summary>
-public enum StepUpPurpose
-{
-    /// <summary>The requester confirms an approved request before the grant.</summary>
-    Requester,
-
-    /// <summary>An approver confirms their own approval before it counts.</summary>
-    Approver,
-}
-
 /// <summary>
-/// Where a confirmation stands. Entered as <see cref="Waiting"/> when the person is asked; ends as <see cref="Verified"/>
-/// (a valid code from an allowed device and network) or <see cref="Refused"/> (the role blocks risky step-ups).
-/// Asking again while waiting keeps it <see cref="Waiting"/>.
+/// The step-up rules, in one place. A step-up is one confirmation with a person's second factor on one request; the
+/// factor itself is set up once, by enrollment.
 /// </summary>
-public enum StepUpState
-{
-    Waiting,
-    Verified,
-    Refused,
-}
-
-/// <summary>What was unusual about where a step-up came from, compared with the person's earlier ones.</summary>
-public sealed record StepUpRisk(bool NewDevice, bool NewNetwork)
-{
-    public static readonly StepUpRisk None = new(false, false);
-
-    public bool IsRisky => NewDevice || NewNetwork;
-
-    /// <summary>"new device, new network", or empty when nothing was new.</summary>
-    public string Describe() => string.Join(", ", new[] { NewDevice ? "new device" : null, NewNetwork ? "new network" : null }.OfType<string>());
-}
-
-/// <summary>One person's second-factor confirmation on one request, for one purpose. At most one per (person, purpose).</summary>
-public sealed record StepUpConfirmation(string PersonId, StepUpPurpose Purpose, StepUpState State, DateTimeOffset At, StepUpRisk Risk);
-
-/// <summary>The step-up rules, in one place.</summary>
 public static class StepUpRules
 {
     /// <summary>Whether the requester must confirm before the grant.</summary>
@@ -89,6 +40,14 @@ public static class StepUpRules
     /// is pending, the requester's once it is approved. In any other status a waiting confirmation is moot.
     /// </summary>
     public static RequestStatus Awaits(StepUpPurpose purpose) => purpose == StepUpPurpose.Requester ? RequestStatus.Approved : RequestStatus.Pending;
+
+    /// <summary>
+    /// Whether <paramref name="request"/> still waits for <paramref name="personId"/> to confirm with their second factor
+    /// for <paramref name="purpose"/>: asked, not yet answered, and the request in the status that needs it.
+    /// </summary>
+    public static bool IsWaitingFor(AccessRequest request, string personId, StepUpPurpose purpose) =>
+        request.Status == Awaits(purpose)
+        && request.StepUps.Any(s => s.PersonId == personId && s.Purpose == purpose && s.State == StepUpState.Waiting);
 
     /// <summary>The requester's confirmation that is still waiting, if any.</summary>
     public static StepUpConfirmation? WaitingForRequester(AccessRequest request) =>

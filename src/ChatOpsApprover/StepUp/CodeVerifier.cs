@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using ChatOpsApprover.Audit;
+using ChatOpsApprover.Domain;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ChatOpsApprover.StepUp;
+
+/// <summary>
+/// Checks a code entered on a link's page, in the caller's transaction, which holds the link's and the factor's locks.
+/// A wrong code counts against the link, which locks after StepUp:MaxAttempts; on a step-up also against the factor,
+/// which locks after StepUp:MaxFactorFailures across links; each lock is audited (mfa.locked). On a step-up a right
+/// code is used at most once.
+/// </summary>
+public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSecrets secrets, AuditLog audit, IOptions<StepUpOptions> options)
+{
+    public async Task<CodeResult> CheckAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, StoredFactor factor, string? code, string address, DateTimeOffset now)
+    {
+        var check = Judge(factor, code?.Replace(" ", string.Empty, StringComparison.Ordinal).Trim(), now);
+        if (check.Verdict == CodeVerdict.Malformed)
+        {
+            // Not a guess at all: nothing is counted.
+            return CodeResult.Refused(CodeRefusal.Malformed);
+        }
+
+        // Enrollment records the step of its first code when it activates the factor, and a pending factor cannot be
+        // locked: only step-ups use steps up and count against the factor.
+        var stepUp = link.Kind switch
+        {
+            LinkKind.Enrollment => false,
+            LinkKind.StepUp => true,
+        };
+
+        // The conditional update is what makes a step single-use when two submissions race; the check above only explains.
+        if (check.Verdict == CodeVerdict.Accepted && stepUp && !await factors.UseStepAsync(connection, transaction, factor.PersonId, check.Step))
+        {
+            check = check with { Verdict = CodeVerdict.Replayed };
+        }
+
+        if (check.Verdict == CodeVerdict.Accepted)
+        {
+            if (stepUp)
+            {
+                await factors.ClearFailuresAsync(connection, transaction, factor.PersonId);
+            }
+
+            return CodeResult.Accepted(check.Step);
+        }
+
+        var maxFailures = options.Value.MaxFactorFailures;
+        if (stepUp && await factors.CountFailureAsync(connection, transaction, factor.PersonId, maxFailures, now))
+        {
+            await AuditLockAsync(connection, transaction, link, now, new Dictionary<string, string>
+            {
+                ["scope"] = "factor",
+                ["failures"] = maxFailures.ToString(CultureInfo.InvariantCulture),
+                ["address"] = address,
+            });
+            return CodeResult.Refused(CodeRefusal.FactorLocked);
+        }
+
+        var maxAttempts = options.Value.MaxAttempts;
+        var attempts = await links.CountWrongCodeAsync(connection, transaction, link.TokenHash, maxAttempts, now);
+        if (Totp.IsLockedAfter(attempts, maxAttempts))
+        {
+            await AuditLockAsync(connection, transaction, link, now, new Dictionary<string, string>
+            {
+                ["purpose"] = PurposeNames.OfLink(link.Purpose),
+                ["attempts"] = attempts.ToString(CultureInfo.InvariantCulture),
+                ["address"] = address,
+            });
+            return CodeResult.Refused(CodeRefusal.LinkLocked);
+        }
+
+        return CodeResult.Refused(check.Verdict == CodeVerdict.Replayed ? CodeRefusal.Replayed : CodeRefusal.Wrong, maxAttempts - attempts);
+    }
+
+    private CodeCheck Judge(StoredFactor factor, string? code, DateTimeOffset now)
+    {
+        var secret = secrets.Unprotect(factor.PersonId, factor.SecretProtected);
+        try
+        {
+            return Totp.Check(secret, code, now, factor.LastUsedStep);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    private Task AuditLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, DateTimeOffset now, Dictionary<string, string> details) =>
+        audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.MfaLocked, link.RequestId, link.PersonId, ChatPlatform.Web, now, details));
+}

@@ -1,0 +1,25 @@
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Requests;
+using Npgsql;
+
+namespace ChatOpsApprover.StepUp;
+
+/// <summary>jit enroll: a single-use enrollment link, unless the person already has an active second factor.</summary>
+public sealed class EnrollCommand(NpgsqlDataSource dataSource, EnrollmentStart enrollment, LinkIssuer links)
+{
+    public async Task<ChatReply> RunAsync(Person person, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var url = await enrollment.StartAsync(connection, transaction, person);
+        if (url is null)
+        {
+            return new ChatReply("You already have a second factor. To replace it (a new phone, a lost app), ask an admin to reset it with: jit admin reset-mfa " + person.Id);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new ChatReply(
+            $"Set up your second factor here (the link works once, for {links.LifetimeText(LinkKind.Enrollment)}): {url}\n" +
+            "You will scan a QR code with an authenticator app and confirm with the code it shows. Do not share this link.");
+    }
+}

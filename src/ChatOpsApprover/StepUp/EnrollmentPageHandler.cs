@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ChatOpsApprover.StepUp;
+
+/// <summary>
+/// The enrollment page (/enroll/{token}): GET shows the QR code and the key of the pending factor; POST checks the
+/// first code from the person's app and, when it is right, completes the enrollment.
+/// </summary>
+public sealed class EnrollmentPageHandler(
+    NpgsqlDataSource dataSource,
+    LinkOpener opener,
+    FactorStore factors,
+    FactorSecrets secrets,
+    CodeVerifier codes,
+    EnrollmentCompletion completion,
+    IOptions<StepUpOptions> options,
+    TimeProvider time)
+{
+    /// <summary>What the link is for, and the form; never changes anything.</summary>
+    public async Task<LinkPageView> ShowAsync(string token, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var (link, problem) = await opener.OpenAsync(connection, null, LinkKind.Enrollment, token, forUpdate: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var factor = await factors.FindAsync(connection, null, link!.PersonId, forUpdate: false);
+        return LinkPageViews.EnrollmentProblem(link, factor) ?? Form(link, factor!, codeError: null);
+    }
+
+    public async Task<LinkPageView> SubmitAsync(string token, string? code, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Lock order: link, then factor. Racing submissions of one link queue on the first lock.
+        var (link, problem) = await opener.OpenAsync(connection, transaction, LinkKind.Enrollment, token, forUpdate: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var factor = await factors.FindAsync(connection, transaction, link!.PersonId, forUpdate: true);
+        if (LinkPageViews.EnrollmentProblem(link, factor) is { } factorProblem)
+        {
+            return factorProblem;
+        }
+
+        var result = await codes.CheckAsync(connection, transaction, link, factor!, code, client.Address, now);
+        if (result.Refusal is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => Form(link, factor!, error));
+        }
+
+        return await completion.CompleteAsync(connection, transaction, link, result.Step, client, now, cancellationToken);
+    }
+
+    private LinkPageView Form(StoredLink link, StoredFactor factor, string? codeError)
+    {
+        var secret = secrets.Unprotect(link.PersonId, factor.SecretProtected);
+        try
+        {
+            return LinkPageViews.EnrollmentForm(link, secret, codeError);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+}
