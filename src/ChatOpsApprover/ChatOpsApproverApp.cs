@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
+using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Grants.Postgres;
 using ChatOpsApprover.Jobs;
@@ -25,6 +26,7 @@ public static class ChatOpsApproverApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         customize?.Invoke(builder);
+        builder.UseDefaultListeningAddress();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         await builder.AddDatabaseAsync();
