@@ -4,6 +4,7 @@ using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Grants.Postgres;
+using ChatOpsApprover.Health;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.StepUp;
@@ -30,6 +31,7 @@ public static class ChatOpsApproverApp
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         await builder.AddDatabaseAsync();
+        builder.Services.AddHealth();
         builder.Services.AddRequests(builder.Configuration);
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddGrantTargetType<PostgresTargetType>();

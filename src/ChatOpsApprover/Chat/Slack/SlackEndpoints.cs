@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
+using ChatOpsApprover.Health;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
 using Microsoft.AspNetCore.WebUtilities;
@@ -27,6 +28,7 @@ public static class SlackEndpoints
             .AddHttpMessageHandler<SlackBotTokenHandler>();
         services.AddSingleton<IChatPlatform, SlackPlatform>();
         services.AddSingleton<IAuditChannel, SlackAuditChannel>();
+        services.AddReadinessCheck<SlackCredentialsCheck>(SlackCredentialsCheck.Name);
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;

@@ -4,6 +4,7 @@ using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
+using ChatOpsApprover.Health;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ public static class TeamsEndpoints
         services.AddSingleton<TeamsPlatform>();
         services.AddSingleton<IChatPlatform>(sp => sp.GetRequiredService<TeamsPlatform>());
         services.AddSingleton<IAuditChannel, TeamsAuditChannel>();
+        services.AddReadinessCheck<TeamsCredentialsCheck>(TeamsCredentialsCheck.Name);
         return services;
     }
 
