@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -14,6 +15,7 @@ public static class HealthResponses
 
     public static Task WriteLivenessAsync(HttpContext context, HealthReport report)
     {
+        context.RequestServices.GetRequiredService<HealthTransitions>().Record(report);
         context.Response.ContentType = "text/plain; charset=utf-8";
         var text = report.Status == HealthStatus.Healthy
             ? "ok"
@@ -23,8 +25,11 @@ public static class HealthResponses
 
     public static async Task WriteReadinessAsync(HttpContext context, HealthReport report)
     {
+        context.RequestServices.GetRequiredService<HealthTransitions>().Record(report);
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+
+        // Read by people too (curl): an apostrophe stays one. Nothing here is embedded in HTML.
+        await using var json = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("status", State(report.Status));
         json.WriteStartArray("notReady");
@@ -52,8 +57,8 @@ public static class HealthResponses
     // A degraded check still serves (the health check middleware answers 200 for it too).
     private static string State(HealthStatus status) => status == HealthStatus.Unhealthy ? NotReadyStatus : ReadyStatus;
 
-    // A check that ran out of time or threw has no words of its own: say which, without the exception's text.
-    private static string Detail(string name, HealthReportEntry entry) => entry.Exception switch
+    /// <summary>What a check said; for one that ran out of time or threw, which of the two, without the exception's text.</summary>
+    public static string Detail(string name, HealthReportEntry entry) => entry.Exception switch
     {
         OperationCanceledException => $"{name}: no answer within {HealthSetup.CheckTimeout.TotalSeconds:0} s",
         not null => $"{name}: the check failed ({entry.Exception.GetType().Name})",

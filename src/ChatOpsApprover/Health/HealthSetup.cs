@@ -26,6 +26,10 @@ public static class HealthSetup
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<DatabaseCheck>(DatabaseCheck.Name, tags: [Live, Ready], timeout: CheckTimeout);
+        services.AddSingleton<HealthTransitions>();
+
+        // The health check service logs every failing check at every probe, at Error; HealthTransitions logs changes instead.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         return services;
     }
 

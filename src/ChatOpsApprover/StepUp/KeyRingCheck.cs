@@ -50,7 +50,7 @@ public sealed class KeyRingCheck(IKeyManager keys, IDataProtectionProvider provi
         try
         {
             return Task.FromResult(protector.Unprotect(protector.Protect(probe)).AsSpan().SequenceEqual(probe)
-                ? HealthCheckResult.Healthy($"the key ring is readable ({stored.Count} keys)")
+                ? HealthCheckResult.Healthy($"the key ring is readable ({stored.Count} {(stored.Count == 1 ? "key" : "keys")})")
                 : HealthCheckResult.Unhealthy("a probe payload did not come back unchanged from Data Protection"));
         }
         catch (Exception e) when (e is CryptographicException or NpgsqlException or TimeoutException or InvalidOperationException)

@@ -98,6 +98,11 @@ public sealed class ReadinessTests
 
         Assert.Equal("Slack:BotToken not set, but Slack is used (People:alice:Slack)", Detail(notReady, "slack"));
         Assert.Equal("ok", await bot.Http.GetStringAsync("/healthz"));
+
+        // However often it is asked, the log says it once.
+        await WaitForReadinessAsync(bot, ["slack"]);
+        Assert.Single(bot.Logs.Lines, l => l.Contains("Health check slack fails: Slack:BotToken not set", StringComparison.Ordinal));
+        Assert.DoesNotContain(bot.Logs.Lines, l => l.Contains("Microsoft.Extensions.Diagnostics.HealthChecks", StringComparison.Ordinal));
     }
 
     [Fact]
