@@ -1,8 +1,10 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
+using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Grants.Postgres;
+using ChatOpsApprover.Health;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.StepUp;
@@ -25,9 +27,11 @@ public static class ChatOpsApproverApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         customize?.Invoke(builder);
+        builder.UseDefaultListeningAddress();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         await builder.AddDatabaseAsync();
+        builder.Services.AddHealth();
         builder.Services.AddRequests(builder.Configuration);
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddGrantTargetType<PostgresTargetType>();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Diagnostics;
 using ChatOpsApprover.Audit;
+using ChatOpsApprover.Health;
 using ChatOpsApprover.Storage;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -11,7 +12,7 @@ using Npgsql;
 namespace ChatOpsApprover;
 
 /// <summary>
-/// Commands that run instead of the web host — "audit verify", "migrate [--app-role &lt;role&gt;]", "help" — parsed by
+/// Commands that run instead of the web host — "audit verify", "migrate [--app-role &lt;role&gt;]", "health [--url &lt;url&gt;]", "help" — parsed by
 /// System.CommandLine, with the same configuration as the web host. An argument "--Key=value" is configuration
 /// wherever it stands (unless --Key is an option of the commands), exactly as the web host reads it.
 /// </summary>
@@ -33,6 +34,7 @@ public static class CommandLine
         {
             AuditCommandLine.Create(settings),
             Migrate(settings),
+            HealthCommand.Create(settings),
         };
         root.Add(Help(root));
 
@@ -88,11 +90,11 @@ public static class CommandLine
     /// <summary>The bot's database as the web host would find it; the embedded server is started when none is configured (and left running).</summary>
     public static async Task<string> ConnectionStringAsync(IReadOnlyList<string> settings, TextWriter error)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. settings], ContentRootPath = AppContext.BaseDirectory });
-        var connectionString = builder.Configuration.GetConnectionString("Postgres");
+        var configuration = Configuration(settings);
+        var connectionString = configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            var embedded = builder.Configuration.GetSection("EmbeddedPostgres").Get<EmbeddedPostgresOptions>() ?? new EmbeddedPostgresOptions();
+            var embedded = configuration.GetSection("EmbeddedPostgres").Get<EmbeddedPostgresOptions>() ?? new EmbeddedPostgresOptions();
             await error.WriteLineAsync($"ConnectionStrings:Postgres is empty: using the embedded PostgreSQL in {Path.GetFullPath(embedded.DataDirectory)}.");
             var cluster = await LocalPostgresCluster.StartAsync(embedded.DataDirectory, embedded.Port, stopOnDispose: false);
             await cluster.EnsureDatabaseAsync(DatabaseSetup.DatabaseName);
@@ -101,6 +103,10 @@ public static class CommandLine
 
         return connectionString;
     }
+
+    /// <summary>The configuration the web host would read: appsettings.json beside the binary, the environment, <paramref name="settings"/>.</summary>
+    public static IConfiguration Configuration(IReadOnlyList<string> settings) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. settings], ContentRootPath = AppContext.BaseDirectory }).Configuration;
 
     /// <summary>
     /// "--Key=value" (or "/Key=value", "Key=value", as the web host also reads them) is configuration, unless "--Key" is

@@ -20,7 +20,7 @@ public sealed class CommandLineTests
         var (exitCode, output, error) = await RunAsync(help);
         Assert.Equal(0, exitCode);
         Assert.Empty(error);
-        foreach (var expected in new[] { "audit", "migrate", "help", "Without a command it runs the bot", CommandLine.Settings })
+        foreach (var expected in new[] { "audit", "migrate", "health", "help", "Without a command it runs the bot", CommandLine.Settings })
         {
             Assert.Contains(expected, output, StringComparison.Ordinal);
         }
@@ -31,6 +31,7 @@ public sealed class CommandLineTests
     [InlineData("audit --help", "verify")]
     [InlineData("audit verify --help", "exit code 0 when intact, 1 when broken, 2 when it cannot be checked")]
     [InlineData("--ConnectionStrings:Postgres=Host=db migrate --help", "Apply the schema migrations")]
+    [InlineData("health --help", "--url <url>")]
     public async Task EveryCommand_HasHelp(string commandLine, string expected)
     {
         var (exitCode, output, _) = await RunAsync(commandLine.Split(' '));
@@ -44,6 +45,8 @@ public sealed class CommandLineTests
     [InlineData("audit", "Required command was not provided.", "verify")]
     [InlineData("audit check", "Unrecognized command or argument 'check'.", "verify")]
     [InlineData("audti verify", "Unrecognized command or argument 'audti'.", "migrate")]
+    [InlineData("health --url ftp://127.0.0.1/healthz", "--url needs an absolute http(s) URL", "--url <url>")]
+    [InlineData("health --url /healthz", "--url needs an absolute http(s) URL", "--url <url>")]
     public async Task AWrongCommandLine_Exits2_SayingWhatWasWrong_AndHowToWriteIt(string commandLine, string problem, string usage)
     {
         var (exitCode, output, error) = await RunAsync(commandLine.Split(' '));

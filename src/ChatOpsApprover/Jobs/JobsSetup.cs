@@ -1,4 +1,5 @@
 using ChatOpsApprover.Chat;
+using ChatOpsApprover.Health;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Common;
@@ -86,6 +87,9 @@ public static class JobsSetup
             HangfireHostLogging.Instance.Attach(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IHostApplicationLifetime>());
             config.UseLogProvider(HangfireHostLogging.Instance);
         });
+        // Unique per host, even with several in one process (tests), so readiness can find this instance's own server.
+        var serverName = $"chatops-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        services.AddReadinessCheck(JobServerCheck.Name, sp => new JobServerCheck(sp.GetRequiredService<JobStorage>(), options.RunServer ? serverName : null));
         if (options.RunServer)
         {
             services.AddHangfireServer((_, server) =>
@@ -93,7 +97,7 @@ public static class JobsSetup
                 server.Queues = [EnqueuedState.DefaultQueue];
                 server.WorkerCount = options.WorkerCount;
                 server.SchedulePollingInterval = options.SchedulePollingInterval;
-                server.ServerName = $"chatops-{Environment.ProcessId}-{Guid.NewGuid():N}";
+                server.ServerName = serverName;
             });
 
             // Chat jobs have their own few workers, added to this server: a chat outage or a burst of notifications never

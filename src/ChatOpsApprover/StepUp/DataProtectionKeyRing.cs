@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Health;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -51,6 +52,7 @@ public static class DataProtectionKeyRing
     {
         services.AddValidatedOptions<KeyRingOptions>(configuration.GetSection("DataProtection"), o => o.Validate());
         services.AddDataProtection().SetApplicationName("ChatOpsApprover");
+        services.AddReadinessCheck<KeyRingCheck>(KeyRingCheck.Name);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(options =>
         {
             options.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>());

@@ -36,24 +36,6 @@ public static class DatabaseSetup
         builder.Services.AddSingleton<SchemaMigrator>();
     }
 
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/healthz", async (NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-        {
-            try
-            {
-                await using var command = dataSource.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(cancellationToken);
-                return Results.Text("ok");
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                return Results.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-        });
-        return app;
-    }
-
     private sealed class EmbeddedPostgresLifetime(LocalPostgresCluster cluster) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

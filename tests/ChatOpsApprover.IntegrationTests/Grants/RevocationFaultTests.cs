@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.IntegrationTests.Infrastructure;
@@ -147,8 +145,8 @@ public sealed class RevocationFaultTests
             ["Slack__ApiBaseUrl"] = "http://127.0.0.1:9/api/",
         };
 
-        using var first = StartBot(environment);
-        await WaitForHealthAsync(first);
+        using var first = BotProcess.StartOnFreePort(environment);
+        await first.WaitForHealthAsync();
         var endsAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
         await GrantSeeder.SeedAsync(connectionString, suffix, grantRole, count, DateTimeOffset.UtcNow, endsAt);
 
@@ -159,8 +157,8 @@ public sealed class RevocationFaultTests
         var expiredAtKill = await ExpiredAsync(connectionString);
 
         // Two deadlines, each for one thing: the restarted bot's start-up, then the sweep of what the first one left.
-        using var second = StartBot(environment);
-        await WaitForHealthAsync(second);
+        using var second = BotProcess.StartOnFreePort(environment);
+        await second.WaitForHealthAsync();
         await Wait.UntilAsync(async () => await ExpiredAsync(connectionString) == count, $"every grant to expire after the restart (expired at kill: {expiredAtKill})", TimeSpan.FromSeconds(60));
         Assert.Equal(0, await GrantSeeder.MembersLeftAsync(connectionString, grantRole));
         second.Process.Kill(entireProcessTree: true);
@@ -171,73 +169,5 @@ public sealed class RevocationFaultTests
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM jit.access_requests WHERE status = 'expired'");
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private sealed class BotProcess(Process process, int port) : IDisposable
-    {
-        public Process Process { get; } = process;
-        public int Port { get; } = port;
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-            }
-
-            Process.Dispose();
-        }
-    }
-
-    /// <summary>Starts the real bot binary as a separate process, so it can be killed with SIGKILL.</summary>
-    private static BotProcess StartBot(Dictionary<string, string> environment)
-    {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChatOpsApprover.dll"));
-        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new BotProcess(process, port);
-    }
-
-    private static async Task WaitForHealthAsync(BotProcess bot)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Wait.UntilAsync(async () =>
-        {
-            Assert.False(bot.Process.HasExited, "the bot process exited during start-up");
-            try
-            {
-                using var response = await http.GetAsync($"http://127.0.0.1:{bot.Port}/healthz");
-                return response.IsSuccessStatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet, or too busy starting to answer: ask again.
-                return false;
-            }
-        }, "the bot process to answer /healthz", TimeSpan.FromSeconds(60));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

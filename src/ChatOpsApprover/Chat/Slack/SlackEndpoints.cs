@@ -1,5 +1,6 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Health;
 using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.Chat.Slack;
@@ -17,6 +18,7 @@ public static class SlackEndpoints
             .AddHttpMessageHandler<SlackBotTokenHandler>();
         services.AddSingleton<IChatPlatform, SlackPlatform>();
         services.AddSingleton<IAuditChannel, SlackAuditChannel>();
+        services.AddReadinessCheck<SlackCredentialsCheck>(SlackCredentialsCheck.Name);
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;

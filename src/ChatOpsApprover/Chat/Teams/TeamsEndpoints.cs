@@ -1,6 +1,7 @@
 using System.Net;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Health;
 
 namespace ChatOpsApprover.Chat.Teams;
 
@@ -37,6 +38,7 @@ public static class TeamsEndpoints
         // typed HttpClient that must not be held for the life of the app.
         services.AddScoped<TeamsMessageHandler>();
         services.AddScoped<TeamsMessagingEndpoint>();
+        services.AddReadinessCheck<TeamsCredentialsCheck>(TeamsCredentialsCheck.Name);
         return services;
     }
 
