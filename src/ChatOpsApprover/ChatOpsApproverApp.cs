@@ -5,6 +5,7 @@ using ChatOpsApprover.Grants;
 using ChatOpsApprover.Grants.Postgres;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
+using ChatOpsApprover.Sandbox;
 using ChatOpsApprover.StepUp;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddAudit(builder.Configuration);
         builder.Services.AddJobsDashboard(builder.Configuration);
         builder.Services.AddStepUp(builder.Configuration);
+        builder.AddSandbox();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -50,6 +52,7 @@ public static class ChatOpsApproverApp
         app.MapAudit();
         app.MapJobsDashboard();
         app.MapStepUp();
+        app.MapSandbox();
         return app;
     }
 }
