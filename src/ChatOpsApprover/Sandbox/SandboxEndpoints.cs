@@ -57,9 +57,13 @@ public static class SandboxEndpoints
 
     private static async Task ShowAsync(HttpContext context, SandboxWorkspace workspace, TargetMemberships members, IAntiforgery antiforgery, IOptions<AuditOptions> audit)
     {
-        if (Me(workspace, context.Request.Query[SandboxPage.AsField]) is not { } me)
+        string? asked = context.Request.Query[SandboxPage.AsField];
+        if (Me(workspace, asked) is not { } me)
         {
-            await WriteAsync(context, "text/plain; charset=utf-8", "Nobody under People has a Slack id (People:<id>:Slack), so there is nobody to be in the sandbox.");
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await WriteAsync(context, "text/plain; charset=utf-8", workspace.People.Count == 0
+                ? "Nobody under People has a Slack id (People:<id>:Slack), so there is nobody to be in the sandbox."
+                : $"Nobody called \"{asked}\" is under People with a Slack id; pick someone on {SandboxPage.Path}.");
             return;
         }
 

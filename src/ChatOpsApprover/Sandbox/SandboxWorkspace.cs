@@ -108,11 +108,7 @@ public sealed class SandboxWorkspace
         {
             var message = new SandboxMessage(channel, NextTs(), threadTs, author, text, blocks is null ? null : BlockIds.Assign(blocks));
             _messages.Add(message);
-            if (_messages.Count > MaxMessages)
-            {
-                _messages.RemoveRange(0, _messages.Count - MaxMessages);
-            }
-
+            KeepRecent(_messages);
             Touch();
             return message;
         }
@@ -150,11 +146,7 @@ public sealed class SandboxWorkspace
         {
             var message = new SandboxEphemeral(channel, user, NextTs(), text, blocks is null ? null : BlockIds.Assign(blocks), typed);
             _ephemerals.Add(message);
-            if (_ephemerals.Count > MaxMessages)
-            {
-                _ephemerals.RemoveRange(0, _ephemerals.Count - MaxMessages);
-            }
-
+            KeepRecent(_ephemerals);
             Touch();
             return message;
         }
@@ -173,6 +165,7 @@ public sealed class SandboxWorkspace
         lock (_gate)
         {
             _notices.Add(new SandboxNotice(user, NextTs(), text));
+            KeepRecent(_notices);
             Touch();
         }
     }
@@ -399,6 +392,14 @@ public sealed class SandboxWorkspace
         catch (TimeoutException)
         {
             // Nothing changed: the caller looks at the target and waits again.
+        }
+    }
+
+    private static void KeepRecent<T>(List<T> items)
+    {
+        if (items.Count > MaxMessages)
+        {
+            items.RemoveRange(0, items.Count - MaxMessages);
         }
     }
 
