@@ -40,7 +40,6 @@ public sealed partial class SandboxBrowserTests(ChromiumFixture chromium) : ICla
         var id = long.Parse(RequestPattern().Match(await answer.InnerTextAsync()).Groups[1].Value, CultureInfo.InvariantCulture);
         var card = page.Locator($"#pane-{BotHost.ApprovalChannel} .message").Filter(new() { HasText = $"Access request #{id}" });
         await Assertions.Expect(card).ToContainTextAsync("fix INC-1234", Live);
-        await Screenshot(page, "request.png");
 
         // bob approves with the card's button.
         await page.SelectOptionAsync("#as", "bob");
