@@ -7,6 +7,7 @@ using ChatOpsApprover.Grants.Postgres;
 using ChatOpsApprover.Health;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
+using ChatOpsApprover.Sandbox;
 using ChatOpsApprover.StepUp;
 using ChatOpsApprover.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddAudit(builder.Configuration);
         builder.Services.AddJobsDashboard(builder.Configuration);
         builder.Services.AddStepUp(builder.Configuration);
+        builder.AddSandbox();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -55,6 +57,7 @@ public static class ChatOpsApproverApp
         app.MapAudit();
         app.MapJobsDashboard();
         app.MapStepUp();
+        app.MapSandbox();
         return app;
     }
 }

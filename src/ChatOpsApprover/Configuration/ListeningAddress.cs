@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
 namespace ChatOpsApprover.Configuration;
 
 /// <summary>
@@ -42,6 +46,39 @@ public static class ListeningAddress
 
         var local = addresses.Select(ToLoopback).OfType<Uri>().ToList();
         return local.FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttp) ?? local.FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Like <see cref="Local"/>, for a process that calls itself and must know where before its server starts (the
+    /// sandbox): a port 0 in the "urls" setting becomes a free loopback port, written back to the setting so that the
+    /// server listens where the caller expects it.
+    /// </summary>
+    public static Uri Self(IConfiguration configuration)
+    {
+        var urls = Split(configuration[UrlsKey]);
+        var chosen = urls.Select(WithFreePortForZero).ToList();
+        if (!chosen.SequenceEqual(urls))
+        {
+            configuration[UrlsKey] = string.Join(';', chosen);
+        }
+
+        return Local(configuration) ?? throw new InvalidOperationException(
+            $"urls: none of \"{configuration[UrlsKey]}\" is an address this process can call itself at; give one such as {Default}.");
+    }
+
+    private static string WithFreePortForZero(string url)
+    {
+        var trimmed = url.TrimEnd('/');
+        return trimmed.EndsWith(":0", StringComparison.Ordinal)
+            ? trimmed[..^1] + FreeLoopbackPort().ToString(CultureInfo.InvariantCulture)
+            : url;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 
     /// <summary>The addresses the configuration names, in the order of precedence Kestrel applies; empty when none.</summary>

@@ -34,4 +34,18 @@ public sealed class ListeningAddressTests
     [Fact]
     public void APortChosenAtStart_CannotBeAsked() =>
         Assert.Null(Local(("urls", "http://127.0.0.1:0")));
+
+    [Fact]
+    public void ForCallingItself_Port0_BecomesAFreePort_WrittenBackSoTheServerListensThere()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("urls", (string?)"https://0.0.0.0:8443;http://127.0.0.1:0")]).Build();
+        var self = ListeningAddress.Self(configuration);
+        Assert.NotEqual(0, self.Port);
+        Assert.Equal(new Uri($"http://127.0.0.1:{self.Port}/"), self);
+        Assert.Equal($"https://0.0.0.0:8443;http://127.0.0.1:{self.Port}", configuration["urls"]);
+    }
+
+    [Fact]
+    public void ForCallingItself_NothingConfigured_IsTheDefault() =>
+        Assert.Equal(new Uri(ListeningAddress.Default), ListeningAddress.Self(new ConfigurationBuilder().AddInMemoryCollection().Build()));
 }

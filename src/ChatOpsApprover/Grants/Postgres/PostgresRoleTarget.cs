@@ -40,6 +40,22 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource) : IGrantTarg
         }
     }
 
+    /// <summary>Who holds each of <paramref name="grants"/> now, as pg_auth_members says (the sandbox shows it beside the chat).</summary>
+    public async Task<IReadOnlyList<Membership>> MembershipsAsync(IReadOnlyCollection<string> grants, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT g.rolname, m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = ANY($1) ORDER BY 1, 2");
+        command.Parameters.Add(new NpgsqlParameter { Value = grants.ToArray() });
+        var memberships = new List<Membership>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            memberships.Add(new Membership(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return memberships;
+    }
+
     private async Task RevokeEachAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
     {
         // Every membership is tried, so one that keeps failing never holds back the others.
