@@ -8,30 +8,41 @@ using NpgsqlTypes;
 namespace ChatOpsApprover.Audit;
 
 /// <summary>
-/// The audit log's store: the only place that reads or writes jit.audit_log and its chain head. It is the only
-/// writer: it appends inside the caller's transaction, so the audit entry exists exactly when the change does, and
-/// links each entry to the one before it (see <see cref="AuditChain"/>). Its reads serve the verifier, the export,
-/// the audit channel publisher and "jit audit".
+/// The audit log's store: the only place that reads or writes jit.audit_log, its chain head and the outbox in front of
+/// it. It is the only writer. <see cref="AppendManyAsync"/> writes entries to jit.audit_outbox inside the caller's
+/// transaction, so an entry exists exactly when its change does; <see cref="SealPendingAsync"/> (run by
+/// <see cref="AuditSealingService"/>) moves committed entries into jit.audit_log in order, giving each the next id and
+/// linking it to the one before (see <see cref="AuditChain"/>). Its reads serve the verifier, the export, the audit
+/// channel publisher and "jit audit", and see an entry once it is sealed, a few milliseconds after its change.
 /// </summary>
 /// <remarks>
-/// Appending locks the chain head (one row) until the caller's transaction ends: that keeps the chain linear across
-/// every instance and gives entries gapless ids. So append as the LAST step before commit, after every other lock
-/// and every call to a target or chat API; a transaction holding the head must not wait for anything else.
+/// Why an outbox: chaining inside the business transaction locked the one-row chain head until that transaction
+/// committed, so every change in the system waited for every other one's commit (and its fsync). Appending now takes
+/// no shared lock; only the sealer, one batch at a time, holds the head.
 /// </remarks>
 public sealed class AuditLog(NpgsqlDataSource dataSource)
 {
-    /// <summary>NOTIFY channel raised (at commit) whenever entries are appended; the audit channel publisher listens.</summary>
+    /// <summary>NOTIFY channel raised (at commit) whenever entries are sealed into the log; the audit channel publisher listens.</summary>
     public const string NotifyChannel = "jit_audit";
+
+    /// <summary>Entries sealed per transaction: a revocation burst of thousands is sealed in a few.</summary>
+    public const int SealBatchSize = 2000;
+
+    /// <summary>Advisory lock key of the sealer ("JITSEAL"): one instance seals at a time.</summary>
+    private const long SealLockKey = 0x4A49_5453_4541_4C00;
 
     /// <summary>The columns <see cref="Read"/> reads, in its order.</summary>
     private const string Columns = "id, at, event, request_id, actor, platform, details::text, prev_hash, hash";
 
     public NpgsqlDataSource DataSource => dataSource;
 
+    /// <summary>Raised by every append (before the caller commits), so this instance's sealer starts looking for the entries.</summary>
+    public AuditAppendSignal Appended { get; } = new();
+
     public Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEntry entry) =>
         AppendManyAsync(connection, transaction, [entry]);
 
-    /// <summary>Appends entries in order: one round trip to lock the head, one to insert the whole batch.</summary>
+    /// <summary>Writes entries, in order, to the outbox in the caller's transaction: one round trip, no lock shared with other writers.</summary>
     public async Task AppendManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AuditEntry> entries)
     {
         if (entries.Count == 0)
@@ -39,11 +50,118 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
             return;
         }
 
-        // FOR UPDATE waits for any other appender's commit and then returns the head as that commit left it.
-        var (lastId, lastHash) = await ReadHeadAsync(connection, transaction, forUpdate: true, CancellationToken.None)
-            ?? throw new InvalidOperationException("jit.audit_chain_head has no row: the 0002_audit migration has not run.");
-
         var count = entries.Count;
+        var ats = new DateTimeOffset[count];
+        var events = new string[count];
+        var requestIds = new long?[count];
+        var actors = new string[count];
+        var platforms = new string[count];
+        var details = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var entry = entries[i];
+            ats[i] = AuditChain.Normalize(entry.At);
+            events[i] = entry.Event;
+            requestIds[i] = entry.RequestId;
+            actors[i] = entry.Actor;
+            platforms[i] = StoredPlatform.Name(entry.Platform);
+            details[i] = JsonSerializer.Serialize(entry.Details ?? new Dictionary<string, string>());
+        }
+
+        // Rows are inserted, and their seq drawn, in the order given: the sealer keeps that order.
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO jit.audit_outbox (at, event, request_id, actor, platform, details)
+            SELECT at, event, request_id, actor, platform, details::jsonb
+            FROM unnest($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS e(at, event, request_id, actor, platform, details, n)
+            ORDER BY n
+            """, connection, transaction);
+        insert.Parameters.Add(new NpgsqlParameter { Value = ats, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter { Value = events, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = requestIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new NpgsqlParameter { Value = actors, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = platforms, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = details, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await insert.ExecuteNonQueryAsync();
+        Appended.Raise();
+    }
+
+    /// <summary>Whether committed entries wait in the outbox (a cheap look, without any lock).</summary>
+    public async Task<bool> HasUnsealedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM jit.audit_outbox)");
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>
+    /// Moves every committed outbox entry into jit.audit_log, in seq order, in transactions of up to
+    /// <see cref="SealBatchSize"/>; returns how many were sealed. Safe to run anywhere at any time: an advisory lock
+    /// lets one sealer run at a time across instances, and the chain head's row lock keeps the chain linear.
+    /// </summary>
+    public async Task<int> SealPendingAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int sealedNow;
+        do
+        {
+            sealedNow = await SealBatchAsync(cancellationToken);
+            total += sealedNow;
+        }
+        while (sealedNow == SealBatchSize);
+
+        return total;
+    }
+
+    private async Task<int> SealBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Each statement reads after the one before it: the entries taken are those committed once the lock was held.
+        var take = new NpgsqlBatchCommand(
+            """
+            DELETE FROM jit.audit_outbox
+            WHERE seq IN (SELECT seq FROM jit.audit_outbox ORDER BY seq LIMIT $1)
+            RETURNING seq, at, event, request_id, actor, platform, details::text
+            """);
+        take.Parameters.Add(new NpgsqlParameter { Value = SealBatchSize });
+        await using var lockAndTake = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({SealLockKey})"),
+                take,
+                new NpgsqlBatchCommand("SELECT last_id, last_hash FROM jit.audit_chain_head FOR UPDATE"),
+            },
+        };
+        var taken = new List<(long Seq, AuditRecord Entry)>();
+        (long LastId, string LastHash)? head = null;
+        await using (var reader = await lockAndTake.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                taken.Add((reader.GetInt64(0), new AuditRecord(
+                    0, reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                    reader.GetString(4), reader.GetString(5), reader.GetString(6), string.Empty, string.Empty)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                head = (reader.GetInt64(0), reader.GetString(1));
+            }
+        }
+
+        if (taken.Count == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return 0;
+        }
+
+        var (lastId, lastHash) = head ?? throw new InvalidOperationException("jit.audit_chain_head has no row: the 0002_audit migration has not run.");
+        taken.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        var count = taken.Count;
         var ids = new long[count];
         var ats = new DateTimeOffset[count];
         var events = new string[count];
@@ -55,17 +173,17 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         var hashes = new string[count];
         for (var i = 0; i < count; i++)
         {
-            var entry = entries[i];
-            var entryDetails = entry.Details ?? new Dictionary<string, string>();
-            ids[i] = lastId + 1 + i;
-            ats[i] = AuditChain.Normalize(entry.At);
+            // The hash covers the details exactly as the log will hold them, the text PostgreSQL gave back for the jsonb.
+            var entry = taken[i].Entry with { Id = lastId + 1 + i, PrevHash = lastHash };
+            ids[i] = entry.Id;
+            ats[i] = entry.At;
             events[i] = entry.Event;
             requestIds[i] = entry.RequestId;
             actors[i] = entry.Actor;
-            platforms[i] = StoredPlatform.Name(entry.Platform);
-            details[i] = JsonSerializer.Serialize(entryDetails);
+            platforms[i] = entry.Platform;
+            details[i] = entry.DetailsJson;
             prevHashes[i] = lastHash;
-            lastHash = hashes[i] = AuditChain.Hash(AuditChain.Canonical(ids[i], ats[i], events[i], requestIds[i], actors[i], platforms[i], entryDetails, prevHashes[i]));
+            lastHash = hashes[i] = entry.ComputeHash();
         }
 
         var insert = new NpgsqlBatchCommand(
@@ -89,11 +207,16 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         moveHead.Parameters.Add(new NpgsqlParameter { Value = ids[^1] });
         moveHead.Parameters.Add(new NpgsqlParameter { Value = lastHash });
 
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        await using (var write = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands = { insert, moveHead, new NpgsqlBatchCommand($"NOTIFY {NotifyChannel}") },
-        };
-        await batch.ExecuteNonQueryAsync();
+        })
+        {
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return count;
     }
 
     /// <summary>Whether the schema has the chain at all (a database the bot never migrated has not).</summary>

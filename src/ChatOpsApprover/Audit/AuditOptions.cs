@@ -17,6 +17,12 @@ public sealed class AuditOptions
     /// <summary>How often each instance looks for unpublished entries when no notification woke it (the backstop).</summary>
     public TimeSpan PublishPollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often each instance looks for audit entries waiting to be sealed that it did not write itself (their instance
+    /// stopped between its commit and its seal); its own are sealed within milliseconds.
+    /// </summary>
+    public TimeSpan SealPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Failed Slack signatures or Teams tokens (per platform) within one minute that make a burst worth an audit entry.</summary>
     public int SignatureFailureThreshold { get; set; } = 5;
 
@@ -31,6 +37,11 @@ public sealed class AuditOptions
         if (PublishPollInterval < TimeSpan.FromMilliseconds(100) || PublishPollInterval > TimeSpan.FromHours(1))
         {
             errors.Add("Audit:PublishPollInterval: must be between 00:00:00.1 and 01:00:00.");
+        }
+
+        if (SealPollInterval < TimeSpan.FromMilliseconds(10) || SealPollInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Audit:SealPollInterval: must be between 00:00:00.01 and 00:01:00.");
         }
 
         if (SignatureFailureThreshold < 1)

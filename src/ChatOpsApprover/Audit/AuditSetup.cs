@@ -25,6 +25,7 @@ public static class AuditSetup
         services.AddSingleton<AuditReports>();
         services.AddSingleton<AuditPublisher>();
         services.AddSingleton<SignatureFailureMonitor>();
+        services.AddHostedService<AuditSealingService>();
         services.AddHostedService<AuditPublishingService>();
         services.AddTransient<AuditJobs>();
         return services;

@@ -66,8 +66,12 @@ public static class JobsSetup
         {
             SchemaName = "hangfire",
             PrepareSchemaIfNecessary = true,
-            // Workers wake through LISTEN/NOTIFY: a grant starts within milliseconds of its approval.
-            EnableLongPolling = true,
+            // No LISTEN/NOTIFY: a NOTIFY in the enqueueing transaction holds PostgreSQL's cluster-wide notify lock until
+            // that transaction's commit is on disk, so every enqueue in the system waited for every other one's fsync
+            // (and each idle worker held a LISTEN connection of its own). A job enqueued by this instance still wakes
+            // this instance's workers at once (Hangfire.PostgreSql signals them in-process after the commit); another
+            // instance's workers find it within QueuePollInterval.
+            EnableLongPolling = false,
             QueuePollInterval = TimeSpan.FromSeconds(1),
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = TimeSpan.FromMinutes(5),

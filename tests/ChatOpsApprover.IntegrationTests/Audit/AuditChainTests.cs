@@ -225,6 +225,32 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public async Task AnOpenTransactionWithAnEntry_HoldsNoOtherWriterBack_AndItsEntryIsChainedAfterItsCommit()
+    {
+        await using var bot = await BotHost.StartAsync();
+        var audit = bot.Service<AuditLog>();
+        var dataSource = bot.Service<NpgsqlDataSource>();
+        var at = bot.Time.GetUtcNow();
+
+        // A change that has written its entry but not committed yet (its transaction is still open).
+        await using var slow = await dataSource.OpenConnectionAsync();
+        await using var slowTransaction = await slow.BeginTransactionAsync();
+        await audit.AppendAsync(slow, slowTransaction, new AuditEntry("test.slow", null, "slow", ChatPlatform.System, at));
+
+        // Another change commits and its entry reaches the chain meanwhile: the open transaction holds no lock it needs.
+        var id = await bot.RequestAccessAsync();
+        await Wait.UntilAsync(async () => await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {id} AND event = 'request.created'") == 1, "the other change's entry in the log");
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.audit_log WHERE event = 'test.slow'"));
+
+        // Once committed, the slow entry is chained after it, with the next id.
+        await slowTransaction.CommitAsync();
+        Assert.Equal(2, await bot.ScalarAsync("SELECT id FROM jit.audit_log WHERE event = 'test.slow'"));
+        var result = await bot.VerifyAuditAsync();
+        Assert.True(result.Intact, result.Describe());
+        Assert.Equal(2, result.EntriesChecked);
+    }
+
+    [Fact]
     public async Task EntriesWrittenBeforeTheChain_AreSealedByTheMigration_AndSqlAndCodeAgree()
     {
         var admin = await TestPostgres.AdminConnectionStringAsync();
@@ -267,6 +293,9 @@ public sealed class AuditChainTests
             await new AuditLog(dataSource).AppendAsync(connection, transaction, new AuditEntry("request.created", 2, "carol", SlackChat.Key, DateTimeOffset.UtcNow, new Dictionary<string, string> { ["reason"] = "a \"quoted\", comma\nnewline\ttab \u0001 café ✓ 😀 <>&" }));
             await transaction.CommitAsync();
         }
+
+        // No bot runs here, so nothing seals in the background: seal as its sealer would.
+        Assert.Equal(1, await new AuditLog(dataSource).SealPendingAsync(CancellationToken.None));
 
         var continued = await verifier.VerifyAsync(CancellationToken.None);
         Assert.True(continued.Intact, continued.Describe());

@@ -66,6 +66,7 @@ public sealed class AuditExportTests
         // before comparing the export with the table.
         await bot.WaitForStatusAsync(second, RequestStatus.Expired);
         var third = await bot.RequestAccessAsync(text: "request prod-db-read 1h day five");
+        await bot.AuditSealedAsync();
 
         using var response = await GetAsync(bot, $"/audit/export?from={Day(start)}&to={Day(start.AddDays(1))}&format=jsonl");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -101,6 +102,7 @@ public sealed class AuditExportTests
             await transaction.CommitAsync();
         }
 
+        await bot.AuditSealedAsync();
         using var response = await GetAsync(bot, $"/audit/export?from={Day(bot.Time.GetUtcNow())}&to={bot.Time.GetUtcNow().AddMinutes(1):yyyy-MM-ddTHH:mm:ssZ}&format=csv");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
@@ -152,6 +154,7 @@ public sealed class AuditExportTests
             await transaction.CommitAsync();
         }
 
+        await bot.AuditSealedAsync();
         using var response = await GetAsync(bot, $"/audit/export?from={Day(at)}&to={Day(at.AddDays(1))}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(response.Content.Headers.ContentLength);
@@ -174,6 +177,7 @@ public sealed class AuditExportTests
     {
         await using var bot = await StartAsync();
         await bot.ActiveRequestAsync();
+        await bot.AuditSealedAsync();
         using (var intact = await GetAsync(bot, "/audit/verify"))
         {
             Assert.Equal(HttpStatusCode.OK, intact.StatusCode);

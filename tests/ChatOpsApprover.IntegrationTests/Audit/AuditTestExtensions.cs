@@ -19,8 +19,14 @@ public static class AuditTestExtensions
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Text values from the database; a query of jit.audit_log first waits until the entries are sealed.</summary>
     public static async Task<List<string>> ScalarTextsAsync(this BotHost bot, string sql)
     {
+        if (sql.Contains("jit.audit_log", StringComparison.Ordinal))
+        {
+            await bot.AuditSealedAsync();
+        }
+
         await using var connection = new NpgsqlConnection(bot.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
@@ -43,8 +49,12 @@ public static class AuditTestExtensions
     public static Task TamperAsync(this BotHost bot, string sql) =>
         bot.ExecuteAsync($"SET session_replication_role = replica; {sql}; RESET session_replication_role;");
 
-    public static Task<AuditVerification> VerifyAuditAsync(this BotHost bot) =>
-        bot.Service<AuditVerifier>().VerifyAsync(CancellationToken.None);
+    /// <summary>Verifies the chain once every committed entry is sealed into it.</summary>
+    public static async Task<AuditVerification> VerifyAuditAsync(this BotHost bot)
+    {
+        await bot.AuditSealedAsync();
+        return await bot.Service<AuditVerifier>().VerifyAsync(CancellationToken.None);
+    }
 
     /// <summary>alice asks, bob approves, the grant is made.</summary>
     public static async Task<long> ActiveRequestAsync(this BotHost bot, string text = "request prod-db-read 2h fix INC-1234")

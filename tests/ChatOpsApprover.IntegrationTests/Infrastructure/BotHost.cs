@@ -256,7 +256,25 @@ public sealed partial class BotHost : IAsyncDisposable
         return (bool)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Waits until every committed audit entry is sealed into jit.audit_log (nothing is left in jit.audit_outbox):
+    /// an entry reaches the log a few milliseconds after its change, so a test reads the log only after this.
+    /// </summary>
+    public Task AuditSealedAsync() =>
+        Wait.UntilAsync(async () => await QueryScalarAsync("SELECT count(*) FROM jit.audit_outbox") == 0, "the audit entries to be sealed into jit.audit_log");
+
+    /// <summary>One value from the database; a query of jit.audit_log first waits until the entries are sealed (<see cref="AuditSealedAsync"/>).</summary>
     public async Task<long> ScalarAsync(string sql)
+    {
+        if (sql.Contains("jit.audit_log", StringComparison.Ordinal))
+        {
+            await AuditSealedAsync();
+        }
+
+        return await QueryScalarAsync(sql);
+    }
+
+    private async Task<long> QueryScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace ChatOpsApprover.Bench.Edge;
+
+/// <summary>
+/// What the bot still has to do after the answers were sent: Hangfire jobs not yet finished (cards, notifications,
+/// grants), approved requests not yet granted, audit entries not yet sealed into the log (when the schema has an
+/// outbox) or not yet posted to the audit channel.
+/// </summary>
+public sealed class BackgroundWork(NpgsqlDataSource dataSource)
+{
+    private string? _pendingSql;
+
+    /// <summary>Waits until nothing is left, seen twice 100 ms apart; returns how long that took, or null after 3 minutes.</summary>
+    public async Task<TimeSpan?> WaitUntilDoneAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var quietChecks = 0;
+        while (clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            quietChecks = await PendingAsync() == 0 ? quietChecks + 1 : 0;
+            if (quietChecks == 2)
+            {
+                return clock.Elapsed;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return null;
+    }
+
+    public async Task<long> PendingAsync()
+    {
+        _pendingSql ??= await PendingSqlAsync();
+        await using var command = dataSource.CreateCommand(_pendingSql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<List<long>> PendingRequestIdsAsync()
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM jit.access_requests WHERE status = 'pending' ORDER BY id");
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Requests by status, audit entries and failed jobs, so a run that did less than it seemed shows it.</summary>
+    public async Task<string> SummaryAsync()
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT (SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT status, count(*) AS n FROM jit.access_requests GROUP BY status) s),
+                   (SELECT count(*) FROM jit.audit_log),
+                   (SELECT count(*) FROM hangfire.job WHERE statename = 'Failed')
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return $"requests: {(reader.IsDBNull(0) ? "none" : reader.GetString(0))}; audit entries: {reader.GetInt64(1)}; failed jobs: {reader.GetInt64(2)}";
+    }
+
+    private async Task<string> PendingSqlAsync()
+    {
+        await using var command = dataSource.CreateCommand("SELECT to_regclass('jit.audit_outbox') IS NOT NULL");
+        var outbox = await command.ExecuteScalarAsync() is true;
+        return $"""
+            SELECT (SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))
+                 + (SELECT count(*) FROM jit.access_requests WHERE status = 'approved')
+                 + greatest(0, (SELECT coalesce(max(id), 0) FROM jit.audit_log) - (SELECT coalesce(min(last_id), 0) FROM jit.audit_publish_cursor))
+                 {(outbox ? "+ (SELECT count(*) FROM jit.audit_outbox)" : string.Empty)}
+            """;
+    }
+}

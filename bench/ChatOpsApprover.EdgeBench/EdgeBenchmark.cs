@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ChatOpsApprover.Storage;
+using Npgsql;
+
+namespace ChatOpsApprover.Bench.Edge;
+
+/// <summary>
+/// One run: PostgreSQL, the stand-in Slack Web API, the bot and (optionally) the Bolt reference, each a process of its
+/// own; then each scenario is warmed up, measured with wrk, and followed until the background work it caused (card
+/// and notification jobs, grants, audit-channel posts) has finished, so the CPU time read before and after covers it.
+/// </summary>
+public static class EdgeBenchmark
+{
+    private const string SigningSecret = "edge-bench-signing-secret-0123456789abcdef";
+    private const string ApprovalChannel = "C0APPROVALS";
+    private const string Approver = "U0BOB";
+
+    public static async Task<int> RunAsync(EdgeSettings settings)
+    {
+        var work = Directory.CreateTempSubdirectory("chatops-edge-").FullName;
+
+        // Not inside work: PostgreSQL's own user must reach its folder, and a temporary subdirectory is private.
+        var clusterFolder = Path.Combine(Path.GetTempPath(), $"chatops-edge-postgres-{Environment.ProcessId}");
+        var processes = new List<Process>();
+        LocalPostgresCluster? cluster = null;
+        try
+        {
+            Console.Error.WriteLine($"machine at start: {MachineLoad()}");
+            cluster = settings.Postgres is null ? await LocalPostgresCluster.StartAsync(clusterFolder, 0, stopOnDispose: true) : null;
+            var admin = settings.Postgres ?? cluster!.ConnectionString("postgres");
+            var connectionString = await CreateDatabaseAsync(admin, $"edge_{Environment.ProcessId}");
+            var logins = await CreateLoginsAsync(connectionString, settings.People);
+
+            var slackPort = FreePort();
+            var slack = StartChild(processes, "dotnet", [typeof(EdgeBenchmark).Assembly.Location, "fake-slack", slackPort.ToString(CultureInfo.InvariantCulture)], null, Path.Combine(work, "fake-slack.log"));
+            var slackUrl = $"http://127.0.0.1:{slackPort}";
+            await WaitUntilAnswersAsync($"{slackUrl}/counts", "the stand-in Slack Web API");
+
+            var botPort = FreePort();
+            var bot = StartChild(processes, "dotnet", [Path.Combine(AppContext.BaseDirectory, "ChatOpsApprover.dll")], BotEnvironment(botPort, connectionString, slackUrl, logins), Path.Combine(work, "bot.log"));
+            var botUrl = $"http://127.0.0.1:{botPort}";
+            await WaitUntilAnswersAsync($"{botUrl}/healthz", "the bot");
+
+            var postmaster = await PostmasterPidAsync(connectionString);
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            var background = new BackgroundWork(dataSource);
+            var measure = new Measurer(settings, work, slackUrl, new WaitSampler(dataSource));
+            var rows = new List<EdgeRow>();
+
+            if (settings.BoltDirectory is { } boltDirectory)
+            {
+                var boltPort = FreePort();
+                var node = StartChild(processes, "node", [Path.Combine(boltDirectory, "app.js"), boltPort.ToString(CultureInfo.InvariantCulture), SigningSecret, $"{slackUrl}/api/"], null, Path.Combine(work, "bolt.log"));
+                await WaitUntilListeningAsync(boltPort, "the Bolt app");
+                rows.Add(await measure.RunAsync("Bolt", "/jit help", $"http://127.0.0.1:{boltPort}", () => Task.FromResult(Help()), once: false,
+                    [new CpuShare("node", () => CpuMeter.ProcessMs(node.Id))], quiet: null));
+            }
+
+            CpuShare[] ours =
+            [
+                new("bot", () => CpuMeter.ProcessMs(bot.Id)),
+                new("postgres", () => CpuMeter.TreeMs(postmaster)),
+                new("slack api", () => CpuMeter.ProcessMs(slack.Id)),
+            ];
+            rows.Add(await measure.RunAsync("ours", "/jit help", botUrl, () => Task.FromResult(Help()), once: false, ours, background));
+            var requests = logins.Select(l => SignedRequest.Command(l.SlackId, "request prod-db-read 2h edge benchmark", SigningSecret)).ToList();
+            rows.Add(await measure.RunAsync("ours", "/jit request", botUrl, () => Task.FromResult<IReadOnlyList<SignedRequest>>(requests), once: false, ours, background));
+            rows.Add(await measure.RunAsync("ours", "Approve click", botUrl, async () =>
+                (await background.PendingRequestIdsAsync()).Select(id => SignedRequest.Approve(Approver, id, ApprovalChannel, SigningSecret)).ToList(), once: true, ours, background));
+
+            EdgeReport.Print(rows, settings, MachineLoad(), await background.SummaryAsync());
+            return rows.Any(r => r.Load.Errors > 0 || !r.BackgroundFinished) ? 1 : 0;
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                    await process.WaitForExitAsync();
+                }
+
+                process.Dispose();
+            }
+
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+                Directory.Delete(clusterFolder, recursive: true);
+            }
+
+            if (settings.Keep)
+            {
+                Console.Error.WriteLine($"logs kept in {work}");
+            }
+            else
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    private static IReadOnlyList<SignedRequest> Help() => [SignedRequest.Command("U0ANYONE", "help", SigningSecret)];
+
+    /// <summary>Configuration of the bot, as environment variables over its appsettings.json (as an operator would set it).</summary>
+    private static Dictionary<string, string> BotEnvironment(int port, string connectionString, string slackUrl, IReadOnlyList<EdgeLogin> logins)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["Slack__SigningSecret"] = SigningSecret,
+            ["Slack__BotToken"] = "xoxb-edge-bench",
+            ["Slack__ApiBaseUrl"] = $"{slackUrl}/api/",
+            ["Targets__prod-db__ConnectionString"] = connectionString,
+            ["Roles__prod-db-read__Grant"] = EdgeLogin.GrantRole,
+            ["Roles__prod-db-read__StepUp"] = "None",
+            ["Roles__prod-db-read__SlackChannel"] = ApprovalChannel,
+            ["Audit__SlackChannel"] = "C0AUDIT",
+        };
+        foreach (var login in logins)
+        {
+            environment[$"People__{login.PersonId}__Slack"] = login.SlackId;
+            environment[$"People__{login.PersonId}__Logins__prod-db"] = login.Login;
+        }
+
+        return environment;
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string admin, string name)
+    {
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(name)}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 100 }.ConnectionString;
+    }
+
+    /// <summary>The grant role and one login per requester at the target, so every approval really grants.</summary>
+    private static async Task<IReadOnlyList<EdgeLogin>> CreateLoginsAsync(string connectionString, int people)
+    {
+        var logins = Enumerable.Range(1, people).Select(i => new EdgeLogin(i)).ToList();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var sql = $"CREATE ROLE {EdgeLogin.GrantRole} NOLOGIN;" + string.Concat(logins.Select(l => $"CREATE ROLE {l.Login} LOGIN;"));
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+        return logins;
+    }
+
+    private static async Task<int> PostmasterPidAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        return CpuMeter.ParentOf((int)(await command.ExecuteScalarAsync())!);
+    }
+
+    private static Process StartChild(List<Process> processes, string file, string[] arguments, IReadOnlyDictionary<string, string>? environment, string logFile)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} could not be started.");
+        processes.Add(process);
+        var log = new StreamWriter(logFile) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+
+    private static async Task WaitUntilAnswersAsync(string url, string what)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{what} did not answer at {url} within 2 minutes.");
+    }
+
+    private static async Task WaitUntilListeningAsync(int port, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        throw new TimeoutException($"{what} did not listen on port {port} within a minute.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The load averages, as uptime prints them: the machine is shared, so every figure comes with it.</summary>
+    public static string MachineLoad()
+    {
+        var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+        return $"load average {parts[0]}, {parts[1]}, {parts[2]} on {Environment.ProcessorCount} cores";
+    }
+
+    /// <summary>Reads the stand-in Slack Web API's call counts.</summary>
+    public static async Task<Dictionary<string, long>> SlackCallsAsync(string slackUrl)
+    {
+        using var http = new HttpClient();
+        return JsonSerializer.Deserialize<Dictionary<string, long>>(await http.GetStringAsync($"{slackUrl}/counts")) ?? [];
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using ChatOpsApprover.Bench.Edge;
+
+// The Slack edge benchmark: the real bot (its own process, PostgreSQL, a stand-in Slack Web API) driven by wrk with
+// signed requests at a fixed concurrency, beside a reference app written with Slack's Bolt for JavaScript, in one run
+// on one machine. Prints requests/s, p50/p99, the ratio to Bolt and the CPU milliseconds per request of the whole
+// system, background work included. bench/edge.sh installs wrk and Bolt and runs this.
+//
+//   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- --bolt bench/ChatOpsApprover.EdgeBench/bolt
+//       [--connections 16] [--threads 2] [--duration 10] [--warmup 3] [--people 200] [--postgres "<admin connection string>"]
+var connections = new Option<int>("--connections") { Description = "Open connections of the load generator", HelpName = "count", DefaultValueFactory = _ => 16 };
+var threads = new Option<int>("--threads") { Description = "Threads of the load generator", HelpName = "count", DefaultValueFactory = _ => 2 };
+var duration = new Option<double>("--duration") { Description = "Seconds each measured run lasts", HelpName = "seconds", DefaultValueFactory = _ => 10 };
+var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured load before each measured run", HelpName = "seconds", DefaultValueFactory = _ => 3 };
+var people = new Option<int>("--people") { Description = "Distinct requesters of /jit request", HelpName = "count", DefaultValueFactory = _ => 200 };
+var bolt = new Option<string?>("--bolt") { Description = "Folder of the Bolt reference app with its node_modules (none: Bolt is not run)", HelpName = "folder" };
+var postgres = new Option<string?>("--postgres") { Description = "Admin connection string of a PostgreSQL on this machine to use (default: the benchmark starts its own)", HelpName = "connection string" };
+
+// The stand-in Slack Web API runs in a process of its own, so its CPU time is its own.
+var portArgument = new Argument<int>("port");
+var keep = new Option<bool>("--keep") { Description = "Keep the work folder (the bot's, Bolt's and the Slack stand-in's logs) and print where it is" };
+
+var fakeSlack = new Command("fake-slack", "Runs the stand-in Slack Web API on a port") { Hidden = true };
+fakeSlack.Add(portArgument);
+fakeSlack.SetAction((result, _) => FakeSlackApi.RunAsync(result.GetValue(portArgument)));
+
+var root = new RootCommand("Slack edge benchmark: the bot's answers to signed slash commands and clicks, beside Bolt for JavaScript")
+{
+    connections, threads, duration, warmup, people, bolt, postgres, keep, fakeSlack,
+};
+root.SetAction((result, _) => EdgeBenchmark.RunAsync(new EdgeSettings(
+    result.GetValue(connections),
+    result.GetValue(threads),
+    TimeSpan.FromSeconds(result.GetValue(duration)),
+    TimeSpan.FromSeconds(result.GetValue(warmup)),
+    result.GetValue(people),
+    result.GetValue(bolt),
+    result.GetValue(postgres),
+    result.GetValue(keep))));
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine(error.Message);
+    }
+
+    Console.Error.WriteLine("See the options with --help.");
+    return 2;
+}
+
+return await parsed.InvokeAsync();
