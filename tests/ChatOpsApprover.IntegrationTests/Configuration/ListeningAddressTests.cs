@@ -87,12 +87,7 @@ public sealed class ListeningAddressTests
     private static async Task<Dictionary<string, string>> DatabaseAsync(params (string Key, string Value)[] settings)
     {
         var database = await TestPostgres.CreateDatabaseAsync();
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = database,
-            ["Targets__prod-db__ConnectionString"] = database,
-            ["Slack__ApiBaseUrl"] = "http://127.0.0.1:9/api/",
-        };
+        var environment = BotProcess.OnDatabase(database);
         foreach (var (key, value) in settings)
         {
             environment[key] = value;

@@ -136,14 +136,9 @@ public sealed class RevocationFaultTests
             await create.ExecuteNonQueryAsync();
         }
 
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = connectionString,
-            ["Targets__prod-db__ConnectionString"] = connectionString,
-            ["Roles__prod-db-read__Grant"] = grantRole,
-            ["Revocation__BatchSize"] = "5",
-            ["Slack__ApiBaseUrl"] = "http://127.0.0.1:9/api/",
-        };
+        var environment = BotProcess.OnDatabase(connectionString);
+        environment["Roles__prod-db-read__Grant"] = grantRole;
+        environment["Revocation__BatchSize"] = "5";
 
         using var first = BotProcess.StartOnFreePort(environment);
         await first.WaitForHealthAsync();

@@ -117,6 +117,9 @@ public sealed class ReadinessTests
             }
 
             s["Teams:AppId"] = "";
+
+            // Without a chat app the sandbox would play Slack, with credentials of its own.
+            s["Sandbox:Enabled"] = "false";
         });
         var ready = await WaitForReadinessAsync(bot, []);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 
 namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 
@@ -98,6 +99,27 @@ public sealed class BotProcess : IDisposable
                 return false;
             }
         }, $"the bot process to answer {url}", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Settings that run the shipped configuration (appsettings.json beside the bot) against <paramref name="database"/>:
+    /// the bot's own tables and every target it names live there; no sandbox, and Slack's Web API unreachable.
+    /// </summary>
+    public static Dictionary<string, string> OnDatabase(string database)
+    {
+        var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json")).Build();
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = database,
+            ["Sandbox__Enabled"] = "false",
+            ["Slack__ApiBaseUrl"] = "http://127.0.0.1:9/api/",
+        };
+        foreach (var target in shipped.GetSection("Targets").GetChildren())
+        {
+            settings[$"Targets__{target.Key}__ConnectionString"] = database;
+        }
+
+        return settings;
     }
 
     public static int FreePort()
