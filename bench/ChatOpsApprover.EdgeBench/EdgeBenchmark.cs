@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using ChatOpsApprover.Storage;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace ChatOpsApprover.Bench.Edge;
@@ -117,12 +118,18 @@ public static class EdgeBenchmark
             ["Slack__SigningSecret"] = SigningSecret,
             ["Slack__BotToken"] = "xoxb-edge-bench",
             ["Slack__ApiBaseUrl"] = $"{slackUrl}/api/",
-            ["Targets__prod-db__ConnectionString"] = connectionString,
             ["Roles__prod-db-read__Grant"] = EdgeLogin.GrantRole,
             ["Roles__prod-db-read__StepUp"] = "None",
             ["Roles__prod-db-read__SlackChannel"] = ApprovalChannel,
             ["Audit__SlackChannel"] = "C0AUDIT",
         };
+        // Every target the shipped configuration names lives in the benchmark's database.
+        var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json")).Build();
+        foreach (var target in shipped.GetSection("Targets").GetChildren())
+        {
+            environment[$"Targets__{target.Key}__ConnectionString"] = connectionString;
+        }
+
         foreach (var login in logins)
         {
             environment[$"People__{login.PersonId}__Slack"] = login.SlackId;
