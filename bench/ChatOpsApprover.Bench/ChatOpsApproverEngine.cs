@@ -95,22 +95,25 @@ public static class ChatOpsApproverEngine
         await app.StopAsync();
     }
 
-    private sealed class TimedTarget(IGrantTarget inner, Measurements measurements) : IGrantTarget
+    private sealed class TimedTarget(IGrantTarget inner, Measurements measurements) : GrantTargetDecorator(inner)
     {
-        public async Task GrantAsync(Membership membership, CancellationToken cancellationToken)
+        public override async Task<string?> GrantAsync(TargetGrant grant, CancellationToken cancellationToken)
         {
-            await inner.GrantAsync(membership, cancellationToken);
-            measurements.Done(membership.Login, DateTimeOffset.UtcNow);
+            var receipt = await base.GrantAsync(grant, cancellationToken);
+            measurements.Done(grant.Login, DateTimeOffset.UtcNow);
+            return receipt;
         }
 
-        public async Task RevokeAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<RevokeResult>> RevokeAsync(IReadOnlyList<TargetGrant> grants, CancellationToken cancellationToken)
         {
-            await inner.RevokeAsync(memberships, cancellationToken);
+            var results = await base.RevokeAsync(grants, cancellationToken);
             var at = DateTimeOffset.UtcNow;
-            foreach (var membership in memberships)
+            foreach (var (grant, _) in grants.Zip(results).Where(r => r.Second.Status == RevokeStatus.Revoked))
             {
-                measurements.Done(membership.Login, at);
+                measurements.Done(grant.Login, at);
             }
+
+            return results;
         }
     }
 
