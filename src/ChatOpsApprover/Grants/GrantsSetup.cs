@@ -14,6 +14,8 @@ public static class GrantsSetup
         services.AddSingleton<RevocationSweep>();
         services.AddSingleton<RevokeCommand>();
         services.AddSingleton<ApprovalLapse>();
+        services.AddSingleton<DriftFindingStore>();
+        services.AddSingleton<DriftReconciler>();
         services.AddSingleton<RevocationScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationScheduler>());
         return services;

@@ -5,7 +5,9 @@ namespace ChatOpsApprover.Grants;
 /// <summary>
 /// One request's access at a target, as the target gives, takes or checks it: <see cref="Grant"/> for
 /// <see cref="Login"/> from <see cref="StartsAt"/> to <see cref="EndsAt"/>, asked by <see cref="PersonId"/> for
-/// <see cref="Role"/>. <see cref="Receipt"/> is what the target answered when it granted (null before, or when it said nothing).
+/// <see cref="Role"/>. <see cref="Receipt"/> is what the target answered when it granted (null before, or when it said
+/// nothing). <see cref="CleanupDueAt"/> is set when the access is being cleaned up rather than ended (a grant whose reply
+/// was lost, or drift): each clean-up is a revocation of its own, told apart from the end and from each other by it.
 /// </summary>
 public sealed record TargetGrant(
     long RequestId,
@@ -17,7 +19,8 @@ public sealed record TargetGrant(
     DateTimeOffset EndsAt,
     string Reason,
     IReadOnlyList<string> Approvers,
-    string? Receipt)
+    string? Receipt,
+    DateTimeOffset? CleanupDueAt = null)
 {
     public Membership Membership => new(Grant, Login);
 
@@ -38,6 +41,7 @@ public sealed record TargetGrant(
             request.EndsAt ?? starts + request.Duration,
             request.Reason,
             request.Approvals.Select(d => d.ApproverId).ToArray(),
-            request.GrantReceipt);
+            request.GrantReceipt,
+            request.Status == RequestStatus.Active ? null : request.CleanupDueAt);
     }
 }
