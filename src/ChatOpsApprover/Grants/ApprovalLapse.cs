@@ -11,7 +11,7 @@ namespace ChatOpsApprover.Grants;
 /// Ends approvals that were never turned into access: a request still waiting for its requester's second factor
 /// <see cref="StepUpOptions.ConfirmWithin"/> after its approval fails, so a stale approval cannot be used later.
 /// </summary>
-public sealed class ApprovalLapse(RequestStore store, AuditLog audit, ChatNotifications notifications, TimeProvider time, IOptions<StepUpOptions> options)
+public sealed class ApprovalLapse(RequestStore store, AuditLog audit, ChatNotifications notifications, RevocationSignal revocations, TimeProvider time, IOptions<StepUpOptions> options)
 {
     private const int BatchSize = 100;
 
@@ -37,6 +37,11 @@ public sealed class ApprovalLapse(RequestStore store, AuditLog audit, ChatNotifi
             // Audit last, as the audit log asks: its lock is held until the commit.
             await audit.AppendManyAsync(connection, transaction, entries);
             await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (stale.Any(r => r.MayHoldAccessAtTarget))
+        {
+            revocations.Wake();
         }
 
         notifications.RequestsChanged(stale.Select(r => r.Id).ToList());

@@ -16,7 +16,7 @@ public sealed class DriftReconciler(
     DriftFindingStore findings,
     AuditLog audit,
     GrantTargets targets,
-    RevocationScheduler scheduler,
+    RevocationSignal revocations,
     TimeProvider time,
     ILogger<DriftReconciler> logger)
 {
@@ -78,7 +78,7 @@ public sealed class DriftReconciler(
 
         if (revokeAgain.Count > 0)
         {
-            scheduler.Wake();
+            revocations.Wake();
         }
 
         return entries.Count;

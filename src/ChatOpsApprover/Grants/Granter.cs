@@ -25,7 +25,7 @@ public sealed class Granter(
     AuditLog audit,
     GrantTargets targets,
     ChatNotifications notifications,
-    RevocationScheduler scheduler,
+    RevocationSignal revocations,
     TimeProvider time,
     ILogger<Granter> logger)
 {
@@ -126,7 +126,7 @@ public sealed class Granter(
                 : "granted at target",
         }));
         await transaction.CommitAsync(cancellationToken);
-        scheduler.Wake();
+        revocations.Wake();
         notifications.RequestsChanged([request.Id]);
         return GrantOutcome.Granted;
     }
@@ -149,7 +149,7 @@ public sealed class Granter(
             ["membership"] = LeftAtTarget(request),
         }));
         await transaction.CommitAsync(cancellationToken);
-        scheduler.Wake();
+        revocations.Wake();
         notifications.RequestsChanged([request.Id]);
     }
 

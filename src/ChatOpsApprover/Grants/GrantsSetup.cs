@@ -16,6 +16,7 @@ public static class GrantsSetup
         services.AddSingleton<ApprovalLapse>();
         services.AddSingleton<DriftFindingStore>();
         services.AddSingleton<DriftReconciler>();
+        services.AddSingleton<RevocationSignal>();
         services.AddSingleton<RevocationScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationScheduler>());
         return services;

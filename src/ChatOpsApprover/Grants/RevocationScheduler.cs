@@ -11,7 +11,7 @@ namespace ChatOpsApprover.Grants;
 /// are revoked on time meanwhile. On the same clock it lets approvals that were never confirmed lapse (no precision
 /// needed there: the poll interval will do).
 /// </summary>
-public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lapse, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationScheduler> logger)
+public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lapse, RevocationSignal signal, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationScheduler> logger)
     : BackgroundService
 {
     /// <summary>How long a target whose due rows another instance holds is left alone (real time: this is contention, not a schedule).</summary>
@@ -22,17 +22,13 @@ public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lap
 
     private readonly Dictionary<string, Task> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _pausedUntil = new(StringComparer.Ordinal);
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Called when this instance activates a grant or schedules a clean-up, so an earlier end is noticed at once.</summary>
-    public void Wake() => _wake.TrySetResult();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastLapse = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var signal = _wake;
+            var woken = signal.Next;
             var startedAt = time.GetUtcNow();
 
             // Wake-up times are absolute and the wait is measured just before waiting, so time that passes during a
@@ -84,7 +80,7 @@ public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lap
 
             try
             {
-                var waits = new List<Task> { signal.Task };
+                var waits = new List<Task> { woken };
                 var delay = wakeAt - time.GetUtcNow();
                 if (delay > TimeSpan.Zero)
                 {
@@ -108,10 +104,7 @@ public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lap
                 break;
             }
 
-            if (signal.Task.IsCompleted)
-            {
-                Interlocked.CompareExchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), signal);
-            }
+            signal.Reset(woken);
         }
 
         // Lanes see the same cancellation; let them finish their transaction's rollback before the host goes away.
@@ -140,7 +133,7 @@ public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lap
         }
         finally
         {
-            Wake();
+            signal.Wake();
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class RevokeCommand(
     AuditLog audit,
     TargetRevoker targetRevoker,
     ChatNotifications notifications,
-    RevocationScheduler scheduler,
+    RevocationSignal revocations,
     TimeProvider time)
 {
     public async Task<(RevokeOutcome Outcome, AccessRequest? Request)> RevokeNowAsync(long requestId, Person actor, ChatPlatform platform, AccessDirectory directory, CancellationToken cancellationToken)
@@ -61,7 +61,7 @@ public sealed class RevokeCommand(
 
         await audit.AppendManyAsync(connection, transaction, entries);
         await transaction.CommitAsync(cancellationToken);
-        scheduler.Wake();
+        revocations.Wake();
         if (outcome != RevokeOutcome.TargetUnavailable)
         {
             notifications.RequestsChanged([request.Id]);

@@ -362,21 +362,6 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpStore stepUp
         return await WithDecisionsAsync(connection, transaction, await ReadRequestsAsync(command));
     }
 
-    /// <summary>Which of these request ids exist.</summary>
-    public async Task<HashSet<long>> ExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids)
-    {
-        await using var command = new NpgsqlCommand("SELECT id FROM jit.access_requests WHERE id = ANY(@ids)", connection, transaction);
-        command.Parameters.AddWithValue("ids", ids);
-        var found = new HashSet<long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            found.Add(reader.GetInt64(0));
-        }
-
-        return found;
-    }
-
     /// <summary>Which of <paramref name="memberships"/> at <paramref name="target"/> an active request other than <paramref name="endingIds"/> still needs.</summary>
     public async Task<HashSet<Membership>> StillNeededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, long[] endingIds, IReadOnlyList<Membership> memberships)
     {

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 
@@ -20,14 +15,12 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
 {
     public const string Token = "fake-kubernetes-token";
     private const string Group = "rbac.authorization.k8s.io";
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _calls = new();
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"fake-kube-{Guid.NewGuid():N}");
     private int _loseCreateReplies;
     private long _version;
-
-    private FakeKubernetesServer(WebApplication app) => _app = app;
 
     /// <summary>A kubeconfig file naming this server, with a bearer token, in context "fake".</summary>
     public string KubeconfigPath { get; private set; } = null!;
@@ -37,15 +30,13 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
 
     public static async Task<FakeKubernetesServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakeKubernetesServer(app);
-        app.Map("/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings/{name?}", (HttpContext c, string ns, string? name) => server.HandleAsync(c, "rolebindings", ns, name));
-        app.Map("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/{name?}", (HttpContext c, string? name) => server.HandleAsync(c, "clusterrolebindings", null, name));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var server = new FakeKubernetesServer();
+        var (app, address) = await LoopbackApp.StartAsync(web =>
+        {
+            web.Map("/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings/{name?}", (HttpContext c, string ns, string? name) => server.HandleAsync(c, "rolebindings", ns, name));
+            web.Map("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/{name?}", (HttpContext c, string? name) => server.HandleAsync(c, "clusterrolebindings", null, name));
+        });
+        server._app = app;
         Directory.CreateDirectory(server._folder);
         server.KubeconfigPath = Path.Combine(server._folder, "kubeconfig");
         await File.WriteAllTextAsync(server.KubeconfigPath, $"""

@@ -4,12 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 
@@ -25,15 +20,13 @@ public sealed class FakeWebhookReceiver : IAsyncDisposable
 {
     public const string Secret = "webhook-test-secret-0123456789abcdef0123456789";
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<WebhookDelivery> _deliveries = new();
     private readonly ConcurrentDictionary<string, bool> _done = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _effects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, bool> _granted = new();
     private readonly ConcurrentQueue<(string Action, int Status, bool ActFirst)> _failures = new();
     private readonly object _gate = new();
-
-    private FakeWebhookReceiver(WebApplication app) => _app = app;
 
     public Uri Url { get; private set; } = null!;
 
@@ -61,15 +54,10 @@ public sealed class FakeWebhookReceiver : IAsyncDisposable
 
     public static async Task<FakeWebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new FakeWebhookReceiver(app);
-        app.MapPost("/chatops", receiver.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Url = new Uri(address.TrimEnd('/') + "/chatops");
+        var receiver = new FakeWebhookReceiver();
+        var (app, address) = await LoopbackApp.StartAsync(web => web.MapPost("/chatops", receiver.HandleAsync));
+        receiver._app = app;
+        receiver.Url = new Uri(address + "/chatops");
         return receiver;
     }
 

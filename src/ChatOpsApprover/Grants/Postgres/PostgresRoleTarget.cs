@@ -23,11 +23,23 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
         LEFT JOIN pg_roles gr ON gr.oid = a.grantor
         """;
 
+    /// <summary>
+    /// The direct memberships of a batch x(grant_name, login, …), found through the catalogs' unique indexes (names, then
+    /// role and member): a batch of thousands costs one index probe each, not a scan of every membership each.
+    /// </summary>
+    private const string BatchMemberships =
+        """
+        JOIN pg_roles g ON g.rolname = x.grant_name
+        JOIN pg_roles m ON m.rolname = x.login
+        JOIN pg_auth_members a ON a.roleid = g.oid AND a.member = m.oid
+        LEFT JOIN pg_roles gr ON gr.oid = a.grantor
+        """;
+
     public GrantSharing Sharing => GrantSharing.Membership;
 
     public async Task<bool> HeldOutsideAsync(TargetGrant grant, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM ({DirectMemberships}) d WHERE d.grant_name = $1 AND d.login = $2)");
+        await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM (SELECT $1::text AS grant_name, $2::text AS login) x {BatchMemberships})");
         command.Parameters.Add(new NpgsqlParameter { Value = grant.Grant });
         command.Parameters.Add(new NpgsqlParameter { Value = grant.Login });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -42,8 +54,8 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
         // PostgreSQL 16 and later keep one membership per grantor, and record a superuser's grant as the bootstrap superuser's.
         var grantor = new NpgsqlBatchCommand(
             $"""
-            SELECT d.grantor FROM ({DirectMemberships}) d WHERE d.grant_name = $1 AND d.login = $2
-            ORDER BY d.grantor = current_user DESC, d.grantor = (SELECT rolname FROM pg_roles WHERE oid = 10) DESC
+            SELECT gr.rolname FROM (SELECT $1::text AS grant_name, $2::text AS login) x {BatchMemberships}
+            ORDER BY gr.rolname = current_user DESC, a.grantor = 10 DESC
             LIMIT 1
             """);
         grantor.Parameters.Add(new NpgsqlParameter { Value = grant.Grant });
@@ -67,27 +79,21 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
         }
 
         var revoked = toRevoke.Where(i => results[i] is null).ToList();
-        foreach (var index in await SurvivorsAsync(revoked.Select(i => (i, grants[i].Membership)).ToList(), cancellationToken))
-        {
-            results[index] = RevokeResult.Failed("the membership is still there after REVOKE (on PostgreSQL 16 and later, a REVOKE by another grantor than the one that granted only warns)");
-        }
-
-        var gone = revoked.Where(i => results[i] is null).ToList();
-        if (!terminateSessions)
-        {
-            gone.ForEach(i => results[i] = RevokeResult.Revoked());
-            return results.Select(r => r!).ToArray();
-        }
-
         try
         {
-            var closed = await EndSessionsAsync(gone.Select(i => grants[i].Login).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken);
-            gone.ForEach(i => results[i] = RevokeResult.Revoked(closed.GetValueOrDefault(grants[i].Login)));
+            var (survivors, closed) = await VerifyAsync(revoked.Select(i => grants[i].Membership).ToList(), cancellationToken);
+            for (var n = 0; n < revoked.Count; n++)
+            {
+                var index = revoked[n];
+                results[index] = survivors.Contains(n)
+                    ? RevokeResult.Failed("the membership is still there after REVOKE (on PostgreSQL 16 and later, a REVOKE by another grantor than the one that granted only warns)")
+                    : RevokeResult.Revoked(closed?.GetValueOrDefault(grants[index].Login));
+            }
         }
         catch (PostgresException e)
         {
-            // The membership is gone, but a session that did SET ROLE still has the rights: access has not ended yet.
-            gone.ForEach(i => results[i] = RevokeResult.Failed($"its sessions could not be closed ({e.MessageText}); give the target's role pg_signal_backend, or set TerminateSessions to false"));
+            // The memberships are gone, but a session that did SET ROLE still has the rights: access has not ended yet.
+            revoked.ForEach(i => results[i] = RevokeResult.Failed($"its sessions could not be closed ({e.MessageText}); give the target's role pg_signal_backend, or set TerminateSessions to false"));
         }
 
         return results.Select(r => r!).ToArray();
@@ -135,10 +141,10 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
 
         await using var command = dataSource.CreateCommand(
             $"""
-            SELECT x.i, string_agg(DISTINCT coalesce(d.grantor, 'an unknown role'), ', ')
+            SELECT x.i, string_agg(DISTINCT coalesce(gr.rolname, 'an unknown role'), ', ')
             FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS x(grant_name, login, receipt, i)
-            JOIN ({DirectMemberships}) d ON d.grant_name = x.grant_name AND d.login = x.login
-            WHERE x.receipt IS NOT NULL AND d.grantor IS DISTINCT FROM x.receipt
+            {BatchMemberships}
+            WHERE x.receipt IS NOT NULL AND gr.rolname IS DISTINCT FROM x.receipt
             GROUP BY x.i
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = grants.Select(g => g.Grant).ToArray() });
@@ -199,55 +205,54 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
         return failed;
     }
 
-    /// <summary>Which of these memberships still exist (from any grantor), by index.</summary>
-    private async Task<IReadOnlyList<int>> SurvivorsAsync(IReadOnlyList<(int Index, Membership Membership)> memberships, CancellationToken cancellationToken)
+    /// <summary>
+    /// In one round trip: which of these memberships survived the REVOKE (by position), and, unless sessions are left
+    /// alone, ends every session of their logins (waiting up to 5 s for each to go): login → sessions ended.
+    /// </summary>
+    private async Task<(HashSet<int> Survivors, Dictionary<string, int>? Closed)> VerifyAsync(IReadOnlyList<Membership> memberships, CancellationToken cancellationToken)
     {
+        var survivors = new HashSet<int>();
         if (memberships.Count == 0)
         {
-            return [];
+            return (survivors, null);
         }
 
-        await using var command = dataSource.CreateCommand(
-            $"""
-            SELECT x.i FROM unnest($1::text[], $2::text[], $3::int[]) AS x(grant_name, login, i)
-            WHERE EXISTS (SELECT 1 FROM ({DirectMemberships}) d WHERE d.grant_name = x.grant_name AND d.login = x.login)
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = memberships.Select(m => m.Membership.Grant).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = memberships.Select(m => m.Membership.Login).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = memberships.Select(m => m.Index).ToArray() });
-        var survivors = new List<int>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        var check = new NpgsqlBatchCommand($"SELECT DISTINCT x.i::int - 1 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(grant_name, login, i) {BatchMemberships}");
+        check.Parameters.Add(new NpgsqlParameter { Value = memberships.Select(m => m.Grant).ToArray() });
+        check.Parameters.Add(new NpgsqlParameter { Value = memberships.Select(m => m.Login).ToArray() });
+        batch.BatchCommands.Add(check);
+        if (terminateSessions)
+        {
+            var end = new NpgsqlBatchCommand(
+                """
+                SELECT s.usename, count(*) FILTER (WHERE s.ended)::int
+                FROM (SELECT usename, pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE usename = ANY($1) AND pid <> pg_backend_pid()) s
+                GROUP BY s.usename
+                """);
+            end.Parameters.Add(new NpgsqlParameter { Value = memberships.Select(m => m.Login).Distinct(StringComparer.Ordinal).ToArray() });
+            batch.BatchCommands.Add(end);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             survivors.Add(reader.GetInt32(0));
         }
 
-        return survivors;
-    }
-
-    /// <summary>Ends every session of these logins at the server (waiting up to 5 s for each to go); login → sessions ended.</summary>
-    private async Task<Dictionary<string, int>> EndSessionsAsync(string[] logins, CancellationToken cancellationToken)
-    {
-        var closed = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (logins.Length == 0)
+        if (!terminateSessions)
         {
-            return closed;
+            return (survivors, null);
         }
 
-        await using var command = dataSource.CreateCommand(
-            """
-            SELECT s.usename, count(*) FILTER (WHERE s.ended)::int
-            FROM (SELECT usename, pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE usename = ANY($1) AND pid <> pg_backend_pid()) s
-            GROUP BY s.usename
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = logins });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var closed = new Dictionary<string, int>(StringComparer.Ordinal);
+        await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             closed[reader.GetString(0)] = reader.GetInt32(1);
         }
 
-        return closed;
+        return (survivors, closed);
     }
 
     private static string Revoke(Membership membership) => $"REVOKE {SqlIdentifier.Quote(membership.Grant)} FROM {SqlIdentifier.Quote(membership.Login)}";
