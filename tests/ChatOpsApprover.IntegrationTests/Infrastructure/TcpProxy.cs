@@ -9,7 +9,8 @@ namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 /// A loopback TCP forwarder that can be switched off and on, to take a target "down" for real: connections are
 /// refused and open ones are cut, exactly what a crashed or unreachable server looks like to a client. It can also
 /// stall (accept connections and never answer, as a dead host behind a load balancer does), and lose the reply to one
-/// statement the client sends (the server runs it; the client never hears back).
+/// statement the client sends (the server runs it; the client never hears back), or hold one statement until something
+/// else has happened at the server.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private CancellationTokenSource _cts = new();
     private volatile bool _stalled;
     private string? _loseReplyTo;
+    private HeldStatement? _hold;
 
     public TcpProxy(int upstreamPort)
     {
@@ -58,6 +60,12 @@ public sealed class TcpProxy : IAsyncDisposable
     /// thrown away, and the proxy goes down (cutting the client's connection), as when a network fails at that moment.
     /// </summary>
     public void LoseReplyTo(string marker) => _loseReplyTo = marker;
+
+    /// <summary>
+    /// The first statement whose text contains <paramref name="marker"/> is held until <paramref name="meanwhile"/> has
+    /// run, then forwarded: something happens at the server between the client's previous statement and this one.
+    /// </summary>
+    public void HoldUntil(string marker, Func<Task> meanwhile) => _hold = new HeldStatement(marker, meanwhile);
 
     public void Down()
     {
@@ -127,18 +135,28 @@ public sealed class TcpProxy : IAsyncDisposable
             }
 
             var loseReply = new StrongBox<bool>();
-            _ = PumpAsync(inbound, outbound, chunk => Watch(chunk, loseReply), cancellationToken);
-            _ = PumpAsync(outbound, inbound, _ => !loseReply.Value || LoseReply(), cancellationToken);
+            _ = PumpAsync(inbound, outbound, chunk => WatchAsync(chunk, loseReply), cancellationToken);
+            _ = PumpAsync(outbound, inbound, _ => ValueTask.FromResult(!loseReply.Value || LoseReply()), cancellationToken);
         }
     }
 
-    /// <summary>Notes whether this chunk from the client carries the statement whose reply is to be lost. Always forwards it.</summary>
-    private bool Watch(ReadOnlyMemory<byte> chunk, StrongBox<bool> loseReply)
+    /// <summary>
+    /// Notes whether this chunk from the client carries the statement whose reply is to be lost, and holds the one to be
+    /// held until what was to happen meanwhile has. Always forwards it.
+    /// </summary>
+    private async ValueTask<bool> WatchAsync(ReadOnlyMemory<byte> chunk, StrongBox<bool> loseReply)
     {
-        if (_loseReplyTo is { } marker && Encoding.UTF8.GetString(chunk.Span).Contains(marker, StringComparison.Ordinal)
+        var text = Encoding.UTF8.GetString(chunk.Span);
+        if (_loseReplyTo is { } marker && text.Contains(marker, StringComparison.Ordinal)
             && Interlocked.CompareExchange(ref _loseReplyTo, null, marker) == marker)
         {
             loseReply.Value = true;
+        }
+
+        if (_hold is { } hold && text.Contains(hold.Marker, StringComparison.Ordinal)
+            && Interlocked.CompareExchange(ref _hold, null, hold) == hold)
+        {
+            await hold.Meanwhile();
         }
 
         return true;
@@ -152,7 +170,7 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     /// <summary>Copies <paramref name="from"/> to <paramref name="to"/> while <paramref name="forward"/> agrees to each chunk.</summary>
-    private static async Task PumpAsync(TcpClient from, TcpClient to, Func<ReadOnlyMemory<byte>, bool> forward, CancellationToken cancellationToken)
+    private static async Task PumpAsync(TcpClient from, TcpClient to, Func<ReadOnlyMemory<byte>, ValueTask<bool>> forward, CancellationToken cancellationToken)
     {
         var buffer = new byte[81920];
         try
@@ -162,7 +180,7 @@ public sealed class TcpProxy : IAsyncDisposable
             int read;
             while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                if (!forward(buffer.AsMemory(0, read)))
+                if (!await forward(buffer.AsMemory(0, read)))
                 {
                     return;
                 }
@@ -185,4 +203,6 @@ public sealed class TcpProxy : IAsyncDisposable
         Down();
         return ValueTask.CompletedTask;
     }
+
+    private sealed record HeldStatement(string Marker, Func<Task> Meanwhile);
 }
