@@ -12,14 +12,8 @@ public sealed class KubernetesTargetTests
         s["Targets:k8s:Type"] = "kubernetes";
         s["Targets:k8s:Kubeconfig"] = cluster.KubeconfigPath;
         s["Targets:k8s:Context"] = "fake";
-        s["Roles:k8s-view:Description"] = "Read the payments namespace";
-        s["Roles:k8s-view:Target"] = "k8s";
-        s["Roles:k8s-view:Grant"] = "view";
+        s.AddRole("k8s-view", target: "k8s", grant: "view", description: "Read the payments namespace");
         s["Roles:k8s-view:Namespace"] = ns;
-        s["Roles:k8s-view:MaxDuration"] = "04:00:00";
-        s["Roles:k8s-view:Approvers:0"] = "bob";
-        s["Roles:k8s-view:SlackChannel"] = BotHost.ApprovalChannel;
-        s["Roles:k8s-view:StepUp"] = "None";
         s["People:alice:Logins:k8s"] = login;
         s["Audit:SlackChannel"] = AuditTestExtensions.AuditChannel;
     });

@@ -13,13 +13,7 @@ public sealed class WebhookTargetTests
         s["Targets:tool:Url"] = receiver.Url.ToString();
         s["Targets:tool:Secret"] = FakeWebhookReceiver.Secret;
         s["Targets:tool:Timeout"] = "00:00:05";
-        s["Roles:tool-admin:Description"] = "Admin of the internal tool";
-        s["Roles:tool-admin:Target"] = "tool";
-        s["Roles:tool-admin:Grant"] = "admin";
-        s["Roles:tool-admin:MaxDuration"] = "04:00:00";
-        s["Roles:tool-admin:Approvers:0"] = "bob";
-        s["Roles:tool-admin:SlackChannel"] = BotHost.ApprovalChannel;
-        s["Roles:tool-admin:StepUp"] = "None";
+        s.AddRole("tool-admin", target: "tool", grant: "admin", description: "Admin of the internal tool");
         s["People:alice:Logins:tool"] = "alice@example.com";
         s["Audit:SlackChannel"] = AuditTestExtensions.AuditChannel;
     });
