@@ -7,10 +7,11 @@ namespace ChatOpsApprover.IntegrationTests.Grants.Webhook;
 /// <summary>The webhook target against a receiver on loopback that checks signatures and does each Idempotency-Key once.</summary>
 public sealed class WebhookTargetTests
 {
-    private static async Task<BotHost> StartAsync(FakeWebhookReceiver receiver) => await BotHost.StartAsync(s =>
+    /// <summary>A bot whose target "tool" posts to <paramref name="receiver"/>, or to <paramref name="url"/> in front of it.</summary>
+    private static async Task<BotHost> StartAsync(FakeWebhookReceiver receiver, Uri? url = null) => await BotHost.StartAsync(s =>
     {
         s["Targets:tool:Type"] = "webhook";
-        s["Targets:tool:Url"] = receiver.Url.ToString();
+        s["Targets:tool:Url"] = (url ?? receiver.Url).ToString();
         s["Targets:tool:Secret"] = FakeWebhookReceiver.Secret;
         s["Targets:tool:Timeout"] = "00:00:05";
         s.AddRole("tool-admin", target: "tool", grant: "admin", description: "Admin of the internal tool");
@@ -84,6 +85,38 @@ public sealed class WebhookTargetTests
         Assert.Equal(3, grants.Count);
         Assert.Single(grants.Select(g => g.IdempotencyKey).Distinct());
         Assert.Equal(1, receiver.EffectsOf(id, "grant"));
+    }
+
+    [Fact]
+    public async Task ReceiverUnreachable_GrantAndRevokeAreRetried_AndHappenOnceItIsBack()
+    {
+        await using var receiver = await FakeWebhookReceiver.StartAsync();
+        await using var proxy = new TcpProxy(receiver.Url.Port);
+        await using var bot = await StartAsync(receiver, new UriBuilder(receiver.Url) { Port = proxy.Port }.Uri);
+
+        // Connections refused: the grant job's attempt fails after the HTTP pipeline's own retries, and is retried.
+        proxy.Down();
+        var id = await ApprovedAsync(bot, "30m");
+        await Wait.UntilAsync(async () => await bot.ScalarAsync($"SELECT grant_attempts FROM jit.access_requests WHERE id = {id}") >= 1, "a failed grant attempt");
+        Assert.Equal(RequestStatus.Approved, (await bot.RequestAsync(id)).Status);
+        Assert.Empty(receiver.Deliveries);
+        proxy.Up();
+        await bot.WaitForStatusAsync(id, RequestStatus.Active);
+        Assert.Equal(1, receiver.EffectsOf(id, "grant"));
+
+        // The same at the end: the revoke fails and is counted, then is retried with back-off until it gets through.
+        proxy.Down();
+        bot.Time.Advance(TimeSpan.FromMinutes(30));
+        await Wait.UntilAsync(async () => await bot.ScalarAsync($"SELECT revoke_attempts FROM jit.access_requests WHERE id = {id}") >= 1, "the failed revoke to be counted");
+        Assert.Equal(RequestStatus.Active, (await bot.RequestAsync(id)).Status);
+        Assert.True(receiver.IsGranted(id));
+        Assert.Contains("did not answer", await bot.ScalarTextAsync($"SELECT details->>'error' FROM jit.audit_log WHERE request_id = {id} AND event = 'access.revoke_failed'"), StringComparison.Ordinal);
+
+        proxy.Up();
+        bot.Time.Advance(TimeSpan.FromSeconds(30));
+        await bot.WaitForStatusAsync(id, RequestStatus.Expired);
+        Assert.False(receiver.IsGranted(id));
+        Assert.Equal(1, receiver.EffectsOf(id, "revoke"));
     }
 
     [Fact]
