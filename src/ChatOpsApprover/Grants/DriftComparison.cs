@@ -3,12 +3,12 @@ using ChatOpsApprover.Domain;
 namespace ChatOpsApprover.Grants;
 
 /// <summary>
-/// Compares what a target holds with what the bot's records say it gave (no I/O). Access being cleaned up is the
-/// bot's own business, not drift; access the person held outside the bot is theirs.
+/// Compares what a target holds with what the bot's records say it gave (no I/O). Access being given (a grant sent,
+/// not yet confirmed) or cleaned up is the bot's own business, not drift; access the person held outside the bot is theirs.
 /// </summary>
 public static class DriftComparison
 {
-    /// <param name="records">Requests that may have been given access at the target: active, recently ended, or being cleaned up.</param>
+    /// <param name="records">Requests that may have been given access at the target: active, being granted, recently ended, or being cleaned up.</param>
     /// <param name="found">What the target holds.</param>
     /// <param name="statusOf">The status of a request the target names but <paramref name="records"/> does not hold (null: no such request).</param>
     public static IReadOnlyList<DriftFinding> Compare(GrantSharing sharing, IReadOnlyList<AccessRequest> records, IReadOnlyList<FoundAccess> found, Func<long, RequestStatus?> statusOf) => sharing switch
@@ -21,7 +21,7 @@ public static class DriftComparison
     {
         var findings = new List<DriftFinding>();
         static Membership Of(AccessRequest r) => new(r.Grant, r.Login);
-        var active = records.Where(r => r.Status == RequestStatus.Active).Select(Of).ToHashSet();
+        var active = records.Where(r => r.Status == RequestStatus.Active || BeingGranted(r)).Select(Of).ToHashSet();
         var cleaningUp = records.Where(r => r.CleanupDueAt is not null).Select(Of).ToHashSet();
         var held = found.Select(f => new Membership(f.Grant, f.Login)).ToHashSet();
         foreach (var access in found)
@@ -71,4 +71,7 @@ public static class DriftComparison
             .Select(r => new DriftFinding(DriftKind.Missing, $"missing:{r.Id}", r.Id, $"the grant of request #{r.Id} ({r.Grant} for {r.Login})")));
         return findings;
     }
+
+    /// <summary>A grant sent whose success is not recorded yet (in flight, or its reply lost and being retried): it may be at the target already.</summary>
+    private static bool BeingGranted(AccessRequest request) => request.Status == RequestStatus.Approved && request.GrantSentAt is not null;
 }

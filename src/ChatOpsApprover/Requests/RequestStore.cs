@@ -226,20 +226,23 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpStore stepUp
     /// <summary>
     /// Whether the bot's records explain a membership at a target that <paramref name="exceptId"/> is about to use: null
     /// when no other request accounts for it; otherwise whether those requests found it held outside the bot. Active
-    /// requests and pending clean-ups count: both mean the bot itself may have given it.
+    /// requests, grants sent but not yet confirmed (a lost reply being retried) and pending clean-ups count: each means
+    /// the bot itself may have given it.
     /// </summary>
     public async Task<bool?> OthersHoldingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, Membership membership, long exceptId)
     {
         await using var command = new NpgsqlCommand(
             """
             SELECT bool_and(held_outside) FROM jit.access_requests
-            WHERE target = @target AND grant_name = @grant AND login = @login AND id <> @id AND (status = @active OR cleanup_due_at IS NOT NULL)
+            WHERE target = @target AND grant_name = @grant AND login = @login AND id <> @id
+              AND (status = @active OR (status = @approved AND grant_sent_at IS NOT NULL) OR cleanup_due_at IS NOT NULL)
             """, connection, transaction);
         command.Parameters.AddWithValue("target", target);
         command.Parameters.AddWithValue("grant", membership.Grant);
         command.Parameters.AddWithValue("login", membership.Login);
         command.Parameters.AddWithValue("id", exceptId);
         command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("approved", RequestLifecycle.ToStorage(RequestStatus.Approved));
         return await command.ExecuteScalarAsync() is bool held ? held : null;
     }
 
@@ -345,7 +348,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpStore stepUp
 
     /// <summary>
     /// What the bot's records say about access at one target, for a drift check: every request that may have been given
-    /// access there and is active, or ended at or after <paramref name="endedSince"/>, with its decisions.
+    /// access there and is active, being granted (sent, not yet confirmed), or ended at or after <paramref name="endedSince"/>,
+    /// with its decisions.
     /// </summary>
     public async Task<List<AccessRequest>> GivenAtTargetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, DateTimeOffset endedSince)
     {
@@ -353,11 +357,13 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpStore stepUp
             $"""
             SELECT {Columns}
             FROM jit.access_requests r
-            WHERE r.target = @target AND r.grant_sent_at IS NOT NULL AND (r.status = @active OR r.ended_at >= @since OR r.cleanup_due_at IS NOT NULL)
+            WHERE r.target = @target AND r.grant_sent_at IS NOT NULL
+              AND (r.status = @active OR r.status = @approved OR r.ended_at >= @since OR r.cleanup_due_at IS NOT NULL)
             ORDER BY r.id
             """, connection, transaction);
         command.Parameters.AddWithValue("target", target);
         command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("approved", RequestLifecycle.ToStorage(RequestStatus.Approved));
         command.Parameters.AddWithValue("since", endedSince);
         return await WithDecisionsAsync(connection, transaction, await ReadRequestsAsync(command));
     }

@@ -42,6 +42,14 @@ public sealed class DriftComparisonTests
     }
 
     [Fact]
+    public void Memberships_OfAGrantSentButNotYetConfirmed_AreNotDrift_EvenWithAnEndedRequestOfTheSameMembership()
+    {
+        // The grant's reply was lost and it is being retried: the membership is the in-flight request's, not the ended one's.
+        var records = new[] { Request(1, RequestStatus.Expired), Request(2, RequestStatus.Approved, receipt: null) };
+        Assert.Empty(DriftComparison.Compare(GrantSharing.Membership, records, [Membership("alice")], Nowhere));
+    }
+
+    [Fact]
     public void PerRequestGrants_OfEndedRequestsLinger_OfNoRequestAreUnknown_OlderRequestsAreLookedUp()
     {
         var records = new[] { Request(1, RequestStatus.Expired), Request(2, RequestStatus.Active) };
