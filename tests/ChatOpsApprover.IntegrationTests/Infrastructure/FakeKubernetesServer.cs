@@ -20,6 +20,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _calls = new();
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"fake-kube-{Guid.NewGuid():N}");
     private int _loseCreateReplies;
+    private Action? _beforeNextDelete;
     private long _version;
 
     /// <summary>A kubeconfig file naming this server, with a bearer token, in context "fake".</summary>
@@ -89,6 +90,9 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
 
     public void Remove(string? ns, string name) => _objects.TryRemove(Key(ns is null ? "clusterrolebindings" : "rolebindings", ns, name), out _);
 
+    /// <summary>Runs <paramref name="meanwhile"/> when the next delete arrives, before the API server looks at it (someone was quicker).</summary>
+    public void BeforeNextDelete(Action meanwhile) => _beforeNextDelete = meanwhile;
+
     /// <summary>The next create is stored but answered 500, as when the reply is lost after the API server acted.</summary>
     public void LoseNextCreateReply() => Interlocked.Increment(ref _loseCreateReplies);
 
@@ -129,9 +133,21 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
                     ? Results.Json(found)
                     : Status(404, "NotFound", $"{resource}.{Group} \"{existing}\" not found", resource, existing);
             case ("DELETE", { } gone):
-                return _objects.TryRemove(Key(resource, ns, gone), out _)
-                    ? Results.Json(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = new JsonObject { ["name"] = gone, ["group"] = Group, ["kind"] = resource } })
-                    : Status(404, "NotFound", $"{resource}.{Group} \"{gone}\" not found", resource, gone);
+                Interlocked.Exchange(ref _beforeNextDelete, null)?.Invoke();
+                var options = await new StreamReader(context.Request.Body).ReadToEndAsync() is { Length: > 0 } text ? JsonNode.Parse(text) : null;
+                if (!_objects.TryGetValue(Key(resource, ns, gone), out var doomed))
+                {
+                    return Status(404, "NotFound", $"{resource}.{Group} \"{gone}\" not found", resource, gone);
+                }
+
+                // DeleteOptions.preconditions.uid: the object must still be the one the client read.
+                if (options?["preconditions"]?["uid"]?.GetValue<string>() is { } uid && uid != doomed["metadata"]!["uid"]!.GetValue<string>())
+                {
+                    return Status(409, "Conflict", $"Operation cannot be fulfilled on {resource}.{Group} \"{gone}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {doomed["metadata"]!["uid"]}", resource, gone);
+                }
+
+                _objects.TryRemove(Key(resource, ns, gone), out _);
+                return Results.Json(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = new JsonObject { ["name"] = gone, ["group"] = Group, ["kind"] = resource } });
             default:
                 return Status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", resource, name);
         }

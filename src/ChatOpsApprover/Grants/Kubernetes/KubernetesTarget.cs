@@ -119,13 +119,15 @@ public sealed class KubernetesTarget(string name, IKubernetes client, IReadOnlyD
                 return RevokeResult.Kept($"the binding {Receipt(ns, binding)} is not this request's: left alone");
             }
 
+            // Only the binding just read: one replaced meanwhile fails the UID precondition (409), and the retry reads it again.
+            var onlyThatOne = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = metadata.Uid } };
             if (ns is null)
             {
-                await client.RbacAuthorizationV1.DeleteClusterRoleBindingAsync(binding, cancellationToken: cancellationToken);
+                await client.RbacAuthorizationV1.DeleteClusterRoleBindingAsync(binding, onlyThatOne, cancellationToken: cancellationToken);
             }
             else
             {
-                await client.RbacAuthorizationV1.DeleteNamespacedRoleBindingAsync(binding, ns, cancellationToken: cancellationToken);
+                await client.RbacAuthorizationV1.DeleteNamespacedRoleBindingAsync(binding, ns, onlyThatOne, cancellationToken: cancellationToken);
             }
 
             return RevokeResult.Revoked();

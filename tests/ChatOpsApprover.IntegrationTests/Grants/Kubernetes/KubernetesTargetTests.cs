@@ -102,6 +102,32 @@ public sealed class KubernetesTargetTests
     }
 
     [Fact]
+    public async Task ABindingReplacedBetweenTheReadAndTheDelete_IsLeftAlone()
+    {
+        await using var cluster = await FakeKubernetesServer.StartAsync();
+        await using var bot = await StartAsync(cluster);
+        var id = await ApprovedAsync(bot, "30m");
+        await bot.WaitForStatusAsync(id, RequestStatus.Active);
+
+        // Just as the bot deletes, someone has replaced its binding with one of their own of the same name.
+        var name = $"chatops-approver-{id}";
+        cluster.BeforeNextDelete(() =>
+        {
+            cluster.Remove("payments", name);
+            cluster.Put("payments", name, "edit", "carol@example.com", requestId: null);
+        });
+        bot.Time.Advance(TimeSpan.FromMinutes(30));
+        await Wait.UntilAsync(async () => await bot.ScalarAsync($"SELECT revoke_attempts FROM jit.access_requests WHERE id = {id}") >= 1, "the delete's failed precondition to be counted");
+        Assert.Contains("HTTP 409 Conflict", await bot.ScalarTextAsync($"SELECT details->>'error' FROM jit.audit_log WHERE request_id = {id} AND event = 'access.revoke_failed'"), StringComparison.Ordinal);
+
+        // The retry reads it again: not this request's, so it is not the bot's to delete.
+        bot.Time.Advance(TimeSpan.FromSeconds(30));
+        await bot.WaitForStatusAsync(id, RequestStatus.Expired);
+        Assert.Equal("edit", cluster.Binding("payments", name)!["roleRef"]!["name"]!.GetValue<string>());
+        Assert.StartsWith("kept: the binding payments/", await bot.ScalarTextAsync($"SELECT details->>'membership' FROM jit.audit_log WHERE request_id = {id} AND event = 'access.expired'"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Drift_LingeringBindingsAreDeletedAgain_UnknownOnesReportedOnceAndLeftAlone()
     {
         await using var cluster = await FakeKubernetesServer.StartAsync();
