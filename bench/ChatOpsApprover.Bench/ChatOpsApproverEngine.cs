@@ -27,6 +27,33 @@ public static class ChatOpsApproverEngine
             await Approvals.WaitAsync(measurements, endsAt.Count, deadline);
         });
 
+    /// <summary>
+    /// Revocations at a webhook target: the same path, the same active grants, but each revoke is a signed POST to a
+    /// receiver on loopback. Returns how many logins the receiver never heard a revoke for.
+    /// </summary>
+    public static async Task<int> RunWebhookAsync(string connectionString, IReadOnlyDictionary<string, DateTimeOffset> endsAt, Measurements measurements, DateTimeOffset deadline)
+    {
+        await using var receiver = await BenchWebhookReceiver.StartAsync(measurements);
+        var webhook = new Dictionary<string, string?>
+        {
+            ["Targets:tool:Type"] = "webhook",
+            ["Targets:tool:Url"] = receiver.Url,
+            ["Targets:tool:Secret"] = "bench-webhook-secret-0123456789abcdef",
+            ["Roles:tool-admin:Target"] = "tool",
+            ["Roles:tool-admin:Grant"] = "admin",
+            ["Roles:tool-admin:MaxDuration"] = "04:00:00",
+            ["Roles:tool-admin:Approvers:0"] = "bob",
+            ["Roles:tool-admin:SlackChannel"] = "C0APPROVALS",
+            ["Roles:tool-admin:StepUp"] = "None",
+        };
+        await RunHostAsync(connectionString, "bench_unused", measurements, async _ =>
+        {
+            await InsertRequestsAsync(connectionString, "admin", "active", endsAt, target: "tool", role: "tool-admin");
+            await Approvals.WaitAsync(measurements, endsAt.Count, deadline);
+        }, webhook);
+        return receiver.NotRevoked(endsAt.Keys);
+    }
+
     /// <summary>Grants: requests stored as approved, and the grant job enqueued at the moment of approval, as a click does.</summary>
     public static Task GrantAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> approvedAt, Measurements measurements, DateTimeOffset deadline) =>
         RunHostAsync(connectionString, grantRole, measurements, async app =>
@@ -37,17 +64,19 @@ public static class ChatOpsApproverEngine
             await Approvals.WaitAsync(measurements, approvedAt.Count, deadline);
         });
 
-    private static async Task<Dictionary<string, long>> InsertRequestsAsync(string connectionString, string grantRole, string status, IReadOnlyDictionary<string, DateTimeOffset> endsAt)
+    private static async Task<Dictionary<string, long>> InsertRequestsAsync(string connectionString, string grantRole, string status, IReadOnlyDictionary<string, DateTimeOffset> endsAt, string target = "prod-db", string role = "prod-db-read")
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var insert = dataSource.CreateCommand(
             """
-            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at)
-            SELECT 'alice', 'prod-db-read', 'prod-db', @grant, login, 3600, 'bench', @status, 'slack', now(),
-                   CASE WHEN @status = 'active' THEN now() END, CASE WHEN @status = 'active' THEN ends_at END
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, grant_sent_at)
+            SELECT 'alice', @role, @target, @grant, login, 3600, 'bench', @status, 'slack', now(),
+                   CASE WHEN @status = 'active' THEN now() END, CASE WHEN @status = 'active' THEN ends_at END, CASE WHEN @status = 'active' THEN now() END
             FROM unnest(@logins, @ends) AS t(login, ends_at)
             RETURNING login, id
             """);
+        insert.Parameters.AddWithValue("role", role);
+        insert.Parameters.AddWithValue("target", target);
         insert.Parameters.AddWithValue("grant", grantRole);
         insert.Parameters.AddWithValue("status", status);
         insert.Parameters.AddWithValue("logins", endsAt.Keys.ToArray());
@@ -62,7 +91,7 @@ public static class ChatOpsApproverEngine
         return ids;
     }
 
-    private static async Task RunHostAsync(string connectionString, string grantRole, Measurements measurements, Func<WebApplication, Task> drive)
+    private static async Task RunHostAsync(string connectionString, string grantRole, Measurements measurements, Func<WebApplication, Task> drive, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var (slack, slackUrl) = await StartSlackStandInAsync();
         await using var slackLifetime = slack;
@@ -84,6 +113,11 @@ public static class ChatOpsApproverEngine
             ["Roles:prod-db-read:SlackChannel"] = "C0APPROVALS",
             ["Roles:prod-db-read:StepUp"] = "None",
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         await using var app = await ChatOpsApproverApp.BuildAsync([], builder =>
         {
             builder.Configuration.Sources.Clear();
@@ -95,22 +129,25 @@ public static class ChatOpsApproverEngine
         await app.StopAsync();
     }
 
-    private sealed class TimedTarget(IGrantTarget inner, Measurements measurements) : IGrantTarget
+    private sealed class TimedTarget(IGrantTarget inner, Measurements measurements) : GrantTargetDecorator(inner)
     {
-        public async Task GrantAsync(Membership membership, CancellationToken cancellationToken)
+        public override async Task<string?> GrantAsync(TargetGrant grant, CancellationToken cancellationToken)
         {
-            await inner.GrantAsync(membership, cancellationToken);
-            measurements.Done(membership.Login, DateTimeOffset.UtcNow);
+            var receipt = await base.GrantAsync(grant, cancellationToken);
+            measurements.Done(grant.Login, DateTimeOffset.UtcNow);
+            return receipt;
         }
 
-        public async Task RevokeAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<RevokeResult>> RevokeAsync(IReadOnlyList<TargetGrant> grants, CancellationToken cancellationToken)
         {
-            await inner.RevokeAsync(memberships, cancellationToken);
+            var results = await base.RevokeAsync(grants, cancellationToken);
             var at = DateTimeOffset.UtcNow;
-            foreach (var membership in memberships)
+            foreach (var (grant, _) in grants.Zip(results).Where(r => r.Second.Status == RevokeStatus.Revoked))
             {
-                measurements.Done(membership.Login, at);
+                measurements.Done(grant.Login, at);
             }
+
+            return results;
         }
     }
 

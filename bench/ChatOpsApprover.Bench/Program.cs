@@ -10,7 +10,7 @@ using ChatOpsApprover.Storage;
 // its own child process so that peak memory is its own. Exits 1 if any revocation is missing, 2 on a wrong option.
 //
 //   dotnet run -c Release --project bench/ChatOpsApprover.Bench -- [--burst 2000] [--spread 10000] [--spread-over 3600]
-//       [--grants 200] [--grants-over 20] [--engines stock,ours] [--postgres "<admin connection string>"]
+//       [--grants 200] [--grants-over 20] [--engines stock,ours,webhook] [--postgres "<admin connection string>"]
 // The "grant" workload plays approvals back over --grants-over seconds and times each GRANT from its approval.
 var burst = new Option<int>("--burst") { Description = "Grants due in the same second (0: no burst workload)", HelpName = "count", DefaultValueFactory = _ => 2000 };
 var spread = new Option<int>("--spread") { Description = "Grants due over --spread-over seconds (0: no spread workload)", HelpName = "count", DefaultValueFactory = _ => 10000 };
@@ -19,16 +19,16 @@ var grants = new Option<int>("--grants") { Description = "Approvals played back 
 var grantsOver = new Option<double>("--grants-over") { Description = "Seconds the approvals span", HelpName = "seconds", DefaultValueFactory = _ => 20 };
 var engines = new Option<string[]>("--engines")
 {
-    Description = "Engines to run, comma-separated: stock (Hangfire, one delayed job per grant) and ours",
-    HelpName = "stock,ours",
-    DefaultValueFactory = _ => ["stock", "ours"],
+    Description = "Engines to run, comma-separated: stock (Hangfire, one delayed job per grant), ours (PostgreSQL target) and webhook (ours, revoking through a webhook receiver on loopback; revocation workloads only)",
+    HelpName = "stock,ours,webhook",
+    DefaultValueFactory = _ => ["stock", "ours", "webhook"],
     CustomParser = result => [.. result.Tokens.SelectMany(token => token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
 };
 engines.Validators.Add(result =>
 {
-    foreach (var engine in result.GetValueOrDefault<string[]>().Except(["stock", "ours"]))
+    foreach (var engine in result.GetValueOrDefault<string[]>().Except(["stock", "ours", "webhook"]))
     {
-        result.AddError($"Unknown engine '{engine}': use stock, ours or both (--engines stock,ours).");
+        result.AddError($"Unknown engine '{engine}': use stock, ours and/or webhook (--engines stock,ours,webhook).");
     }
 });
 var postgres = new Option<string?>("--postgres") { Description = "Admin connection string of a PostgreSQL to use (default: the benchmark starts its own)", HelpName = "connection string" };
@@ -98,7 +98,7 @@ static async Task<int> RunAsync(int burst, int spread, double spreadOverSeconds,
     var results = new List<RunResult>();
     foreach (var workload in workloads)
     {
-        foreach (var engine in engines)
+        foreach (var engine in engines.Where(e => e != "webhook" || workload.Name != "grant"))
         {
             Console.Error.WriteLine($"running {engine} on {workload.Name} ({workload.Count} grants{(workload.Spread > TimeSpan.Zero ? $" over {workload.Spread}" : " due in the same second")})…");
             results.Add(await RunChildProcessAsync(engine, workload, admin));
@@ -144,7 +144,11 @@ static async Task<int> RunChildAsync(string engine, Workload workload, string ad
     var connectionString = await BenchDatabase.CreateAsync(admin, $"bench_{suffix}");
     var grantRole = $"bench_grant_{suffix}";
     var logins = Enumerable.Range(1, workload.Count).Select(i => $"bench_{suffix}_{i}").ToArray();
-    await BenchDatabase.CreateMembershipsAsync(connectionString, grantRole, logins);
+    var webhook = engine == "webhook";
+    if (!webhook)
+    {
+        await BenchDatabase.CreateMembershipsAsync(connectionString, grantRole, logins);
+    }
 
     // Enough lead for every grant to be set up before the first one is due.
     var lead = workload.Name == "grant" ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10) + TimeSpan.FromMilliseconds(4 * workload.Count);
@@ -157,6 +161,14 @@ static async Task<int> RunChildAsync(string engine, Workload workload, string ad
     {
         // Grants start from no membership: approvals are played back at their moments, and each GRANT is timed.
         await BenchDatabase.RevokeAllAsync(connectionString, grantRole, logins);
+    }
+
+    if (webhook)
+    {
+        // "left" is what is wrong at the receiver: logins it never heard a revoke for.
+        var notRevoked = await ChatOpsApproverEngine.RunWebhookAsync(connectionString, endsAt, measurements, deadline);
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(measurements.Summarise(engine, workload, endsAt, notRevoked)));
+        return 0;
     }
 
     await ((engine, granting) switch

@@ -15,7 +15,7 @@ public static class StockHangfireEngine
 {
     public static async Task RunAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> endsAt, Measurements measurements, DateTimeOffset deadline)
     {
-        var (storage, target) = Configure(connectionString);
+        var (storage, target) = Configure(connectionString, grantRole);
         GlobalConfiguration.Configuration.UseActivator(new StockActivator(new StockRevokeJob(target, grantRole, measurements)));
         var client = new BackgroundJobClient(storage);
         foreach (var (login, end) in endsAt)
@@ -29,7 +29,7 @@ public static class StockHangfireEngine
 
     public static async Task GrantAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> approvedAt, Measurements measurements, DateTimeOffset deadline)
     {
-        var (storage, target) = Configure(connectionString);
+        var (storage, target) = Configure(connectionString, grantRole);
         GlobalConfiguration.Configuration.UseActivator(new StockActivator(new StockGrantJob(target, grantRole, measurements)));
         var client = new BackgroundJobClient(storage);
         using var server = new BackgroundJobServer(new BackgroundJobServerOptions(), storage);
@@ -37,7 +37,7 @@ public static class StockHangfireEngine
         await Approvals.WaitAsync(measurements, approvedAt.Count, deadline);
     }
 
-    private static (JobStorage Storage, IGrantTarget Target) Configure(string connectionString)
+    private static (JobStorage Storage, IGrantTarget Target) Configure(string connectionString, string grantRole)
     {
         var storageOptions = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
@@ -45,7 +45,7 @@ public static class StockHangfireEngine
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings();
-        return (storage, new PostgresRoleTarget(NpgsqlDataSource.Create(connectionString)));
+        return (storage, new PostgresRoleTarget(NpgsqlDataSource.Create(connectionString), terminateSessions: false, [grantRole]));
     }
 
     private sealed class StockActivator(object job) : JobActivator
@@ -59,9 +59,13 @@ public sealed class StockRevokeJob(IGrantTarget target, string grantRole, Measur
 {
     public async Task RevokeAsync(string login)
     {
-        await target.RevokeAsync([new Membership(grantRole, login)], CancellationToken.None);
+        await target.RevokeAsync([Grant(grantRole, login)], CancellationToken.None);
         measurements.Done(login, DateTimeOffset.UtcNow);
     }
+
+    /// <summary>The grant as the target takes it; the baseline has no requests, so no request fields matter.</summary>
+    public static TargetGrant Grant(string grantRole, string login) =>
+        new(0, "bench", "prod-db-read", grantRole, login, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "bench", [], null);
 }
 
 /// <summary>The baseline's grant job: one GRANT, note when it committed.</summary>
@@ -69,7 +73,7 @@ public sealed class StockGrantJob(IGrantTarget target, string grantRole, Measure
 {
     public async Task GrantAsync(string login)
     {
-        await target.GrantAsync(new Membership(grantRole, login), CancellationToken.None);
+        await target.GrantAsync(StockRevokeJob.Grant(grantRole, login), CancellationToken.None);
         measurements.Done(login, DateTimeOffset.UtcNow);
     }
 }

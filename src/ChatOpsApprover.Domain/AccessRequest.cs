@@ -29,6 +29,30 @@ public sealed record AccessRequest(
 
     /// <summary>Second-factor confirmations asked for on this request (waiting, verified or refused), oldest first.</summary>
     public IReadOnlyList<StepUpConfirmation> StepUps { get; init; } = [];
+
+    /// <summary>When the first grant attempt was about to reach the target (recorded before it did); null while none was made.</summary>
+    public DateTimeOffset? GrantSentAt { get; init; }
+
+    /// <summary>
+    /// The person already held this access by other means when the bot first looked (a standing membership): the grant
+    /// changed nothing at the target, and its end never takes the access away.
+    /// </summary>
+    public bool HeldOutside { get; init; }
+
+    /// <summary>What the target answered when it granted (PostgreSQL: the grantor of the membership), handed back to it on revoke.</summary>
+    public string? GrantReceipt { get; init; }
+
+    /// <summary>Sessions at the target that were closed when the access ended (null: none were looked for).</summary>
+    public int? SessionsClosed { get; init; }
+
+    /// <summary>Set while access that should not exist may remain at the target (a grant whose reply was lost, drift): the revocation sweep takes it away, retrying until it succeeds.</summary>
+    public DateTimeOffset? CleanupDueAt { get; init; }
+
+    /// <summary>
+    /// Whether the bot may have given access at the target for this request: a grant attempt was made, and the person
+    /// did not already hold the access. Only then may ending the request take anything away.
+    /// </summary>
+    public bool MayHoldAccessAtTarget => GrantSentAt is not null && !HeldOutside;
 }
 
 /// <summary>One approver's answer. A person decides a request at most once.</summary>

@@ -14,6 +14,18 @@ public static class AuditEvents
     public const string AccessExpired = "access.expired";
     public const string RevokeFailed = "access.revoke_failed";
 
+    /// <summary>
+    /// Access that a request which never became active (withdrawn, failed, lapsed), or drift, left at the target was
+    /// taken away (details: target, grant, login, membership).
+    /// </summary>
+    public const string AccessLeftoverRevoked = "access.leftover_revoked";
+
+    /// <summary>
+    /// The target and the bot's records disagree (details: target, kind — lingering, missing or unknown —, what was found,
+    /// action). Reported once per finding; lingering access is revoked again, unknown access is never touched.
+    /// </summary>
+    public const string AccessDrift = "access.drift";
+
     /// <summary>A burst of inbound chat requests with bad signatures (one entry per burst, never one per request).</summary>
     public const string SecuritySignatureFailures = "security.signature_failures";
 

@@ -3,7 +3,9 @@ using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
+using ChatOpsApprover.Grants.Kubernetes;
 using ChatOpsApprover.Grants.Postgres;
+using ChatOpsApprover.Grants.Webhook;
 using ChatOpsApprover.Health;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
@@ -36,6 +38,8 @@ public static class ChatOpsApproverApp
         builder.Services.AddRequests(builder.Configuration);
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddGrantTargetType<PostgresTargetType>();
+        builder.Services.AddWebhookTargets();
+        builder.Services.AddKubernetesTargets();
         builder.Services.AddJobs(builder.Configuration);
         builder.Services.AddSlack(builder.Configuration);
         builder.Services.AddTeams(builder.Configuration);

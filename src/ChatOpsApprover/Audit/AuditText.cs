@@ -25,6 +25,8 @@ public static class AuditText
         AuditEvents.AccessRevoked => "Access revoked",
         AuditEvents.AccessExpired => "Access expired",
         AuditEvents.RevokeFailed => "Revocation failed (retrying)",
+        AuditEvents.AccessLeftoverRevoked => "Access left at the target revoked",
+        AuditEvents.AccessDrift => "Drift at the target",
         AuditEvents.SecuritySignatureFailures => "Burst of requests with bad signatures",
         _ => @event,
     };

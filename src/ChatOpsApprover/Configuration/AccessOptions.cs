@@ -26,7 +26,8 @@ public sealed class AccessOptions
 
         foreach (var (name, role) in Roles)
         {
-            ReadPerPlatform(configuration.GetSection("Roles").GetSection(name), registered, p => p.ChannelKey, role.ApprovalChannels);
+            role.Settings = configuration.GetSection("Roles").GetSection(name);
+            ReadPerPlatform(role.Settings, registered, p => p.ChannelKey, role.ApprovalChannels);
         }
 
         foreach (var (name, target) in Targets)
@@ -82,9 +83,14 @@ public sealed class AccessOptions
         foreach (var (name, role) in Roles)
         {
             var key = $"Roles:{name}";
-            if (string.IsNullOrWhiteSpace(role.Target) || !Targets.ContainsKey(role.Target))
+            if (string.IsNullOrWhiteSpace(role.Target) || !Targets.TryGetValue(role.Target, out var target))
             {
                 errors.Add($"{key}:Target: \"{role.Target}\" is not a target under Targets.");
+            }
+            else if (registered.FindTargetType(target.Type) is { } type)
+            {
+                // What a kind of target adds to its roles (Kubernetes: Namespace) is that kind's to check.
+                errors.AddRange(type.ValidateRole(key, role.Settings));
             }
 
             if (string.IsNullOrWhiteSpace(role.Grant))
@@ -150,6 +156,10 @@ public sealed class AccessOptions
             BlockRiskyStepUp = r.Value.BlockRiskyStepUp,
         }),
         registered.Platforms);
+
+    /// <summary>The roles on a target, with their own settings.</summary>
+    public IReadOnlyList<TargetRole> RolesOn(string target) =>
+        Roles.Where(r => r.Value.Target == target).Select(r => new TargetRole(r.Key, r.Value.Grant, r.Value.Settings)).ToArray();
 
     /// <summary>The grants of the roles on a target and the people's logins there.</summary>
     public TargetUse UseOf(string target) => new(

@@ -4,7 +4,6 @@ using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.StepUp;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ChatOpsApprover.Grants;
 
@@ -12,7 +11,7 @@ namespace ChatOpsApprover.Grants;
 /// Ends approvals that were never turned into access: a request still waiting for its requester's second factor
 /// <see cref="StepUpOptions.ConfirmWithin"/> after its approval fails, so a stale approval cannot be used later.
 /// </summary>
-public sealed class ApprovalLapse(RequestStore store, AuditLog audit, LeftoverMembershipRemover leftovers, ChatNotifications notifications, TimeProvider time, IOptions<StepUpOptions> options)
+public sealed class ApprovalLapse(RequestStore store, AuditLog audit, ChatNotifications notifications, RevocationSignal revocations, TimeProvider time, IOptions<StepUpOptions> options)
 {
     private const int BatchSize = 100;
 
@@ -27,20 +26,22 @@ public sealed class ApprovalLapse(RequestStore store, AuditLog audit, LeftoverMe
         {
             stale = await store.ClaimApprovedBeforeAsync(connection, transaction, now - within, BatchSize);
 
-            // All memberships at once, sorted, as the revocation sweep takes them: the two cannot deadlock.
-            await MembershipLock.AcquireAsync(connection, transaction, stale.Select(r => (r.Target, new Membership(r.Grant, r.Login))));
-            var entries = new List<AuditEntry>();
-            foreach (var request in stale)
+            // A grant attempt that may have reached the target becomes a clean-up with the move, which the sweep does.
+            var entries = stale.Select(request => new AuditEntry(AuditEvents.GrantFailed, request.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string>
             {
-                var leftover = await leftovers.RemoveAsync(connection, transaction, request, cancellationToken);
-                entries.Add(new AuditEntry(AuditEvents.GrantFailed, request.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason, ["membership"] = leftover }));
-            }
-
+                ["reason"] = reason,
+                ["membership"] = Granter.LeftAtTarget(request),
+            })).ToList();
             await store.MoveManyAsync(connection, transaction, stale, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
 
             // Audit last, as the audit log asks: its lock is held until the commit.
             await audit.AppendManyAsync(connection, transaction, entries);
             await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (stale.Any(r => r.MayHoldAccessAtTarget))
+        {
+            revocations.Wake();
         }
 
         notifications.RequestsChanged(stale.Select(r => r.Id).ToList());

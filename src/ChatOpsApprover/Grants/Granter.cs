@@ -13,15 +13,19 @@ public enum GrantOutcome
     Failed,
 }
 
-/// <summary>Gives approved access at the target and starts its window. Idempotent: a second run finds nothing to do.</summary>
+/// <summary>
+/// Gives approved access at the target and starts its window. Idempotent: a second run finds nothing to do. Before the
+/// target is first touched, the request records, in a transaction of its own, that a grant is on its way and whether
+/// the person already held the access: a grant whose reply is lost is then never left behind (its request's end cleans
+/// it up), and access the person held before is never taken away.
+/// </summary>
 public sealed class Granter(
     RequestStore store,
     AccessDirectory directory,
     AuditLog audit,
     GrantTargets targets,
     ChatNotifications notifications,
-    RevocationScheduler scheduler,
-    LeftoverMembershipRemover leftovers,
+    RevocationSignal revocations,
     TimeProvider time,
     ILogger<Granter> logger)
 {
@@ -31,39 +35,13 @@ public sealed class Granter(
     {
         try
         {
-            await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var request = await store.FindAsync(connection, transaction, requestId, forUpdate: true);
-            if (request is null || request.Status != RequestStatus.Approved)
-            {
-                return GrantOutcome.NothingToDo;
-            }
-
-            // Defence in depth: whoever queued this job, access never starts before the requester's second factor.
-            if (!StepUpRules.ReadyToGrant(request, directory.FindRole(request.RoleName)))
-            {
-                logger.LogWarning("Grant for request {RequestId} skipped: its requester has not confirmed with their second factor", requestId);
-                return GrantOutcome.NothingToDo;
-            }
-
-            var membership = new Membership(request.Grant, request.Login);
-            await MembershipLock.AcquireAsync(connection, transaction, request.Target, [membership]);
-            await targets.Get(request.Target).GrantAsync(membership, cancellationToken);
-
-            // The window starts when access really starts, not when it was approved.
-            var now = time.GetUtcNow();
-            await store.MoveAsync(connection, transaction, request, RequestStatus.Active, new StatusChange(GrantedAt: now, EndsAt: now + request.Duration));
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantSucceeded, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string>
-            {
-                ["target"] = request.Target,
-                ["grant"] = request.Grant,
-                ["login"] = request.Login,
-                ["ends_at"] = (now + request.Duration).ToString("O"),
-            }));
-            await transaction.CommitAsync(cancellationToken);
-            scheduler.Wake();
-            notifications.RequestsChanged([request.Id]);
-            return GrantOutcome.Granted;
+            return await MarkSentAsync(requestId, cancellationToken) ? await GrantMarkedAsync(requestId, cancellationToken) : GrantOutcome.NothingToDo;
+        }
+        catch (GrantRefusedException e)
+        {
+            logger.LogWarning("Grant for request {RequestId} was refused by its target ({Why}); the request fails", requestId, e.Message);
+            await MarkFailedAsync(requestId, $"the target refused it ({e.Message})", cancellationToken);
+            return GrantOutcome.Failed;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -79,6 +57,80 @@ public sealed class Granter(
         }
     }
 
+    /// <summary>
+    /// Commits, before the first attempt reaches the target, that a grant is on its way and whether the person already
+    /// held the access (asked once: a retry must not take the bot's own lost grant for the person's). False when there is
+    /// nothing to grant.
+    /// </summary>
+    private async Task<bool> MarkSentAsync(long requestId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var request = await store.FindAsync(connection, transaction, requestId, forUpdate: true);
+        if (request is null || request.Status != RequestStatus.Approved)
+        {
+            return false;
+        }
+
+        // Defence in depth: whoever queued this job, access never starts before the requester's second factor.
+        if (!StepUpRules.ReadyToGrant(request, directory.FindRole(request.RoleName)))
+        {
+            logger.LogWarning("Grant for request {RequestId} skipped: its requester has not confirmed with their second factor", requestId);
+            return false;
+        }
+
+        if (request.GrantSentAt is not null)
+        {
+            return true;
+        }
+
+        var now = time.GetUtcNow();
+        var target = targets.Get(request.Target);
+        var membership = new Membership(request.Grant, request.Login);
+        await MembershipLock.AcquireAsync(connection, transaction, request.Target, [membership]);
+
+        // A membership another request of the bot accounts for is the bot's (shared), or held outside as that one found.
+        var held = target.Sharing == GrantSharing.Membership && await store.OthersHoldingAsync(connection, transaction, request.Target, membership, request.Id) is { } others
+            ? others
+            : await target.HeldOutsideAsync(TargetGrant.Of(request, now), cancellationToken);
+        await store.MarkGrantSentAsync(connection, transaction, request.Id, held, now);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task<GrantOutcome> GrantMarkedAsync(long requestId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var request = await store.FindAsync(connection, transaction, requestId, forUpdate: true);
+        if (request is null || request.Status != RequestStatus.Approved)
+        {
+            // Ended meanwhile: if the first attempt reached the target, its clean-up was scheduled with the end.
+            return GrantOutcome.NothingToDo;
+        }
+
+        await MembershipLock.AcquireAsync(connection, transaction, request.Target, [new Membership(request.Grant, request.Login)]);
+
+        // The window starts when access really starts, not when it was approved.
+        var now = time.GetUtcNow();
+        var receipt = request.HeldOutside ? null : await targets.Get(request.Target).GrantAsync(TargetGrant.Of(request, now), cancellationToken);
+        await store.MoveAsync(connection, transaction, request, RequestStatus.Active, new StatusChange(GrantedAt: now, EndsAt: now + request.Duration, GrantReceipt: receipt));
+        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantSucceeded, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string>
+        {
+            ["target"] = request.Target,
+            ["grant"] = request.Grant,
+            ["login"] = request.Login,
+            ["ends_at"] = (now + request.Duration).ToString("O"),
+            ["membership"] = request.HeldOutside
+                ? "already held outside the bot: nothing was changed at the target, and the end of this request will not revoke it"
+                : "granted at target",
+        }));
+        await transaction.CommitAsync(cancellationToken);
+        revocations.Wake();
+        notifications.RequestsChanged([request.Id]);
+        return GrantOutcome.Granted;
+    }
+
     private async Task MarkFailedAsync(long requestId, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
@@ -89,11 +141,20 @@ public sealed class Granter(
             return;
         }
 
-        var leftover = await leftovers.RemoveAsync(connection, transaction, request, cancellationToken);
         var now = time.GetUtcNow();
         await store.MoveAsync(connection, transaction, request, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
-        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantFailed, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string> { ["reason"] = reason, ["membership"] = leftover }));
+        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantFailed, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string>
+        {
+            ["reason"] = reason,
+            ["membership"] = LeftAtTarget(request),
+        }));
         await transaction.CommitAsync(cancellationToken);
+        revocations.Wake();
         notifications.RequestsChanged([request.Id]);
     }
+
+    /// <summary>What the audit entry of a request that ends before it was active says about its access at the target.</summary>
+    public static string LeftAtTarget(AccessRequest request) => request.MayHoldAccessAtTarget
+        ? "a grant attempt may have reached the target: its clean-up there is scheduled and retried until it succeeds"
+        : "nothing was granted at the target";
 }

@@ -13,8 +13,10 @@ public static class GrantsSetup
         services.AddSingleton<TargetRevoker>();
         services.AddSingleton<RevocationSweep>();
         services.AddSingleton<RevokeCommand>();
-        services.AddSingleton<LeftoverMembershipRemover>();
         services.AddSingleton<ApprovalLapse>();
+        services.AddSingleton<DriftFindingStore>();
+        services.AddSingleton<DriftReconciler>();
+        services.AddSingleton<RevocationSignal>();
         services.AddSingleton<RevocationScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationScheduler>());
         return services;
@@ -47,6 +49,6 @@ public static class GrantsSetup
     {
         var access = services.GetRequiredService<IOptions<AccessOptions>>().Value;
         var registered = services.GetRequiredService<Registrations>();
-        return access.Targets.ToDictionary(t => t.Key, t => registered.TargetType(t.Value.Type).Create(t.Key, t.Value.Settings), StringComparer.Ordinal);
+        return access.Targets.ToDictionary(t => t.Key, t => registered.TargetType(t.Value.Type).Create(t.Key, t.Value.Settings, access.RolesOn(t.Key)), StringComparer.Ordinal);
     }
 }

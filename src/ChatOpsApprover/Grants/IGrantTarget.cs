@@ -1,27 +1,36 @@
 namespace ChatOpsApprover.Grants;
 
-/// <summary>A membership at a target: <see cref="Grant"/> given to <see cref="Login"/>.</summary>
-public readonly record struct Membership(string Grant, string Login);
-
-/// <summary>A system where access is given and taken. Both operations are idempotent: jobs run at least once.</summary>
+/// <summary>
+/// A system where access is given, taken and checked. Every operation is idempotent (jobs run at least once, and a
+/// reply may be lost after the target acted): granting what is there, or revoking what is not, succeeds.
+/// </summary>
 public interface IGrantTarget
 {
-    Task GrantAsync(Membership membership, CancellationToken cancellationToken);
+    /// <summary>Whether one grant here serves every request of a login (and so may predate the bot) or belongs to one request.</summary>
+    GrantSharing Sharing { get; }
 
-    /// <summary>Takes all memberships away in one unit of work (one round trip where the target allows).</summary>
-    Task RevokeAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken);
-}
+    /// <summary>
+    /// Whether the login already holds the grant by other means than the bot, asked once, before the first grant attempt.
+    /// Such a grant changes nothing at the target and its end never revokes. Targets whose grants belong to one request answer false.
+    /// </summary>
+    Task<bool> HeldOutsideAsync(TargetGrant grant, CancellationToken cancellationToken);
 
-/// <summary>Some memberships could not be revoked; the others were. <see cref="Failed"/> names the ones to retry.</summary>
-public sealed class PartialRevocationException(IReadOnlyCollection<Membership> failed, Exception first)
-    : Exception($"{failed.Count} membership(s) could not be revoked: {first.Message}", first)
-{
-    public IReadOnlyCollection<Membership> Failed { get; } = failed;
-}
+    /// <summary>
+    /// Gives the access and returns the target's receipt (handed back on revoke), or null. Throws
+    /// <see cref="GrantRefusedException"/> when the target refuses for good; any other failure is retried.
+    /// </summary>
+    Task<string?> GrantAsync(TargetGrant grant, CancellationToken cancellationToken);
 
-/// <summary>The configured targets by name.</summary>
-public sealed class GrantTargets(IReadOnlyDictionary<string, IGrantTarget> targets)
-{
-    public IGrantTarget Get(string name) =>
-        targets.TryGetValue(name, out var target) ? target : throw new InvalidOperationException($"Target \"{name}\" is not configured under Targets.");
+    /// <summary>
+    /// Takes each grant away, in as few round trips as the target allows, and checks it is gone where the target can
+    /// tell; one result per grant, in order. Throws when the target could not be asked at all (every grant is then retried).
+    /// </summary>
+    Task<IReadOnlyList<RevokeResult>> RevokeAsync(IReadOnlyList<TargetGrant> grants, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drift: the access the target holds now among <paramref name="known"/> (what the bot's records say it gave), and,
+    /// where the target can list it, every other grant there that looks like the bot's (the grants of its roles, or
+    /// bindings carrying its labels).
+    /// </summary>
+    Task<IReadOnlyList<FoundAccess>> CheckAsync(IReadOnlyList<TargetGrant> known, CancellationToken cancellationToken);
 }

@@ -7,10 +7,12 @@ using Microsoft.Extensions.Options;
 namespace ChatOpsApprover.Grants;
 
 /// <summary>
-/// Takes access away when windows end. Our own table is the source of truth; due rows are claimed in batches with
-/// SKIP LOCKED, so several instances share the work and each grant is revoked once, with one target round trip per
-/// batch. A target that fails keeps its rows active with a retry time (<see cref="TargetRevoker"/>), so nothing is lost.
-/// Run by <see cref="RevocationScheduler"/> on time and by the recurring Hangfire job as a backstop.
+/// Takes access away when windows end, and cleans up access that requests which never became active may have left.
+/// Our own table is the source of truth; due rows are claimed in batches with SKIP LOCKED, so several instances share
+/// the work and each grant is revoked once, with one target round trip per batch. Each target is its own unit of
+/// work, so a slow or unreachable target never holds back revocations at the others. A target that fails keeps its
+/// rows with a retry time (<see cref="TargetRevoker"/>), so nothing is lost. Run by <see cref="RevocationScheduler"/>
+/// on time and by the recurring Hangfire job as a backstop.
 /// </summary>
 public sealed class RevocationSweep(
     RequestStore store,
@@ -20,30 +22,42 @@ public sealed class RevocationSweep(
     TimeProvider time,
     IOptions<RevocationOptions> options)
 {
-    /// <summary>Revokes every grant whose window has ended; returns how many ended.</summary>
+    /// <summary>Takes away every due grant at every target, the targets side by side; returns how many requests ended.</summary>
     public async Task<int> RevokeDueAsync(CancellationToken cancellationToken)
     {
+        var targets = await DueTargetsAsync(cancellationToken);
+        var ended = await Task.WhenAll(targets.Select(target => RevokeDueAtAsync(target, cancellationToken)));
+        return ended.Sum(e => e.Ended);
+    }
+
+    /// <summary>The targets with work due now.</summary>
+    public Task<IReadOnlyList<string>> DueTargetsAsync(CancellationToken cancellationToken) => store.DueTargetsAsync(time.GetUtcNow(), cancellationToken);
+
+    /// <summary>
+    /// Takes away every due grant at one target, a batch per transaction. Returns how many requests ended, and how
+    /// many rows were claimed (0 while another instance holds them all).
+    /// </summary>
+    public async Task<(int Ended, int Claimed)> RevokeDueAtAsync(string target, CancellationToken cancellationToken)
+    {
         var total = 0;
+        var claimedTotal = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
-            var ended = new List<long>();
             var entries = new List<AuditEntry>();
+            IReadOnlyList<long> ended = [];
             int claimed;
             await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                var due = await store.ClaimDueAsync(connection, transaction, now, options.Value.BatchSize);
+                var due = await store.ClaimDueAsync(connection, transaction, target, now, options.Value.BatchSize);
                 claimed = due.Count;
-
-                // Every membership of the batch, across targets, is locked in one sorted step before any target call.
-                await MembershipLock.AcquireAsync(connection, transaction, due.Select(r => (r.Target, new Membership(r.Grant, r.Login))));
-                foreach (var group in due.GroupBy(r => r.Target, StringComparer.Ordinal))
+                if (claimed > 0)
                 {
-                    ended.AddRange(await targetRevoker.EndAsync(connection, transaction, group.ToList(), RequestStatus.Expired, TargetRevoker.SystemActor, ChatPlatform.System, now, entries, cancellationToken));
+                    ended = await targetRevoker.EndAsync(connection, transaction, due, RequestStatus.Expired, TargetRevoker.SystemActor, ChatPlatform.System, now, entries, cancellationToken);
                 }
 
-                // Last, after every target call: the audit chain's lock is held only from here to the commit.
+                // Last, after the target call: the audit chain's lock is held only from here to the commit.
                 await audit.AppendManyAsync(connection, transaction, entries);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -51,15 +65,16 @@ public sealed class RevocationSweep(
             // Chat is told after the commit, through a job: a slow chat API never holds a revocation.
             notifications.RequestsChanged(ended);
             total += ended.Count;
+            claimedTotal += claimed;
             if (claimed < options.Value.BatchSize)
             {
                 break;
             }
         }
 
-        return total;
+        return (total, claimedTotal);
     }
 
-    /// <summary>When the next grant falls due (window end or retry), or null when none is active.</summary>
-    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) => store.NextDueAsync(cancellationToken);
+    /// <summary>When the next work falls due at a target other than <paramref name="exceptTargets"/> (window end, clean-up or retry), or null when none.</summary>
+    public Task<DateTimeOffset?> NextDueAsync(IReadOnlyCollection<string> exceptTargets, CancellationToken cancellationToken) => store.NextDueAsync(exceptTargets, cancellationToken);
 }

@@ -14,6 +14,7 @@ public sealed class RevokeCommand(
     AuditLog audit,
     TargetRevoker targetRevoker,
     ChatNotifications notifications,
+    RevocationSignal revocations,
     TimeProvider time)
 {
     public async Task<(RevokeOutcome Outcome, AccessRequest? Request)> RevokeNowAsync(long requestId, Person actor, ChatPlatform platform, AccessDirectory directory, CancellationToken cancellationToken)
@@ -50,13 +51,17 @@ public sealed class RevokeCommand(
         }
         else
         {
+            // Not active yet, but a grant attempt may have reached the target: the move makes that a clean-up the sweep does.
             await store.MoveAsync(connection, transaction, request, RequestStatus.Revoked, new StatusChange(EndedAt: now, EndedBy: actor.Id));
-            entries.Add(new AuditEntry(AuditEvents.RequestWithdrawn, request.Id, actor.Id, platform, now));
+            entries.Add(new AuditEntry(AuditEvents.RequestWithdrawn, request.Id, actor.Id, platform, now, request.MayHoldAccessAtTarget
+                ? new Dictionary<string, string> { ["membership"] = Granter.LeftAtTarget(request) }
+                : null));
             outcome = RevokeOutcome.Withdrawn;
         }
 
         await audit.AppendManyAsync(connection, transaction, entries);
         await transaction.CommitAsync(cancellationToken);
+        revocations.Wake();
         if (outcome != RevokeOutcome.TargetUnavailable)
         {
             notifications.RequestsChanged([request.Id]);

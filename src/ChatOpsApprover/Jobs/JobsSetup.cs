@@ -132,10 +132,11 @@ public static class JobsSetup
         .UseSimpleAssemblyNameTypeSerializer()
         .UseRecommendedSerializerSettings(settings => settings.Converters.Add(new ChatPlatformJsonConverter()));
 
-    /// <summary>Registers the recurring backstop that revokes anything past its end.</summary>
+    /// <summary>Registers the recurring backstop that revokes anything past its end, and the drift check of every target (every 5 minutes).</summary>
     public static void ScheduleRecurringJobs(IServiceProvider services)
     {
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<GrantJobs>(GrantJobs.ReconcileJobId, j => j.ReconcileAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<GrantJobs>(GrantJobs.DriftJobId, j => j.CheckDriftAsync(CancellationToken.None), "*/5 * * * *");
     }
 }

@@ -31,12 +31,20 @@ public static class RequestMessages
         RequestStatus.Pending => $"Your request #{request.Id} for {request.RoleName} is {Describe(request)}.",
         RequestStatus.Approved when StepUpRules.WaitingForRequester(request) is not null => $"Your request #{request.Id} for {request.RoleName} was approved; access starts once you confirm it with your second factor (see the link sent to you, or type: jit confirm {request.Id}).",
         RequestStatus.Approved => $"Your request #{request.Id} for {request.RoleName} was approved; access is being granted.",
-        RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}.",
-        RequestStatus.Expired => $"Your access to {request.RoleName} (request #{request.Id}) has ended.",
-        RequestStatus.Revoked => $"Your request #{request.Id} for {request.RoleName} was revoked by {request.EndedBy}.",
+        RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}.{HeldOutside(request)}",
+        RequestStatus.Expired => $"Your access to {request.RoleName} (request #{request.Id}) has ended.{SessionsClosed(request)}",
+        RequestStatus.Revoked => $"Your request #{request.Id} for {request.RoleName} was revoked by {request.EndedBy}.{SessionsClosed(request)}",
         RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}.",
         RequestStatus.Failed => $"Your request #{request.Id} for {request.RoleName} could not be granted: {request.FailureReason}. Ask an approver for help.",
     };
+
+    private static string HeldOutside(AccessRequest request) => request.HeldOutside
+        ? " You already held this access outside ChatOpsApprover, so nothing was changed at the target, and it stays yours when this request ends."
+        : string.Empty;
+
+    private static string SessionsClosed(AccessRequest request) => request.SessionsClosed is > 0 and var n
+        ? $" Your {n} open session(s) at the target were closed, so nothing opened during the window keeps the access."
+        : string.Empty;
 
     public static string ForDecision(DecisionOutcome outcome, long requestId) => outcome switch
     {

@@ -17,7 +17,12 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
 {
     /// <summary>The columns <see cref="ReadRequestsAsync"/> reads, in its order: select exactly these.</summary>
     private const string Columns =
-        "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason";
+        "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason, "
+        + "grant_sent_at, held_outside, grant_receipt, sessions_closed, cleanup_due_at";
+
+    /// <summary>What the revocation sweep takes on: active requests whose window ended, and access left to clean up; either once its retry time came.</summary>
+    private const string Due =
+        "((r.status = @active AND r.ends_at <= @at) OR r.cleanup_due_at <= @at) AND (r.revoke_retry_at IS NULL OR r.revoke_retry_at <= @at)";
 
     /// <summary>Pending, approved and active: every status a request can still leave.</summary>
     private static readonly string[] OpenStatuses =
@@ -143,6 +148,17 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
             return;
         }
 
+        // A request that ends before it was active, after a grant attempt may have reached the target, leaves access to
+        // take away: it becomes a durable clean-up, revoked (and retried) by the sweep like any end. Decided here, for
+        // every way out of approved (withdrawn, failed, lapsed, refused), so no path can forget it.
+        var cleanup = RequestLifecycle.IsTerminal(to)
+            ? requests.Where(r => r.Status == RequestStatus.Approved && r.MayHoldAccessAtTarget).Select(r => r.Id).ToArray()
+            : [];
+        if (cleanup.Length > 0 && change.EndedAt is null)
+        {
+            throw new InvalidOperationException("A request that ends must say when (StatusChange.EndedAt): its clean-up at the target is due then.");
+        }
+
         await using var command = new NpgsqlCommand(
             """
             UPDATE jit.access_requests AS r
@@ -152,6 +168,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 ended_at = coalesce(@ended_at, r.ended_at),
                 ended_by = coalesce(@ended_by, r.ended_by),
                 failure_reason = coalesce(@failure, r.failure_reason),
+                grant_receipt = coalesce(@receipt, r.grant_receipt),
+                cleanup_due_at = CASE WHEN r.id = ANY(@cleanup) THEN @ended_at ELSE r.cleanup_due_at END,
                 revoke_retry_at = NULL
             FROM unnest(@ids, @froms) AS m(id, status)
             WHERE r.id = m.id AND r.status = m.status
@@ -165,6 +183,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.Add(OrNull("ended_at", NpgsqlDbType.TimestampTz, change.EndedAt));
         command.Parameters.Add(OrNull("ended_by", NpgsqlDbType.Text, change.EndedBy));
         command.Parameters.Add(OrNull("failure", NpgsqlDbType.Text, change.FailureReason));
+        command.Parameters.Add(OrNull("receipt", NpgsqlDbType.Text, change.GrantReceipt));
+        command.Parameters.AddWithValue("cleanup", cleanup);
         var moved = new HashSet<long>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -188,24 +208,164 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
-    // ---- Revocation ----
+    /// <summary>
+    /// Records, before the first grant attempt reaches the target, that one is about to (and whether the person already
+    /// held the access), in a transaction of its own: if the grant's reply is lost, the request still knows it may hold
+    /// access there. Later attempts keep the first record.
+    /// </summary>
+    public async Task MarkGrantSentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, bool heldOutside, DateTimeOffset now)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jit.access_requests SET grant_sent_at = @now, held_outside = @held WHERE id = @id AND grant_sent_at IS NULL", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("held", heldOutside);
+        command.Parameters.AddWithValue("now", now);
+        await command.ExecuteNonQueryAsync();
+    }
 
     /// <summary>
-    /// Locks up to <paramref name="limit"/> active requests whose window has ended (and whose retry time, if any, has
-    /// come), earliest end first. SKIP LOCKED: rows another instance is revoking are left to it. Rows only, without
-    /// decisions or confirmations: ending a grant needs neither.
+    /// Whether the bot's records explain a membership at a target that <paramref name="exceptId"/> is about to use: null
+    /// when no other request accounts for it; otherwise whether those requests found it held outside the bot. Active
+    /// requests, grants sent but not yet confirmed (a lost reply being retried) and pending clean-ups count: each means
+    /// the bot itself may have given it.
     /// </summary>
-    public Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
-        ClaimAsync(connection, transaction, RequestStatus.Active, "r.ends_at <= @at AND (r.revoke_retry_at IS NULL OR r.revoke_retry_at <= @at)", "r.ends_at", now, limit);
+    public async Task<bool?> OthersHoldingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, Membership membership, long exceptId)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT bool_and(held_outside) FROM jit.access_requests
+            WHERE target = @target AND grant_name = @grant AND login = @login AND id <> @id
+              AND (status = @active OR (status = @approved AND grant_sent_at IS NOT NULL) OR cleanup_due_at IS NOT NULL)
+            """, connection, transaction);
+        command.Parameters.AddWithValue("target", target);
+        command.Parameters.AddWithValue("grant", membership.Grant);
+        command.Parameters.AddWithValue("login", membership.Login);
+        command.Parameters.AddWithValue("id", exceptId);
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("approved", RequestLifecycle.ToStorage(RequestStatus.Approved));
+        return await command.ExecuteScalarAsync() is bool held ? held : null;
+    }
 
-    /// <summary>When the next active request falls due (window end or retry), or null when none is active.</summary>
-    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    // ---- Revocation ----
+
+    /// <summary>The targets with revocation work due at <paramref name="now"/> (window ends and clean-ups, retry times come).</summary>
+    public async Task<IReadOnlyList<string>> DueTargetsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT DISTINCT r.target FROM jit.access_requests r WHERE {Due}");
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("at", now);
+        var targets = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            targets.Add(reader.GetString(0));
+        }
+
+        return targets;
+    }
+
+    /// <summary>
+    /// Locks up to <paramref name="limit"/> requests of one target with revocation work due (see <see cref="Due"/>),
+    /// earliest first. SKIP LOCKED: rows another instance is revoking are left to it. With their decisions (a webhook
+    /// names the approvers on revoke too), without step-up confirmations.
+    /// </summary>
+    public async Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, DateTimeOffset now, int limit)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT {Columns}
+            FROM jit.access_requests r
+            WHERE r.target = @target AND {Due}
+            ORDER BY coalesce(r.cleanup_due_at, r.ends_at)
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction);
+        command.Parameters.AddWithValue("target", target);
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("at", now);
+        command.Parameters.AddWithValue("limit", limit);
+        return await WithDecisionsAsync(connection, transaction, await ReadRequestsAsync(command));
+    }
+
+    /// <summary>
+    /// When revocation work next falls due (window end, clean-up or retry), leaving out <paramref name="exceptTargets"/>
+    /// (targets being worked on now); null when there is none.
+    /// </summary>
+    public async Task<DateTimeOffset?> NextDueAsync(IReadOnlyCollection<string> exceptTargets, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT min(greatest(ends_at, coalesce(revoke_retry_at, ends_at))) FROM jit.access_requests WHERE status = @active");
+            """
+            SELECT min(greatest(coalesce(cleanup_due_at, ends_at), coalesce(revoke_retry_at, cleanup_due_at, ends_at)))
+            FROM jit.access_requests
+            WHERE (status = @active OR cleanup_due_at IS NOT NULL) AND NOT (target = ANY(@except))
+            """);
         command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("except", exceptTargets.ToArray());
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>Clean-ups that are done: their access is gone from the target (or was never the bot's to take).</summary>
+    public async Task CleanedUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET cleanup_due_at = NULL, revoke_retry_at = NULL, revoke_attempts = 0 WHERE id = ANY(@ids)", connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Makes ended requests' access a clean-up due at <paramref name="now"/> (drift found it still granted); returns the ids that were not already due.</summary>
+    public async Task<IReadOnlyList<long>> MarkCleanupDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, DateTimeOffset now)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jit.access_requests SET cleanup_due_at = @now WHERE id = ANY(@ids) AND cleanup_due_at IS NULL AND NOT (status = ANY(@open)) RETURNING id", connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("open", OpenStatuses);
+        var marked = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            marked.Add(reader.GetInt64(0));
+        }
+
+        return marked;
+    }
+
+    /// <summary>How many sessions at the target were closed with each request's access.</summary>
+    public async Task RecordSessionsClosedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyDictionary<long, int> closed)
+    {
+        if (closed.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            "UPDATE jit.access_requests r SET sessions_closed = c.n FROM unnest(@ids, @counts) AS c(id, n) WHERE r.id = c.id", connection, transaction);
+        command.Parameters.AddWithValue("ids", closed.Keys.ToArray());
+        command.Parameters.AddWithValue("counts", closed.Values.ToArray());
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// What the bot's records say about access at one target, for a drift check: every request that may have been given
+    /// access there and is active, being granted (sent, not yet confirmed), or ended at or after <paramref name="endedSince"/>,
+    /// with its decisions.
+    /// </summary>
+    public async Task<List<AccessRequest>> GivenAtTargetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, DateTimeOffset endedSince)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT {Columns}
+            FROM jit.access_requests r
+            WHERE r.target = @target AND r.grant_sent_at IS NOT NULL
+              AND (r.status = @active OR r.status = @approved OR r.ended_at >= @since OR r.cleanup_due_at IS NOT NULL)
+            ORDER BY r.id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("target", target);
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("approved", RequestLifecycle.ToStorage(RequestStatus.Approved));
+        command.Parameters.AddWithValue("since", endedSince);
+        return await WithDecisionsAsync(connection, transaction, await ReadRequestsAsync(command));
     }
 
     /// <summary>Which of <paramref name="memberships"/> at <paramref name="target"/> an active request other than <paramref name="endingIds"/> still needs.</summary>
@@ -312,12 +472,21 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
             return rows;
         }
 
-        var ids = rows.Select(r => r.Id).ToArray();
+        var confirmations = await stepUps.ConfirmationsAsync(connection, transaction, rows.Select(r => r.Id).ToArray());
+        return (await WithDecisionsAsync(connection, transaction, rows)).Select(r => r with { StepUps = confirmations.GetValueOrDefault(r.Id, []) }).ToList();
+    }
+
+    private static async Task<List<AccessRequest>> WithDecisionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, List<AccessRequest> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
         await using var command = new NpgsqlCommand("SELECT request_id, approver_id, approved, decided_at, platform FROM jit.decisions WHERE request_id = ANY(@ids) ORDER BY decided_at", connection, transaction);
-        command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
         var decisions = await RowGroups.ReadAsync(command, reader => new Decision(reader.GetString(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3), StoredPlatform.Parse(reader.GetString(4))));
-        var confirmations = await stepUps.ConfirmationsAsync(connection, transaction, ids);
-        return rows.Select(r => r with { Decisions = decisions.GetValueOrDefault(r.Id, []), StepUps = confirmations.GetValueOrDefault(r.Id, []) }).ToList();
+        return rows.Select(r => r with { Decisions = decisions.GetValueOrDefault(r.Id, []) }).ToList();
     }
 
     private static async Task<List<AccessRequest>> ReadRequestsAsync(NpgsqlCommand command)
@@ -343,7 +512,14 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 EndsAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
                 EndedAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
                 EndedBy: reader.IsDBNull(14) ? null : reader.GetString(14),
-                FailureReason: reader.IsDBNull(15) ? null : reader.GetString(15)));
+                FailureReason: reader.IsDBNull(15) ? null : reader.GetString(15))
+            {
+                GrantSentAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
+                HeldOutside = reader.GetBoolean(17),
+                GrantReceipt = reader.IsDBNull(18) ? null : reader.GetString(18),
+                SessionsClosed = reader.IsDBNull(19) ? null : reader.GetInt32(19),
+                CleanupDueAt = reader.IsDBNull(20) ? null : reader.GetFieldValue<DateTimeOffset>(20),
+            });
         }
 
         return result;

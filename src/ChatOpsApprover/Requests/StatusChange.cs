@@ -6,4 +6,5 @@ public sealed record StatusChange(
     DateTimeOffset? EndsAt = null,
     DateTimeOffset? EndedAt = null,
     string? EndedBy = null,
-    string? FailureReason = null);
+    string? FailureReason = null,
+    string? GrantReceipt = null);

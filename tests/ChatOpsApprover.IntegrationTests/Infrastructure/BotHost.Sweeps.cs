@@ -14,4 +14,7 @@ public sealed partial class BotHost
 
     /// <summary>One approval-lapse pass (the real <see cref="ApprovalLapse"/>); returns how many approvals lapsed.</summary>
     public Task<int> LapseNowAsync() => Service<ApprovalLapse>().LapseAsync(CancellationToken.None);
+
+    /// <summary>One drift check of one target (the real <see cref="DriftReconciler"/>); returns how many new findings it reported.</summary>
+    public Task<int> DriftNowAsync(string target) => Service<DriftReconciler>().CheckAsync(target, CancellationToken.None);
 }

@@ -4,16 +4,16 @@ using ChatOpsApprover.Grants;
 namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 
 /// <summary>Wraps a real target and counts how often each membership was revoked at it, across every instance that shares the counter.</summary>
-public sealed class CountingTarget(IGrantTarget inner, ConcurrentDictionary<Membership, int> revocations) : IGrantTarget
+public sealed class CountingTarget(IGrantTarget inner, ConcurrentDictionary<Membership, int> revocations) : GrantTargetDecorator(inner)
 {
-    public Task GrantAsync(Membership membership, CancellationToken cancellationToken) => inner.GrantAsync(membership, cancellationToken);
-
-    public async Task RevokeAsync(IReadOnlyCollection<Membership> memberships, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<RevokeResult>> RevokeAsync(IReadOnlyList<TargetGrant> grants, CancellationToken cancellationToken)
     {
-        await inner.RevokeAsync(memberships, cancellationToken);
-        foreach (var membership in memberships)
+        var results = await base.RevokeAsync(grants, cancellationToken);
+        foreach (var (grant, result) in grants.Zip(results).Where(r => r.Second.Status == RevokeStatus.Revoked))
         {
-            revocations.AddOrUpdate(membership, 1, (_, n) => n + 1);
+            revocations.AddOrUpdate(grant.Membership, 1, (_, n) => n + 1);
         }
+
+        return results;
     }
 }

@@ -1,11 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A loopback TCP forwarder that can be switched off and on, to take a target "down" for real: connections are
-/// refused and open ones are cut, exactly what a crashed or unreachable server looks like to a client.
+/// refused and open ones are cut, exactly what a crashed or unreachable server looks like to a client. It can also
+/// stall (accept connections and never answer, as a dead host behind a load balancer does), and lose the reply to one
+/// statement the client sends (the server runs it; the client never hears back), or hold one statement until something
+/// else has happened at the server.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -14,6 +19,9 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly object _gate = new();
     private TcpListener? _listener;
     private CancellationTokenSource _cts = new();
+    private volatile bool _stalled;
+    private string? _loseReplyTo;
+    private HeldStatement? _hold;
 
     public TcpProxy(int upstreamPort)
     {
@@ -43,6 +51,21 @@ public sealed class TcpProxy : IAsyncDisposable
             _ = AcceptLoopAsync(_listener, _cts.Token);
         }
     }
+
+    /// <summary>From now on, connections are accepted and then nothing: no byte is forwarded either way.</summary>
+    public void Stall() => _stalled = true;
+
+    /// <summary>
+    /// The first statement whose text contains <paramref name="marker"/> reaches the server, which runs it; its reply is
+    /// thrown away, and the proxy goes down (cutting the client's connection), as when a network fails at that moment.
+    /// </summary>
+    public void LoseReplyTo(string marker) => _loseReplyTo = marker;
+
+    /// <summary>
+    /// The first statement whose text contains <paramref name="marker"/> is held until <paramref name="meanwhile"/> has
+    /// run, then forwarded: something happens at the server between the client's previous statement and this one.
+    /// </summary>
+    public void HoldUntil(string marker, Func<Task> meanwhile) => _hold = new HeldStatement(marker, meanwhile);
 
     public void Down()
     {
@@ -83,6 +106,16 @@ public sealed class TcpProxy : IAsyncDisposable
                 return;
             }
 
+            if (_stalled)
+            {
+                lock (_gate)
+                {
+                    _open.Add(inbound);
+                }
+
+                continue;
+            }
+
             var outbound = new TcpClient();
             try
             {
@@ -101,16 +134,59 @@ public sealed class TcpProxy : IAsyncDisposable
                 _open.Add(outbound);
             }
 
-            _ = PumpAsync(inbound, outbound, cancellationToken);
-            _ = PumpAsync(outbound, inbound, cancellationToken);
+            var loseReply = new StrongBox<bool>();
+            _ = PumpAsync(inbound, outbound, chunk => WatchAsync(chunk, loseReply), cancellationToken);
+            _ = PumpAsync(outbound, inbound, _ => ValueTask.FromResult(!loseReply.Value || LoseReply()), cancellationToken);
         }
     }
 
-    private static async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Notes whether this chunk from the client carries the statement whose reply is to be lost, and holds the one to be
+    /// held until what was to happen meanwhile has. Always forwards it.
+    /// </summary>
+    private async ValueTask<bool> WatchAsync(ReadOnlyMemory<byte> chunk, StrongBox<bool> loseReply)
     {
+        var text = Encoding.UTF8.GetString(chunk.Span);
+        if (_loseReplyTo is { } marker && text.Contains(marker, StringComparison.Ordinal)
+            && Interlocked.CompareExchange(ref _loseReplyTo, null, marker) == marker)
+        {
+            loseReply.Value = true;
+        }
+
+        if (_hold is { } hold && text.Contains(hold.Marker, StringComparison.Ordinal)
+            && Interlocked.CompareExchange(ref _hold, null, hold) == hold)
+        {
+            await hold.Meanwhile();
+        }
+
+        return true;
+    }
+
+    /// <summary>The server answered the statement, so it has run: the answer is not forwarded, and everything goes down.</summary>
+    private bool LoseReply()
+    {
+        Down();
+        return false;
+    }
+
+    /// <summary>Copies <paramref name="from"/> to <paramref name="to"/> while <paramref name="forward"/> agrees to each chunk.</summary>
+    private static async Task PumpAsync(TcpClient from, TcpClient to, Func<ReadOnlyMemory<byte>, ValueTask<bool>> forward, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), cancellationToken);
+            var source = from.GetStream();
+            var destination = to.GetStream();
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (!await forward(buffer.AsMemory(0, read)))
+                {
+                    return;
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
@@ -127,4 +203,6 @@ public sealed class TcpProxy : IAsyncDisposable
         Down();
         return ValueTask.CompletedTask;
     }
+
+    private sealed record HeldStatement(string Marker, Func<Task> Meanwhile);
 }

@@ -8,7 +8,7 @@ namespace ChatOpsApprover.Grants.Postgres;
 /// Targets of Type "postgres": role membership in a PostgreSQL server. A target without a connection string is the
 /// embedded server, when the bot runs one; its demo roles and logins are created at start-up.
 /// </summary>
-public sealed class PostgresTargetType(EmbeddedPostgres? embedded = null) : GrantTargetType<PostgresTargetOptions>
+public sealed class PostgresTargetType(EmbeddedPostgres? embedded = null) : GrantTargetType<PostgresTargetOptions, NoRoleSettings>
 {
     public override string Type => "postgres";
 
@@ -40,8 +40,8 @@ public sealed class PostgresTargetType(EmbeddedPostgres? embedded = null) : Gran
         }
     }
 
-    protected override IGrantTarget Create(string name, PostgresTargetOptions options) =>
-        new PostgresRoleTarget(DataSource(name, ConnectionStringOf(options)));
+    protected override IGrantTarget Create(string name, PostgresTargetOptions options, IReadOnlyList<(TargetRole Role, NoRoleSettings Options)> roles) =>
+        new PostgresRoleTarget(DataSource(name, ConnectionStringOf(options)), options.TerminateSessions, roles.Select(r => r.Role.Grant).Distinct(StringComparer.Ordinal).ToArray());
 
     /// <summary>Creates the roles and logins configuration names at an embedded target, so the bot works out of the box.</summary>
     protected override async Task PrepareAsync(PostgresTargetOptions options, TargetUse use, CancellationToken cancellationToken)
