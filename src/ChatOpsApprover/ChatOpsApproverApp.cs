@@ -6,6 +6,7 @@ using ChatOpsApprover.Grants;
 using ChatOpsApprover.Grants.Postgres;
 using ChatOpsApprover.Health;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.Sandbox;
 using ChatOpsApprover.StepUp;
@@ -33,6 +34,7 @@ public static class ChatOpsApproverApp
 
         await builder.AddDatabaseAsync();
         builder.Services.AddHealth();
+        builder.AddObservability();
         builder.Services.AddRequests(builder.Configuration);
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddGrantTargetType<PostgresTargetType>();
@@ -52,6 +54,7 @@ public static class ChatOpsApproverApp
 
         app.UseTrustedProxyHeaders();
         app.MapHealth();
+        app.MapObservability();
         app.MapSlack();
         app.MapTeams();
         app.MapAudit();

@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 
 namespace ChatOpsApprover.Grants;
@@ -22,6 +23,7 @@ public sealed class Granter(
     ChatNotifications notifications,
     RevocationScheduler scheduler,
     LeftoverMembershipRemover leftovers,
+    JitMetrics metrics,
     TimeProvider time,
     ILogger<Granter> logger)
 {
@@ -29,6 +31,7 @@ public sealed class Granter(
 
     public async Task<GrantOutcome> GrantAsync(long requestId, CancellationToken cancellationToken)
     {
+        using var scope = logger.BeginRequestScope(requestId);
         try
         {
             await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
@@ -61,6 +64,8 @@ public sealed class Granter(
                 ["ends_at"] = (now + request.Duration).ToString("O"),
             }));
             await transaction.CommitAsync(cancellationToken);
+            metrics.Granted(request, time.GetUtcNow());
+            logger.LogInformation("Request {AccessRequestId} granted: {Grant} to {Login} at {Target} until {EndsAt:O}", request.Id, request.Grant, request.Login, request.Target, now + request.Duration);
             scheduler.Wake();
             notifications.RequestsChanged([request.Id]);
             return GrantOutcome.Granted;

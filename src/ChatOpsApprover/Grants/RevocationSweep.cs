@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ public sealed class RevocationSweep(
     AuditLog audit,
     TargetRevoker targetRevoker,
     ChatNotifications notifications,
+    JitMetrics metrics,
     TimeProvider time,
     IOptions<RevocationOptions> options)
 {
@@ -29,12 +31,11 @@ public sealed class RevocationSweep(
             var now = time.GetUtcNow();
             var ended = new List<long>();
             var entries = new List<AuditEntry>();
-            int claimed;
+            List<AccessRequest> due;
             await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                var due = await store.ClaimDueAsync(connection, transaction, now, options.Value.BatchSize);
-                claimed = due.Count;
+                due = await store.ClaimDueAsync(connection, transaction, now, options.Value.BatchSize);
 
                 // Every membership of the batch, across targets, is locked in one sorted step before any target call.
                 await MembershipLock.AcquireAsync(connection, transaction, due.Select(r => (r.Target, new Membership(r.Grant, r.Login))));
@@ -48,10 +49,12 @@ public sealed class RevocationSweep(
                 await transaction.CommitAsync(cancellationToken);
             }
 
+            metrics.Revoked(due, ended, time.GetUtcNow());
+
             // Chat is told after the commit, through a job: a slow chat API never holds a revocation.
             notifications.RequestsChanged(ended);
             total += ended.Count;
-            if (claimed < options.Value.BatchSize)
+            if (due.Count < options.Value.BatchSize)
             {
                 break;
             }
