@@ -9,29 +9,13 @@ namespace ChatOpsApprover.Observability;
 /// </summary>
 public static class LogScopes
 {
-    public const string Platform = "Platform";
-    public const string ChatUserId = "ChatUserId";
-    public const string PersonId = "PersonId";
-    public const string AccessRequestId = "AccessRequestId";
-
     /// <summary>A person (or a chat user not registered: no person id) acting from a chat platform.</summary>
-    public static IDisposable? BeginChatScope(this ILogger logger, ChatUser user, Person? person, long? accessRequestId = null)
-    {
-        var facts = new Dictionary<string, object?>
-        {
-            [Platform] = user.Platform.Name,
-            [ChatUserId] = user.PlatformUserId,
-            [PersonId] = person?.Id,
-        };
-        if (accessRequestId is { } id)
-        {
-            facts[AccessRequestId] = id;
-        }
-
-        return logger.BeginScope(facts);
-    }
+    public static IDisposable? BeginChatScope(this ILogger logger, ChatUser user, Person? person, long? accessRequestId = null) =>
+        accessRequestId is { } id
+            ? logger.BeginScope("Platform:{Platform} ChatUserId:{ChatUserId} PersonId:{PersonId} AccessRequestId:{AccessRequestId}", user.Platform.Name, user.PlatformUserId, person?.Id, id)
+            : logger.BeginScope("Platform:{Platform} ChatUserId:{ChatUserId} PersonId:{PersonId}", user.Platform.Name, user.PlatformUserId, person?.Id);
 
     /// <summary>Work on one access request outside a chat exchange (a job).</summary>
     public static IDisposable? BeginRequestScope(this ILogger logger, long accessRequestId) =>
-        logger.BeginScope(new Dictionary<string, object?> { [AccessRequestId] = accessRequestId });
+        logger.BeginScope("AccessRequestId:{AccessRequestId}", accessRequestId);
 }

@@ -75,9 +75,10 @@ public static class ObservabilitySetup
         return builder;
     }
 
-    /// <summary>GET /metrics, only while Metrics:Enabled; 401 without Metrics:Token when one is set.</summary>
+    /// <summary>The request log scope; GET /metrics, only while Metrics:Enabled (401 without Metrics:Token when one is set).</summary>
     public static WebApplication MapObservability(this WebApplication app)
     {
+        app.UseRequestLogScope();
         // The gauges exist from the start, whoever records first.
         app.Services.GetRequiredService<JitMetrics>();
         var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;

@@ -101,9 +101,10 @@ public sealed partial class ObservedBot : IAsyncDisposable
 
     /// <summary>
     /// The whole story with real time: alice enrolls her second factor, asks for prod-db-read, bob approves, alice
-    /// enters a wrong code and then the right one, and the grant becomes active. Returns the request id and her secret.
+    /// enters a wrong code and then the right one, and the grant becomes active. Returns the request id, her secret (as
+    /// the page showed it) and the links' tokens.
     /// </summary>
-    public async Task<(long RequestId, string Secret)> RequestApproveConfirmAsync()
+    public async Task<(long RequestId, string Secret, string[] LinkTokens)> RequestApproveConfirmAsync()
     {
         using var browser = new LinkBrowser();
         var enroll = StepUpSteps.FindLink(await CommandAsync("U0ALICE", "enroll"), "enroll")!;
@@ -129,7 +130,7 @@ public sealed partial class ObservedBot : IAsyncDisposable
         var confirmed = await browser.SubmitAsync(link!, Totp.Compute(secret, DateTimeOffset.UtcNow));
         Assert.True(confirmed.Status == HttpStatusCode.OK, $"{confirmed.Status} {confirmed.Title}");
         await Wait.UntilAsync(async () => await ScalarAsync($"SELECT count(*) FROM jit.access_requests WHERE id = {id} AND status = 'active'") == 1, $"request {id} to become active");
-        return (id, page.Secret!);
+        return (id, page.Secret!, [enroll.Segments[^1], link!.Segments[^1]]);
     }
 
     public async Task<long> ScalarAsync(string sql)

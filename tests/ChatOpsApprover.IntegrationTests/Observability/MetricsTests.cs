@@ -37,7 +37,7 @@ public sealed class MetricsTests
         }
 
         bot.Slack.RateLimitNext("chat.postMessage", 1);
-        var (id, _) = await bot.RequestApproveConfirmAsync();
+        var (id, _, _) = await bot.RequestApproveConfirmAsync();
 
         var granted = await ScrapeUntilAsync(bot, m =>
             m.Value("jit_grant_lag_seconds_count") == 1 && m.Value("jit_active_grants") == 1
