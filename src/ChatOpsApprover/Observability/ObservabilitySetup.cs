@@ -65,8 +65,9 @@ public static class ObservabilitySetup
             });
         if (otlp)
         {
+            // A span's url.path would otherwise be the raw path, and a link's path is its token.
             telemetry.WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation()
+                .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpResponse = (activity, response) => activity.SetTag("url.path", RequestLogScope.PathOf(response.HttpContext)))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
                 .AddOtlpExporter());

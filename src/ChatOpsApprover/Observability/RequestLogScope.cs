@@ -15,9 +15,12 @@ public static class RequestLogScope
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestLogScope).FullName!);
         return app.Use(async (context, next) =>
         {
-            var path = context.GetEndpoint() is RouteEndpoint route ? route.RoutePattern.RawText ?? context.Request.Path.Value : context.Request.Path.Value;
-            using var scope = logger.BeginScope("RequestPath:{RequestPath} RequestId:{RequestId}", path, context.TraceIdentifier);
+            using var scope = logger.BeginScope("RequestPath:{RequestPath} RequestId:{RequestId}", PathOf(context), context.TraceIdentifier);
             await next(context);
         });
     }
+
+    /// <summary>The request's path as its route's pattern when a route matched (never a link's token), else as sent.</summary>
+    public static string? PathOf(HttpContext context) =>
+        context.GetEndpoint() is RouteEndpoint route ? route.RoutePattern.RawText ?? context.Request.Path.Value : context.Request.Path.Value;
 }

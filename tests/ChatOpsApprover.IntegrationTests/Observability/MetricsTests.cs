@@ -86,6 +86,16 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task WithAnOtlpEndpointThatIsDown_TheBotStillServes_AndMetricsStayOff()
+    {
+        // Nothing listens on port 9: the exporters fail in the background, never in the way of a request.
+        await using var bot = await ObservedBot.StartAsync(new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
+        Assert.Contains("prod-db-read", await bot.CommandAsync("U0ALICE", "roles"), StringComparison.Ordinal);
+        using var metrics = await bot.Http.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);
+    }
+
+    [Fact]
     public async Task Metrics_AreNotServed_UnlessEnabled()
     {
         await using var bot = await BotHost.StartAsync();
