@@ -8,6 +8,7 @@ using ChatOpsApprover.Grants.Postgres;
 using ChatOpsApprover.Grants.Webhook;
 using ChatOpsApprover.Health;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 using ChatOpsApprover.Sandbox;
 using ChatOpsApprover.StepUp;
@@ -35,6 +36,7 @@ public static class ChatOpsApproverApp
 
         await builder.AddDatabaseAsync();
         builder.Services.AddHealth();
+        builder.AddObservability();
         builder.Services.AddRequests(builder.Configuration);
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddGrantTargetType<PostgresTargetType>();
@@ -56,6 +58,7 @@ public static class ChatOpsApproverApp
 
         app.UseTrustedProxyHeaders();
         app.MapHealth();
+        app.MapObservability();
         app.MapSlack();
         app.MapTeams();
         app.MapAudit();

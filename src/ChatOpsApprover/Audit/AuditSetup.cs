@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Jobs;
 using Hangfire;
@@ -111,11 +109,7 @@ public static class AuditSetup
     /// <summary>Null when the request carries the configured export token; otherwise the 401 to send. Fails closed.</summary>
     private static IResult? Refused(HttpContext context, AuditOptions options)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        if (!string.IsNullOrEmpty(options.ExportToken)
-            && header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
-            && TokensMatch(header[scheme.Length..].Trim(), options.ExportToken.Trim()))
+        if (BearerToken.IsPresentedIn(context.Request, options.ExportToken))
         {
             return null;
         }
@@ -125,10 +119,6 @@ public static class AuditSetup
             "Send the audit export token (setting Audit:ExportToken) as: Authorization: Bearer <token>. With no token configured, the audit endpoints refuse every request.",
             statusCode: StatusCodes.Status401Unauthorized);
     }
-
-    /// <summary>Compares hashes of the two, so neither the content nor the length leaks through timing.</summary>
-    private static bool TokensMatch(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 
     /// <summary>The logger category of the export.</summary>
     private sealed class AuditExportLog;

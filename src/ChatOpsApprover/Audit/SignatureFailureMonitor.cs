@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChatOpsApprover.Domain;
+using ChatOpsApprover.Observability;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -16,6 +17,7 @@ public sealed class SignatureFailureMonitor(
     AuditLog audit,
     TimeProvider time,
     IOptions<AuditOptions> options,
+    JitMetrics metrics,
     ILogger<SignatureFailureMonitor> logger) : IDisposable
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -27,6 +29,7 @@ public sealed class SignatureFailureMonitor(
 
     public void Record(ChatPlatform platform, string path, string? source)
     {
+        metrics.SignatureFailed(platform);
         lock (_gate)
         {
             if (!_open.TryGetValue(platform, out var burst))

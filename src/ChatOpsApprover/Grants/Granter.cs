@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 
 namespace ChatOpsApprover.Grants;
@@ -26,6 +27,7 @@ public sealed class Granter(
     GrantTargets targets,
     ChatNotifications notifications,
     RevocationSignal revocations,
+    JitMetrics metrics,
     TimeProvider time,
     ILogger<Granter> logger)
 {
@@ -33,6 +35,7 @@ public sealed class Granter(
 
     public async Task<GrantOutcome> GrantAsync(long requestId, CancellationToken cancellationToken)
     {
+        using var scope = logger.BeginRequestScope(requestId);
         try
         {
             return await MarkSentAsync(requestId, cancellationToken) ? await GrantMarkedAsync(requestId, cancellationToken) : GrantOutcome.NothingToDo;
@@ -126,6 +129,8 @@ public sealed class Granter(
                 : "granted at target",
         }));
         await transaction.CommitAsync(cancellationToken);
+        metrics.Granted(request, time.GetUtcNow());
+        logger.LogInformation("Request {AccessRequestId} granted: {Grant} to {Login} at {Target} until {EndsAt:O}", request.Id, request.Grant, request.Login, request.Target, now + request.Duration);
         revocations.Wake();
         notifications.RequestsChanged([request.Id]);
         return GrantOutcome.Granted;

@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ public sealed class RevocationSweep(
     AuditLog audit,
     TargetRevoker targetRevoker,
     ChatNotifications notifications,
+    JitMetrics metrics,
     TimeProvider time,
     IOptions<RevocationOptions> options)
 {
@@ -46,13 +48,12 @@ public sealed class RevocationSweep(
             var now = time.GetUtcNow();
             var entries = new List<AuditEntry>();
             IReadOnlyList<long> ended = [];
-            int claimed;
+            List<AccessRequest> due;
             await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                var due = await store.ClaimDueAsync(connection, transaction, target, now, options.Value.BatchSize);
-                claimed = due.Count;
-                if (claimed > 0)
+                due = await store.ClaimDueAsync(connection, transaction, target, now, options.Value.BatchSize);
+                if (due.Count > 0)
                 {
                     ended = await targetRevoker.EndAsync(connection, transaction, due, RequestStatus.Expired, TargetRevoker.SystemActor, ChatPlatform.System, now, entries, cancellationToken);
                 }
@@ -62,11 +63,13 @@ public sealed class RevocationSweep(
                 await transaction.CommitAsync(cancellationToken);
             }
 
+            metrics.Revoked(due, ended, time.GetUtcNow());
+
             // Chat is told after the commit, through a job: a slow chat API never holds a revocation.
             notifications.RequestsChanged(ended);
             total += ended.Count;
-            claimedTotal += claimed;
-            if (claimed < options.Value.BatchSize)
+            claimedTotal += due.Count;
+            if (due.Count < options.Value.BatchSize)
             {
                 break;
             }

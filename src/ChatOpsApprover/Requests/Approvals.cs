@@ -2,6 +2,7 @@ using System.Globalization;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.StepUp;
 using Hangfire;
 using Npgsql;
@@ -12,7 +13,7 @@ namespace ChatOpsApprover.Requests;
 /// The one place where a vote is counted and where an approved request is started, whether the vote came from a
 /// click, from a click confirmed later with a second factor, or from policy (AutoApprove).
 /// </summary>
-public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirmationStore stepUps, IBackgroundJobClient jobs, ChatNotifications notifications)
+public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirmationStore stepUps, IBackgroundJobClient jobs, ChatNotifications notifications, JitMetrics metrics)
 {
     /// <summary>
     /// Counts a vote that <see cref="AccessPolicy.CheckDecision"/> accepted, inside the caller's transaction, which holds
@@ -38,6 +39,7 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
         if (next != RequestStatus.Pending)
         {
             await store.MoveAsync(connection, transaction, request, next, next == RequestStatus.Denied ? new StatusChange(EndedAt: decision.At) : new StatusChange());
+            metrics.Decided(request, decision.Approved, decision.At);
         }
 
         if (next == RequestStatus.Approved)

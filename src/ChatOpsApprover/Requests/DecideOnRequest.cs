@@ -1,5 +1,6 @@
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.StepUp;
 using Hangfire;
 
@@ -16,12 +17,14 @@ public sealed class DecideOnRequest(
     Approvals approvals,
     ChatNotifications notifications,
     IBackgroundJobClient jobs,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<DecideOnRequest> logger)
 {
     public async Task<DecisionResult> DecideAsync(ChatUser user, DecisionInput input, CancellationToken cancellationToken)
     {
         var requestId = input.RequestId;
         var approver = directory.FindByChatUser(user);
+        using var scope = logger.BeginChatScope(user, approver, requestId);
         if (approver is null)
         {
             return new DecisionResult(DecisionOutcome.UnknownPerson, requestId);

@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Grants;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.StepUp;
 
 namespace ChatOpsApprover.Requests;
@@ -19,7 +20,8 @@ public sealed class JitCommandDispatcher(
     ConfirmCommand confirmCommand,
     AuditReports auditReports,
     EnrollCommand enrollCommand,
-    FactorResetCommand factorResetCommand)
+    FactorResetCommand factorResetCommand,
+    ILogger<JitCommandDispatcher> logger)
 {
     // Fields, because the per-command route below reads them (a nested type cannot see constructor parameters).
     private readonly AccessDirectory _directory = directory;
@@ -32,8 +34,12 @@ public sealed class JitCommandDispatcher(
     private readonly EnrollCommand _enrollCommand = enrollCommand;
     private readonly FactorResetCommand _factorResetCommand = factorResetCommand;
 
-    public Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken) =>
-        command.Accept(new Route(this, user, _directory.FindByChatUser(user), cancellationToken));
+    public async Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken)
+    {
+        var person = _directory.FindByChatUser(user);
+        using var scope = logger.BeginChatScope(user, person);
+        return await command.Accept(new Route(this, user, person, cancellationToken));
+    }
 
     /// <summary>
     /// One person's command. Help and input that could not be parsed are answered for anyone; a request is checked by

@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 
 namespace ChatOpsApprover.Requests;
 
@@ -15,9 +16,19 @@ public sealed class RequestAccess(
     AuditLog audit,
     Approvals approvals,
     ChatNotifications notifications,
-    TimeProvider time)
+    JitMetrics metrics,
+    TimeProvider time,
+    ILogger<RequestAccess> logger)
 {
     public async Task<RequestAccessResult> RequestAsync(ChatUser user, RequestAccessInput input, CancellationToken cancellationToken)
+    {
+        var result = await MakeAsync(user, input, cancellationToken);
+        metrics.RequestMade(user.Platform, result.Outcome);
+        logger.LogInformation("Access request {AccessRequestId} for {Role} ({Duration}): {Outcome}", result.RequestId, input.Role, DurationText.Format(input.Duration), result.Outcome);
+        return result;
+    }
+
+    private async Task<RequestAccessResult> MakeAsync(ChatUser user, RequestAccessInput input, CancellationToken cancellationToken)
     {
         var person = directory.FindByChatUser(user);
         var check = AccessPolicy.CheckRequest(directory, person, user, input.Role, input.Duration);

@@ -368,6 +368,21 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return await WithDecisionsAsync(connection, transaction, await ReadRequestsAsync(command));
     }
 
+    /// <summary>
+    /// Active grants, and those among them that ended before <paramref name="overdueBefore"/> (still active: not revoked
+    /// yet). Synchronous, for metrics collected on the scraper's thread; the due index keeps it cheap.
+    /// </summary>
+    public (long Active, long Overdue) CountActive(DateTimeOffset overdueBefore)
+    {
+        using var command = dataSource.CreateCommand(
+            "SELECT count(*), count(*) FILTER (WHERE ends_at < @before) FROM jit.access_requests WHERE status = @active");
+        command.Parameters.AddWithValue("before", overdueBefore);
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     /// <summary>Which of <paramref name="memberships"/> at <paramref name="target"/> an active request other than <paramref name="endingIds"/> still needs.</summary>
     public async Task<HashSet<Membership>> StillNeededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, long[] endingIds, IReadOnlyList<Membership> memberships)
     {

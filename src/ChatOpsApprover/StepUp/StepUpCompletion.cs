@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 using Npgsql;
 
@@ -18,7 +19,8 @@ public sealed class StepUpCompletion(
     RequestStore requests,
     Approvals approvals,
     AuditLog audit,
-    ChatNotifications notifications)
+    ChatNotifications notifications,
+    JitMetrics metrics)
 {
     /// <summary>Commits the caller's transaction, which holds the link's, the request's and the factor's locks.</summary>
     public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
@@ -38,6 +40,7 @@ public sealed class StepUpCompletion(
         {
             await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Refused, risk, now);
             await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpRefused, request.Id, link.PersonId, ChatPlatform.Web, now, details));
+            metrics.StepUpFinished(StepUpState.Refused);
             await (purpose switch
             {
                 StepUpPurpose.Requester => FailRequestAsync(connection, transaction, request, role, risk, now, cancellationToken),
@@ -49,6 +52,7 @@ public sealed class StepUpCompletion(
         await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Verified, risk, now);
         var newDevice = await knownClients.RememberAsync(connection, transaction, link.PersonId, client, now);
         await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpVerified, request.Id, link.PersonId, ChatPlatform.Web, now, details));
+        metrics.StepUpFinished(StepUpState.Verified);
         return purpose switch
         {
             StepUpPurpose.Requester => await StartGrantAsync(transaction, link, request, role, risk, newDevice, cancellationToken),

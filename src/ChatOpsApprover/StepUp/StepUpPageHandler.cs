@@ -1,4 +1,5 @@
 using ChatOpsApprover.Domain;
+using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -17,6 +18,7 @@ public sealed class StepUpPageHandler(
     FactorStore factors,
     CodeVerifier codes,
     StepUpCompletion completion,
+    JitMetrics metrics,
     IOptions<StepUpOptions> options,
     TimeProvider time)
 {
@@ -69,6 +71,7 @@ public sealed class StepUpPageHandler(
         if (result.Refusal is not null)
         {
             await transaction.CommitAsync(cancellationToken);
+            metrics.StepUpRefused(result.Refusal.Value);
             return LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => LinkPageViews.StepUpForm(link, request!, role!, error));
         }
 

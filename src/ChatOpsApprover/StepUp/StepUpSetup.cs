@@ -1,4 +1,5 @@
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Observability;
 
 namespace ChatOpsApprover.StepUp;
 
@@ -45,10 +46,11 @@ public static class StepUpSetup
         services.AddSingleton<DeviceCookie>();
         services.AddTransient<StepUpJobs>();
 
-        // Request logging and the route matcher's debug lines write request paths, and a link's path holds its token:
-        // keep those lines out of the logs whatever level is configured.
+        // Request logging, its request scope (in every line of JSON logs) and the route matcher's debug lines write request
+        // paths, and a link's path holds its token: keep them out of the logs whatever level is configured
+        // (Observability/RequestLogScope opens the request's scope instead, without the token).
         services.AddLogging(logging => logging
-            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
+            .AddFilter(RequestLogScope.HostingDiagnostics, LogLevel.None)
             .AddFilter("Microsoft.AspNetCore.Routing.Matching", LogLevel.Information));
         return services;
     }

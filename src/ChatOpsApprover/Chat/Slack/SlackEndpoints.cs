@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Health;
+using ChatOpsApprover.Observability;
 using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.Chat.Slack;
@@ -15,7 +16,8 @@ public static class SlackEndpoints
         services.AddTransient<SlackBotTokenHandler>();
         services.AddHttpClient<SlackApiClient>()
             .AddChatResilience("Slack API")
-            .AddHttpMessageHandler<SlackBotTokenHandler>();
+            .AddHttpMessageHandler<SlackBotTokenHandler>()
+            .AddChatApiMetering(SlackChat.Key);
         services.AddSingleton<IChatPlatform, SlackPlatform>();
         services.AddSingleton<IAuditChannel, SlackAuditChannel>();
         services.AddReadinessCheck<SlackCredentialsCheck>(SlackCredentialsCheck.Name);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using ChatOpsApprover.Observability;
 using Microsoft.Identity.Client;
 
 namespace ChatOpsApprover.Chat.Teams;
@@ -71,6 +72,7 @@ public sealed class ConnectorClient(HttpClient http)
     private async Task<JsonNode?> CallAsync(string operation, HttpMethod method, Uri url, JsonObject body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Options.Set(ChatApiCallMetering.Method, operation.Replace(' ', '_'));
         HttpResponseMessage response;
         try
         {

@@ -2,6 +2,7 @@ using System.Net;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Health;
+using ChatOpsApprover.Observability;
 
 namespace ChatOpsApprover.Chat.Teams;
 
@@ -21,7 +22,8 @@ public static class TeamsEndpoints
         services.AddHttpClient<ConnectorClient>()
             .AddChatResilience("Bot Connector", outcome =>
                 ConnectorTokenProvider.IsTransient(outcome.Exception) || outcome.Result?.StatusCode == HttpStatusCode.PreconditionFailed)
-            .AddHttpMessageHandler<ConnectorTokenHandler>();
+            .AddHttpMessageHandler<ConnectorTokenHandler>()
+            .AddChatApiMetering(TeamsChat.Key);
         services.AddSingleton<BotFrameworkSigningKeys>();
         services.AddSingleton<BotFrameworkTokenValidator>();
         services.AddSingleton<ConnectorTokenProvider>();
