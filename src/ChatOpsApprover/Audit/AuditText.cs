@@ -26,6 +26,7 @@ public static class AuditText
         AuditEvents.AccessExpired => "Access expired",
         AuditEvents.RevokeFailed => "Revocation failed (retrying)",
         AuditEvents.SecuritySignatureFailures => "Burst of requests with bad signatures",
+        AuditEvents.SecurityReplaysRefused => "Replayed requests refused",
         _ => @event,
     };
 

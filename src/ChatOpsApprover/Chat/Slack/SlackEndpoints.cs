@@ -22,6 +22,8 @@ public static class SlackEndpoints
             var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
             return new SlackSignatureVerifier(options.SigningSecret, options.TimestampTolerance, sp.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton<SlackRequestSignatureStore>();
+        services.AddSingleton<SlackReplayGuard>();
         services.AddSingleton<SlackSignedFormReader>();
         services.AddSingleton<SlackCommandHandler>();
         services.AddSingleton<SlackInteractionHandler>();
