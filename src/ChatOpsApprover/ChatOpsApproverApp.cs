@@ -26,6 +26,7 @@ public static class ChatOpsApproverApp
         });
         customize?.Invoke(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddBodyLimits();
 
         await builder.AddDatabaseAsync();
         builder.Services.AddRequests(builder.Configuration);

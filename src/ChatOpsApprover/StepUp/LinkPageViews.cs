@@ -11,11 +11,18 @@ public static class LinkPageViews
 {
     // ---- Links that cannot be used ----
 
-    /// <summary>A code form that did not come from the page (no or a stale anti-forgery token), refused before the link is even looked at.</summary>
+    /// <summary>A code form that did not come from the page (no or a stale anti-forgery token), refused before the code is looked at.</summary>
     public static LinkPageView FormNotAccepted() =>
         new(400, LinkPageTone.Problem, "This form could not be accepted", "It did not come from this page, or the page was open too long. Nothing was changed.")
         {
             Next = "Open the link from chat again and enter a fresh code.",
+        };
+
+    /// <summary>A code form larger than any the page sends, refused before it is read.</summary>
+    public static LinkPageView FormTooLarge(int maxBytes) =>
+        new(413, LinkPageTone.Problem, "This form is too large", $"The page sends a few hundred bytes; this was more than {maxBytes / 1024} KB. Nothing was changed.")
+        {
+            Next = "Open the link from chat again and enter the code on the page.",
         };
 
     public static LinkPageView Invalid(LinkKind page) =>

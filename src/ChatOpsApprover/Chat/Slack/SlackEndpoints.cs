@@ -32,8 +32,10 @@ public static class SlackEndpoints
 
     public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/slack/commands", (HttpContext context, SlackCommandHandler handler) => handler.HandleAsync(context));
-        app.MapPost("/slack/interactions", (HttpContext context, SlackInteractionHandler handler) => handler.HandleAsync(context));
+        app.MapPost("/slack/commands", (HttpContext context, SlackCommandHandler handler) => handler.HandleAsync(context))
+            .WithBodyLimit(SlackSignedFormReader.MaxBodyBytes);
+        app.MapPost("/slack/interactions", (HttpContext context, SlackInteractionHandler handler) => handler.HandleAsync(context))
+            .WithBodyLimit(SlackSignedFormReader.MaxBodyBytes);
         return app;
     }
 }

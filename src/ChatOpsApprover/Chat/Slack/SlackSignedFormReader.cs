@@ -11,14 +11,15 @@ namespace ChatOpsApprover.Chat.Slack;
 /// </summary>
 public sealed class SlackSignedFormReader(SlackSignatureVerifier verifier, SignatureFailureMonitor failures, SlackReplayGuard replays)
 {
-    private const int MaxBodyBytes = 64 * 1024;
+    /// <summary>Slack's commands and clicks take a few kilobytes (a click carries its message's blocks).</summary>
+    public const int MaxBodyBytes = 32 * 1024;
 
     public async Task<(Dictionary<string, StringValues>? Form, IResult? Refusal)> ReadAsync(HttpContext context)
     {
         var request = context.Request;
         if (await InboundBody.ReadAsync(context, MaxBodyBytes) is not { } body)
         {
-            return (null, Results.Text("The request body is too large.", statusCode: StatusCodes.Status413PayloadTooLarge));
+            return (null, Results.Text("The request body is larger than 32 KB.", statusCode: StatusCodes.Status413PayloadTooLarge));
         }
 
         var form = new FormReader(Encoding.UTF8.GetString(body)).ReadForm();
