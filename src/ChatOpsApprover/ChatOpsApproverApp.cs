@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
+using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Grants.Postgres;
 using ChatOpsApprover.Jobs;
@@ -27,6 +28,7 @@ public static class ChatOpsApproverApp
         customize?.Invoke(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddBodyLimits();
+        ProductionRequirements.Enforce(builder);
 
         await builder.AddDatabaseAsync();
         builder.Services.AddRequests(builder.Configuration);
