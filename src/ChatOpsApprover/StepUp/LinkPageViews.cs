@@ -135,15 +135,29 @@ public static class LinkPageViews
 
     // ---- Forms ----
 
-    public static LinkPageView EnrollmentForm(StoredLink link, byte[] secret, string? codeError) =>
-        new(codeError is null ? 200 : 422, LinkPageTone.Form, "Set up your second factor",
+    /// <summary>The enrollment form with its secret, shown only at the link's first opening.</summary>
+    public static LinkPageView EnrollmentForm(StoredLink link, byte[] secret) =>
+        new(200, LinkPageTone.Form, "Set up your second factor",
             "Scan the QR code with an authenticator app (or type the key into it), then enter the 6-digit code it shows to finish.")
         {
             ForPerson = link.PersonId,
             Enrollment = new EnrollmentFacts(Totp.ToBase32(secret), Totp.KeyUri(link.PersonId, secret)),
             CodeForm = true,
-            CodeError = codeError,
             Next = WorksUntil(link),
+        };
+
+    /// <summary>
+    /// The enrollment form once its secret was shown (at the link's first opening): the code can still be entered by
+    /// whoever added the key then; anyone else needs a fresh link.
+    /// </summary>
+    public static LinkPageView EnrollmentCodeOnly(StoredLink link, string? codeError) =>
+        new(codeError is null ? 200 : 422, LinkPageTone.Form, codeError is null ? "This link was already opened" : "Set up your second factor",
+            "The key and QR code are shown only once, when the link is first opened. If you added them to your authenticator app then, enter the 6-digit code it shows.")
+        {
+            ForPerson = link.PersonId,
+            CodeForm = true,
+            CodeError = codeError,
+            Next = "If you did not add the key then, or did not open this link yourself, get a fresh link by typing jit enroll (this one stops working). " + WorksUntil(link),
         };
 
     public static LinkPageView StepUpForm(StoredLink link, AccessRequest request, RoleDefinition role, string? codeError)

@@ -7,7 +7,7 @@ namespace ChatOpsApprover.Tests.Storage;
 public sealed class SchemaMigratorTests
 {
     /// <summary>What deployed databases have applied, in the order they applied it. New migrations go at the end.</summary>
-    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0010_slack_replays"];
+    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0010_slack_replays", "0011_enrollment_secret_shown"];
 
     [Fact]
     public void Migrations_KeepTheirNamesAndOrder_NewOnesComeLast()
@@ -32,6 +32,7 @@ public sealed class SchemaMigratorTests
             ["0003_approval_lapse"] = "e38c6141e710813df783ae9e4a1a98ca8c9bfa53d2e2182c82d8f121aa2ee264",
             ["0004_factor_lockout"] = "6d7494d25cd5a466d261c3f46682f9a3f1545875875b41c489db229ae48e1377",
             ["0010_slack_replays"] = "fbe84f7c425b071834437ce9c8ab5a5ae658fd079df945244630e77ac05d01f5",
+            ["0011_enrollment_secret_shown"] = "5647ccb52e6d258a398edaefa7064dc8bac6a303aab53cd66c2feddd5753849d",
         };
         foreach (var (name, sql) in SchemaMigrator.Migrations.Where(m => expected.ContainsKey(m.Name)))
         {
