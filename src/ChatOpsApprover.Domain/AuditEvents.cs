@@ -23,6 +23,12 @@ public static class AuditEvents
     /// </summary>
     public const string SecurityReplaysRefused = "security.replays_refused";
 
+    /// <summary>
+    /// Someone read the audit log (no request; details: via — export, verify or command —, range or scope, format,
+    /// source, outcome). Written once the read is done, in its own short transaction, so security can tell who looked.
+    /// </summary>
+    public const string AuditRead = "audit.read";
+
     // The mfa.* events are about second factors; their names are older than the code's words and stay as they are.
 
     /// <summary>A person confirmed a new second factor with a valid code (enrollment). No request.</summary>

@@ -27,6 +27,7 @@ public static class AuditText
         AuditEvents.RevokeFailed => "Revocation failed (retrying)",
         AuditEvents.SecuritySignatureFailures => "Burst of requests with bad signatures",
         AuditEvents.SecurityReplaysRefused => "Replayed requests refused",
+        AuditEvents.AuditRead => "Audit log read",
         _ => @event,
     };
 
