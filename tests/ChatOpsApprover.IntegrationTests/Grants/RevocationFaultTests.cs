@@ -141,6 +141,7 @@ public sealed class RevocationFaultTests
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = connectionString,
+            ["DataProtection__KeyEncryptionKey"] = BotHost.KeyEncryptionKey,
             ["Targets__prod-db__ConnectionString"] = connectionString,
             ["Roles__prod-db-read__Grant"] = grantRole,
             ["Revocation__BatchSize"] = "5",
