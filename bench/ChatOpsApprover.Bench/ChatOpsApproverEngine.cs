@@ -112,6 +112,9 @@ public static class ChatOpsApproverEngine
             ["Roles:prod-db-read:Approvers:0"] = "bob",
             ["Roles:prod-db-read:SlackChannel"] = "C0APPROVALS",
             ["Roles:prod-db-read:StepUp"] = "None",
+
+            // The bench runs in the Production environment, which requires a key-encryption key.
+            ["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {

@@ -90,6 +90,13 @@ public static class AccessPolicy
         : approvals >= role.RequiredApprovals ? RequestStatus.Approved
         : RequestStatus.Pending;
 
+    /// <summary>
+    /// Who may see a request's details (requester, reason, decisions, its card) when they name it by id: its requester,
+    /// an approver of its role, or an admin. Everyone else is told nothing about it, not even that it exists.
+    /// </summary>
+    public static bool MaySee(AccessRequest request, RoleDefinition role, Person person) =>
+        request.PersonId == person.Id || person.IsAdmin || role.IsApprover(person.Id);
+
     /// <summary>Who may end a request early: its requester, an approver of its role, or an admin.</summary>
     public static bool MayRevoke(AccessRequest request, RoleDefinition? role, Person person) =>
         request.PersonId == person.Id || person.IsAdmin || (role?.IsApprover(person.Id) ?? false);

@@ -29,6 +29,18 @@ public static class AuditEvents
     /// <summary>A burst of inbound chat requests with bad signatures (one entry per burst, never one per request).</summary>
     public const string SecuritySignatureFailures = "security.signature_failures";
 
+    /// <summary>
+    /// Validly signed inbound chat requests refused because they were already handled: replays (one entry per
+    /// platform per minute; details: count, endpoints, sources).
+    /// </summary>
+    public const string SecurityReplaysRefused = "security.replays_refused";
+
+    /// <summary>
+    /// Someone read the audit log (no request; details: via — export, verify or command —, range or scope, format,
+    /// source, outcome). Written once the read is done, in its own short transaction, so security can tell who looked.
+    /// </summary>
+    public const string AuditRead = "audit.read";
+
     // The mfa.* events are about second factors; their names are older than the code's words and stay as they are.
 
     /// <summary>A person confirmed a new second factor with a valid code (enrollment). No request.</summary>

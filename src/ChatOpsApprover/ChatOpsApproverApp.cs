@@ -33,6 +33,8 @@ public static class ChatOpsApproverApp
         customize?.Invoke(builder);
         builder.UseDefaultListeningAddress();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddBodyLimits();
+        ProductionRequirements.Enforce(builder);
 
         await builder.AddDatabaseAsync();
         builder.Services.AddHealth();

@@ -317,11 +317,16 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         return await ReadListAsync(command, cancellationToken);
     }
 
+    /// <remarks>
+    /// Reads of the log (<see cref="AuditEvents.AuditRead"/>) are left out: a summary is of what happened to access,
+    /// and counting reads would make every summary change the next. They are in the export and the audit channel.
+    /// </remarks>
     private static NpgsqlCommand ScopedCommand(NpgsqlConnection connection, string select, string rest, DateTimeOffset since, AuditScope scope)
     {
         var command = new NpgsqlCommand(
-            $"{select} FROM jit.audit_log WHERE at >= @since{(scope.IsEverything ? string.Empty : " AND (actor = @actor OR request_id = ANY(@ids))")} {rest}", connection);
+            $"{select} FROM jit.audit_log WHERE at >= @since AND event <> @read{(scope.IsEverything ? string.Empty : " AND (actor = @actor OR request_id = ANY(@ids))")} {rest}", connection);
         command.Parameters.AddWithValue("since", since);
+        command.Parameters.AddWithValue("read", AuditEvents.AuditRead);
         if (!scope.IsEverything)
         {
             command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Text) { Value = (object?)scope.Actor ?? DBNull.Value });

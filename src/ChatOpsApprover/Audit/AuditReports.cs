@@ -6,7 +6,7 @@ using ChatOpsApprover.Requests;
 namespace ChatOpsApprover.Audit;
 
 /// <summary>"jit audit [person|role] [since]": a readable summary of the audit log for approvers and admins.</summary>
-public sealed class AuditReports(AuditLog audit, RequestStore requests, AccessDirectory directory, TimeProvider time)
+public sealed class AuditReports(AuditLog audit, AuditReadLog reads, RequestStore requests, AccessDirectory directory, TimeProvider time)
 {
     public const int LatestCount = 15;
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(7);
@@ -14,7 +14,7 @@ public sealed class AuditReports(AuditLog audit, RequestStore requests, AccessDi
     public const string Usage = "Write it as: jit audit [person|role] [since as yyyy-mm-dd], e.g. jit audit prod-db-read 2026-11-01 (the default is the last 7 days).";
 
     /// <summary>The summary <paramref name="person"/> asked for, or the reason they cannot have it.</summary>
-    public async Task<string> SummarizeAsync(Person person, JitCommand.Audit command, CancellationToken cancellationToken)
+    public async Task<string> SummarizeAsync(Person person, ChatPlatform platform, JitCommand.Audit command, CancellationToken cancellationToken)
     {
         if (!person.IsAdmin && !directory.Roles.Any(r => r.IsApprover(person.Id)))
         {
@@ -59,13 +59,20 @@ public sealed class AuditReports(AuditLog audit, RequestStore requests, AccessDi
             ? AuditScope.Everything
             : new AuditScope(personId, await requests.IdsOfAsync(personId, roleName, cancellationToken));
         var counts = await audit.CountByEventAsync(since, entries, cancellationToken);
+        var latest = counts.Count == 0 ? [] : await audit.LatestAsync(since, entries, LatestCount, cancellationToken);
+        await reads.RecordAsync(person.Id, platform, new Dictionary<string, string>
+        {
+            ["via"] = "command",
+            ["scope"] = personId is not null ? $"person {personId}" : roleName is not null ? $"role {roleName}" : "everything",
+            ["from"] = AuditChain.FormatTime(since),
+            ["to"] = AuditChain.FormatTime(now),
+        });
+
         var period = $"since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
         if (counts.Count == 0)
         {
             return $"Audit log for {scope} {period}: no events.";
         }
-
-        var latest = await audit.LatestAsync(since, entries, LatestCount, cancellationToken);
 
         var total = counts.Sum(c => c.Count);
         var text = new StringBuilder();

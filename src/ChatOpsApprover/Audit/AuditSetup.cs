@@ -1,4 +1,5 @@
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public static class AuditSetup
         services.AddSingleton<AuditPublishStore>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<AuditReports>();
+        services.AddSingleton<AuditReadLog>();
         services.AddSingleton<AuditPublisher>();
         services.AddSingleton<SignatureFailureMonitor>();
         services.AddHostedService<AuditSealingService>();
@@ -48,7 +50,7 @@ public static class AuditSetup
         return app;
     }
 
-    private static async Task ExportAsync(HttpContext context, AuditLog audit, IOptions<AuditOptions> options, ILogger<AuditExportLog> logger)
+    private static async Task ExportAsync(HttpContext context, AuditLog audit, AuditReadLog reads, IOptions<AuditOptions> options, ILogger<AuditExportLog> logger)
     {
         if (Refused(context, options.Value) is { } refusal)
         {
@@ -65,9 +67,11 @@ public static class AuditSetup
         context.Response.ContentType = AuditExport.ContentType(query.Format);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{AuditExport.FileName(query)}\"";
+        var outcome = "failed";
         try
         {
             var count = await AuditExport.WriteAsync(audit, query, context.Response.BodyWriter, context.RequestAborted);
+            outcome = $"complete ({count.ToString(System.Globalization.CultureInfo.InvariantCulture)} entries)";
             logger.LogInformation("Exported {Count} audit entries from {From} to {To} as {Format}", count, query.From, query.To?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "the newest", query.Format);
         }
         catch (Exception e) when ((e is NpgsqlException or TimeoutException or InvalidOperationException) && !context.RequestAborted.IsCancellationRequested)
@@ -83,16 +87,37 @@ public static class AuditSetup
             context.Response.Headers.ContentDisposition = default;
             await Results.Text("The audit log could not be read; try again.", statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
         }
+        finally
+        {
+            // Once the read is done (or cut short): the export never waits for the chain's lock.
+            await reads.RecordAsync(AuditReadLog.ExportTokenHolder, ChatPlatform.Web, new Dictionary<string, string>
+            {
+                ["via"] = "export",
+                ["from"] = AuditChain.FormatTime(query.From),
+                ["to"] = query.To is { } to ? AuditChain.FormatTime(to) : "newest",
+                ["format"] = query.Format == ExportFormat.Csv ? "csv" : "jsonl",
+                ["source"] = context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ["outcome"] = context.RequestAborted.IsCancellationRequested ? "cut short by the reader" : outcome,
+            });
+        }
     }
 
-    private static async Task<IResult> VerifyAsync(HttpContext context, AuditVerifier verifier, IOptions<AuditOptions> options)
+    private static async Task<IResult> VerifyAsync(HttpContext context, AuditVerifier verifier, AuditReadLog reads, IOptions<AuditOptions> options)
     {
         if (Refused(context, options.Value) is { } refusal)
         {
             return refusal;
         }
 
+
         var result = await verifier.VerifyAsync(context.RequestAborted);
+        await reads.RecordAsync(AuditReadLog.ExportTokenHolder, ChatPlatform.Web, new Dictionary<string, string>
+        {
+            ["via"] = "verify",
+            ["to"] = $"entry {result.EntriesChecked.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            ["source"] = context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            ["outcome"] = result.Intact ? "intact" : "broken",
+        });
         return Results.Json(
             new
             {

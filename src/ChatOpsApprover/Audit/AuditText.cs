@@ -28,6 +28,8 @@ public static class AuditText
         AuditEvents.AccessLeftoverRevoked => "Access left at the target revoked",
         AuditEvents.AccessDrift => "Drift at the target",
         AuditEvents.SecuritySignatureFailures => "Burst of requests with bad signatures",
+        AuditEvents.SecurityReplaysRefused => "Replayed requests refused",
+        AuditEvents.AuditRead => "Audit log read",
         _ => @event,
     };
 

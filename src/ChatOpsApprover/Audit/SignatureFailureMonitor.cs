@@ -7,10 +7,12 @@ using Npgsql;
 namespace ChatOpsApprover.Audit;
 
 /// <summary>
-/// Counts inbound requests whose signature failed, in memory, per platform and per one-minute window, and writes one
-/// audit entry (<see cref="AuditEvents.SecuritySignatureFailures"/>) for a window that reached
-/// Audit:SignatureFailureThreshold. A failed request itself costs one counter increment, never a database write, so
-/// a flood of forged requests cannot turn into a flood of writes: at most one entry per platform per minute.
+/// Counts refused inbound requests, in memory, per kind, platform and one-minute window, and writes one audit entry per
+/// window: <see cref="AuditEvents.SecuritySignatureFailures"/> for bad signatures once a window reached
+/// Audit:SignatureFailureThreshold, <see cref="AuditEvents.SecurityReplaysRefused"/> for validly signed requests sent
+/// again (always: only someone who captured a real request can replay it). A refused request itself costs one counter
+/// increment, never a database write, so a flood cannot turn into a flood of writes: at most one entry per kind per
+/// platform per minute.
 /// </summary>
 public sealed class SignatureFailureMonitor(
     NpgsqlDataSource dataSource,
@@ -24,19 +26,28 @@ public sealed class SignatureFailureMonitor(
     private const int MaxSources = 5;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<ChatPlatform, Burst> _open = [];
+    private readonly Dictionary<(string Event, ChatPlatform Platform), Burst> _open = [];
     private readonly HashSet<Task> _writing = [];
 
-    public void Record(ChatPlatform platform, string path, string? source)
+    /// <summary>A request whose signature or token failed.</summary>
+    public void Record(ChatPlatform platform, string path, string? source) =>
+        Count(AuditEvents.SecuritySignatureFailures, platform, path, source);
+
+    /// <summary>A validly signed request that was already handled, sent again.</summary>
+    public void RecordReplay(ChatPlatform platform, string path, string? source) =>
+        Count(AuditEvents.SecurityReplaysRefused, platform, path, source);
+
+    private void Count(string @event, ChatPlatform platform, string path, string? source)
     {
         metrics.SignatureFailed(platform);
         lock (_gate)
         {
-            if (!_open.TryGetValue(platform, out var burst))
+            var key = (@event, platform);
+            if (!_open.TryGetValue(key, out var burst))
             {
                 burst = new Burst(time.GetUtcNow());
-                _open[platform] = burst;
-                burst.Timer = time.CreateTimer(_ => Close(platform, burst), null, Window, Timeout.InfiniteTimeSpan);
+                _open[key] = burst;
+                burst.Timer = time.CreateTimer(_ => Close(key, burst), null, Window, Timeout.InfiniteTimeSpan);
             }
 
             burst.Count++;
@@ -64,35 +75,36 @@ public sealed class SignatureFailureMonitor(
         }
     }
 
-    private void Close(ChatPlatform platform, Burst burst)
+    private void Close((string Event, ChatPlatform Platform) key, Burst burst)
     {
         lock (_gate)
         {
-            if (_open.GetValueOrDefault(platform) == burst)
+            if (_open.GetValueOrDefault(key) == burst)
             {
-                _open.Remove(platform);
+                _open.Remove(key);
             }
 
             burst.Timer?.Dispose();
-            if (burst.Count < options.Value.SignatureFailureThreshold)
+            var threshold = key.Event == AuditEvents.SecuritySignatureFailures ? options.Value.SignatureFailureThreshold : 1;
+            if (burst.Count < threshold)
             {
                 return;
             }
 
-            var write = WriteAsync(platform, burst);
+            var write = WriteAsync(key.Event, key.Platform, burst, threshold);
             _writing.Add(write);
             _ = write.ContinueWith(done => { lock (_gate) { _writing.Remove(done); } }, TaskScheduler.Default);
         }
     }
 
-    private async Task WriteAsync(ChatPlatform platform, Burst burst)
+    private async Task WriteAsync(string @event, ChatPlatform platform, Burst burst, int threshold)
     {
         await Task.Yield();
         var now = time.GetUtcNow();
         var details = new Dictionary<string, string>
         {
             ["count"] = burst.Count.ToString(CultureInfo.InvariantCulture),
-            ["threshold"] = options.Value.SignatureFailureThreshold.ToString(CultureInfo.InvariantCulture),
+            ["threshold"] = threshold.ToString(CultureInfo.InvariantCulture),
             ["window_start"] = AuditChain.FormatTime(burst.Start),
             ["window_end"] = AuditChain.FormatTime(burst.Start + Window),
             ["endpoints"] = string.Join(", ", burst.Paths.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} ×{p.Value.ToString(CultureInfo.InvariantCulture)}")),
@@ -102,13 +114,13 @@ public sealed class SignatureFailureMonitor(
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.SecuritySignatureFailures, null, "unknown", platform, now, details));
+            await audit.AppendAsync(connection, transaction, new AuditEntry(@event, null, "unknown", platform, now, details));
             await transaction.CommitAsync();
-            logger.LogWarning("{Count} {Platform} requests with bad signatures in one minute; recorded in the audit log", burst.Count, platform);
+            logger.LogWarning("{Count} {Platform} requests refused in one minute ({Event}); recorded in the audit log", burst.Count, platform, @event);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            logger.LogError(e, "{Count} {Platform} requests with bad signatures in one minute could not be recorded in the audit log", burst.Count, platform);
+            logger.LogError(e, "{Count} {Platform} requests refused in one minute ({Event}) could not be recorded in the audit log", burst.Count, platform, @event);
         }
     }
 

@@ -72,7 +72,7 @@ public sealed class JitCommandDispatcher(
             ForRegistered(async p => RequestMessages.ForConfirm(await dispatcher._confirmCommand.ConfirmAsync(p, command.RequestId, cancellationToken)));
 
         public Task<ChatReply> Audit(JitCommand.Audit command) =>
-            ForRegistered(p => dispatcher._auditReports.SummarizeAsync(p, command, cancellationToken));
+            ForRegistered(p => dispatcher._auditReports.SummarizeAsync(p, user.Platform, command, cancellationToken));
 
         public Task<ChatReply> Enroll(JitCommand.Enroll command) =>
             ForRegistered(p => dispatcher._enrollCommand.RunAsync(p, cancellationToken));

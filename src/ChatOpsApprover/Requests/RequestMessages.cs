@@ -60,6 +60,9 @@ public static class RequestMessages
         DecisionOutcome.NotFound => $"There is no request #{requestId}.",
     };
 
+    /// <summary>For a request that does not exist or is not the asker's to see: the same words either way.</summary>
+    public static string NotVisible(long requestId) => $"There is no request #{requestId} that you can see; nothing changed.";
+
     public static string NotRegistered(ChatUser user) =>
         $"You ({user.Platform} user {user.PlatformUserId}) are not registered with ChatOpsApprover. Ask an admin to add you under People in the configuration.";
 

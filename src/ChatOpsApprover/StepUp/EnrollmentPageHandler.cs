@@ -5,12 +5,13 @@ using Npgsql;
 namespace ChatOpsApprover.StepUp;
 
 /// <summary>
-/// The enrollment page (/enroll/{token}): GET shows the QR code and the key of the pending factor; POST checks the
-/// first code from the person's app and, when it is right, completes the enrollment.
+/// The enrollment page (/enroll/{token}): the first GET shows the QR code and the key of the pending factor, later ones
+/// only the code form; POST checks the first code from the person's app and, when it is right, completes the enrollment.
 /// </summary>
 public sealed class EnrollmentPageHandler(
     NpgsqlDataSource dataSource,
     LinkOpener opener,
+    LinkStore links,
     FactorStore factors,
     FactorSecrets secrets,
     CodeVerifier codes,
@@ -18,7 +19,7 @@ public sealed class EnrollmentPageHandler(
     IOptions<StepUpOptions> options,
     TimeProvider time)
 {
-    /// <summary>What the link is for, and the form; never changes anything.</summary>
+    /// <summary>What the link is for, and the form; the secret only the first time (the one thing it records).</summary>
     public async Task<LinkPageView> ShowAsync(string token, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -29,7 +30,15 @@ public sealed class EnrollmentPageHandler(
         }
 
         var factor = await factors.FindAsync(connection, null, link!.PersonId, forUpdate: false);
-        return LinkPageViews.EnrollmentProblem(link, factor) ?? Form(link, factor!, codeError: null);
+        if (LinkPageViews.EnrollmentProblem(link, factor) is { } factorProblem)
+        {
+            return factorProblem;
+        }
+
+        // Shown once: link scanners, prefetchers and proxy logs that open the link later see no secret.
+        return await links.MarkSecretShownAsync(connection, link.TokenHash, time.GetUtcNow())
+            ? Form(link, factor!)
+            : LinkPageViews.EnrollmentCodeOnly(link, codeError: null);
     }
 
     public async Task<LinkPageView> SubmitAsync(string token, string? code, ClientInfo client, CancellationToken cancellationToken)
@@ -55,18 +64,18 @@ public sealed class EnrollmentPageHandler(
         if (result.Refusal is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            return LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => Form(link, factor!, error));
+            return LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => LinkPageViews.EnrollmentCodeOnly(link, error));
         }
 
         return await completion.CompleteAsync(connection, transaction, link, result.Step, client, now, cancellationToken);
     }
 
-    private LinkPageView Form(StoredLink link, StoredFactor factor, string? codeError)
+    private LinkPageView Form(StoredLink link, StoredFactor factor)
     {
         var secret = secrets.Unprotect(link.PersonId, factor.SecretProtected);
         try
         {
-            return LinkPageViews.EnrollmentForm(link, secret, codeError);
+            return LinkPageViews.EnrollmentForm(link, secret);
         }
         finally
         {

@@ -11,11 +11,18 @@ public static class LinkPageViews
 {
     // ---- Links that cannot be used ----
 
-    /// <summary>A code form that did not come from the page (no or a stale anti-forgery token), refused before the link is even looked at.</summary>
+    /// <summary>A code form that did not come from the page (no or a stale anti-forgery token), refused before the code is looked at.</summary>
     public static LinkPageView FormNotAccepted() =>
         new(400, LinkPageTone.Problem, "This form could not be accepted", "It did not come from this page, or the page was open too long. Nothing was changed.")
         {
             Next = "Open the link from chat again and enter a fresh code.",
+        };
+
+    /// <summary>A code form larger than any the page sends, refused before it is read.</summary>
+    public static LinkPageView FormTooLarge(int maxBytes) =>
+        new(413, LinkPageTone.Problem, "This form is too large", $"The page sends a few hundred bytes; this was more than {maxBytes / 1024} KB. Nothing was changed.")
+        {
+            Next = "Open the link from chat again and enter the code on the page.",
         };
 
     public static LinkPageView Invalid(LinkKind page) =>
@@ -128,15 +135,29 @@ public static class LinkPageViews
 
     // ---- Forms ----
 
-    public static LinkPageView EnrollmentForm(StoredLink link, byte[] secret, string? codeError) =>
-        new(codeError is null ? 200 : 422, LinkPageTone.Form, "Set up your second factor",
+    /// <summary>The enrollment form with its secret, shown only at the link's first opening.</summary>
+    public static LinkPageView EnrollmentForm(StoredLink link, byte[] secret) =>
+        new(200, LinkPageTone.Form, "Set up your second factor",
             "Scan the QR code with an authenticator app (or type the key into it), then enter the 6-digit code it shows to finish.")
         {
             ForPerson = link.PersonId,
             Enrollment = new EnrollmentFacts(Totp.ToBase32(secret), Totp.KeyUri(link.PersonId, secret)),
             CodeForm = true,
-            CodeError = codeError,
             Next = WorksUntil(link),
+        };
+
+    /// <summary>
+    /// The enrollment form once its secret was shown (at the link's first opening): the code can still be entered by
+    /// whoever added the key then; anyone else needs a fresh link.
+    /// </summary>
+    public static LinkPageView EnrollmentCodeOnly(StoredLink link, string? codeError) =>
+        new(codeError is null ? 200 : 422, LinkPageTone.Form, codeError is null ? "This link was already opened" : "Set up your second factor",
+            "The key and QR code are shown only once, when the link is first opened. If you added them to your authenticator app then, enter the 6-digit code it shows.")
+        {
+            ForPerson = link.PersonId,
+            CodeForm = true,
+            CodeError = codeError,
+            Next = "If you did not add the key then, or did not open this link yourself, get a fresh link by typing jit enroll (this one stops working). " + WorksUntil(link),
         };
 
     public static LinkPageView StepUpForm(StoredLink link, AccessRequest request, RoleDefinition role, string? codeError)

@@ -55,6 +55,15 @@ public sealed class LinkStore
             reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9));
     }
 
+    /// <summary>Records that an enrollment link's secret is being shown; false when it was shown before (by any instance).</summary>
+    public async Task<bool> MarkSecretShownAsync(NpgsqlConnection connection, byte[] tokenHash, DateTimeOffset now)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.stepup_links SET secret_shown_at = @now WHERE token_hash = @hash AND secret_shown_at IS NULL", connection);
+        command.Parameters.AddWithValue("hash", tokenHash);
+        command.Parameters.AddWithValue("now", now);
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
     public async Task MarkUsedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] tokenHash, DateTimeOffset now)
     {
         await using var command = new NpgsqlCommand("UPDATE jit.stepup_links SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL", connection, transaction);

@@ -32,6 +32,7 @@ public static class StepUpSetup
         services.AddSingleton<KnownClients>();
         services.AddSingleton<LinkIssuer>();
         services.AddSingleton<LinkOpener>();
+        services.AddSingleton<LinkGate>();
         services.AddSingleton<CodeVerifier>();
         services.AddSingleton<EnrollmentStart>();
         services.AddSingleton<EnrollCommand>();

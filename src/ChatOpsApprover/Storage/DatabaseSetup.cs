@@ -14,8 +14,9 @@ public static class DatabaseSetup
     public const string DatabaseName = "chatopsapprover";
 
     /// <summary>
-    /// Registers the bot's database. With no connection string, starts the embedded PostgreSQL first, points
-    /// ConnectionStrings:Postgres at it and registers it (postgres targets without a connection string use it too).
+    /// Registers the bot's database. With no connection string (never in Production: see ProductionRequirements),
+    /// starts the embedded PostgreSQL first, with password authentication, points ConnectionStrings:Postgres at it
+    /// and registers it (postgres targets without a connection string use it too).
     /// </summary>
     public static async Task AddDatabaseAsync(this WebApplicationBuilder builder)
     {
@@ -23,12 +24,12 @@ public static class DatabaseSetup
         if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres")))
         {
             var embedded = configuration.GetSection("EmbeddedPostgres").Get<EmbeddedPostgresOptions>() ?? new EmbeddedPostgresOptions();
-            var cluster = await LocalPostgresCluster.StartAsync(embedded.DataDirectory, embedded.Port, stopOnDispose: true);
+            var cluster = await LocalPostgresCluster.StartAsync(embedded.DataDirectory, embedded.Port, stopOnDispose: true, passwordAuthentication: true);
             await cluster.EnsureDatabaseAsync(DatabaseName);
             configuration["ConnectionStrings:Postgres"] = cluster.ConnectionString(DatabaseName);
             builder.Services.AddSingleton(cluster);
             builder.Services.AddSingleton(new EmbeddedPostgres(cluster.ConnectionString("postgres")));
-            builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+            builder.Services.AddHostedService(sp => new EmbeddedPostgresLifetime(cluster, Path.GetFullPath(embedded.DataDirectory), builder.Environment.EnvironmentName, sp.GetRequiredService<ILogger<EmbeddedPostgres>>()));
         }
 
         var connectionString = configuration.GetConnectionString("Postgres")!;
@@ -36,9 +37,16 @@ public static class DatabaseSetup
         builder.Services.AddSingleton<SchemaMigrator>();
     }
 
-    private sealed class EmbeddedPostgresLifetime(LocalPostgresCluster cluster) : IHostedService
+    private sealed class EmbeddedPostgresLifetime(LocalPostgresCluster cluster, string directory, string environment, ILogger logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            // Said at every start, so nobody mistakes a developer's database for a deployment.
+            logger.LogWarning(
+                "Using the embedded PostgreSQL on 127.0.0.1:{Port} (data and its generated password in {Directory}; {Environment} environment). It is for trying the bot out: set ConnectionStrings:Postgres for anything else.",
+                cluster.Port, directory, environment);
+            return Task.CompletedTask;
+        }
 
         public async Task StopAsync(CancellationToken cancellationToken) => await cluster.DisposeAsync();
     }

@@ -9,17 +9,36 @@ namespace ChatOpsApprover.Storage;
 /// A private PostgreSQL server started from the machine's binaries: the bot's embedded default when no
 /// ConnectionStrings:Postgres is set, and the test suite's database. PostgreSQL refuses to run as root,
 /// so as root the server runs as the "postgres" user through runuser, in a folder that user owns.
+/// With password authentication (the embedded default) every connection, local socket included, needs the generated
+/// password kept in <see cref="PasswordFileName"/> beside the data, readable only by the server's user.
 /// </summary>
 public sealed class LocalPostgresCluster : IAsyncDisposable
 {
+    /// <summary>The file, in the cluster's folder, that holds the superuser's generated password.</summary>
+    public const string PasswordFileName = "password";
+
+    private const string PasswordOnlyHba =
+        """
+        # Written by ChatOpsApprover: every connection needs the generated password (kept in ../password).
+        local   all             all                     scram-sha-256
+        host    all             all     127.0.0.1/32    scram-sha-256
+        host    all             all     ::1/128         scram-sha-256
+        local   replication     all                     scram-sha-256
+        host    replication     all     127.0.0.1/32    scram-sha-256
+        host    replication     all     ::1/128         scram-sha-256
+
+        """;
+
     private readonly string _dataDirectory;
     private readonly bool _stopOnDispose;
+    private readonly string? _password;
 
-    private LocalPostgresCluster(string dataDirectory, int port, bool stopOnDispose)
+    private LocalPostgresCluster(string dataDirectory, int port, bool stopOnDispose, string? password)
     {
         _dataDirectory = dataDirectory;
         Port = port;
         _stopOnDispose = stopOnDispose;
+        _password = password;
     }
 
     public int Port { get; }
@@ -30,12 +49,18 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         Port = Port,
         Username = "postgres",
         Database = database,
+        Password = _password,
         Pooling = true,
         MaxPoolSize = 50,
     }.ConnectionString;
 
-    /// <summary>Starts (or reuses, when it already runs) a cluster in <paramref name="dataDirectory"/>; port 0 picks a free one.</summary>
-    public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, int port, bool stopOnDispose, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts (or reuses, when it already runs) a cluster in <paramref name="dataDirectory"/>; port 0 picks a free one.
+    /// With <paramref name="passwordAuthentication"/>, a new cluster is created with scram-sha-256 and a generated
+    /// password, and one created earlier with trust authentication is upgraded in place (password set, pg_hba.conf
+    /// rewritten, configuration reloaded): its data stays. The test suite's throwaway clusters use trust.
+    /// </summary>
+    public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, int port, bool stopOnDispose, CancellationToken cancellationToken = default, bool passwordAuthentication = false)
     {
         dataDirectory = Path.GetFullPath(dataDirectory);
         var bin = FindBinaries();
@@ -47,15 +72,19 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
 
         var pgData = Path.Combine(dataDirectory, "data");
+        var password = passwordAuthentication ? await PasswordAsync(dataDirectory, asRoot, cancellationToken) : null;
         if (!File.Exists(Path.Combine(pgData, "PG_VERSION")))
         {
-            await RunAsync(Path.Combine(bin, "initdb"), ["-D", pgData, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions", "--no-sync"], asRoot, cancellationToken);
+            string[] auth = password is null ? ["--auth=trust"] : ["--auth=scram-sha-256", "--pwfile=" + Path.Combine(dataDirectory, PasswordFileName)];
+            await RunAsync(Path.Combine(bin, "initdb"), ["-D", pgData, "-U", "postgres", .. auth, "-E", "UTF8", "--no-instructions", "--no-sync"], asRoot, cancellationToken);
         }
 
         var portFile = Path.Combine(dataDirectory, "port");
         if (await IsRunningAsync(bin, pgData, asRoot, cancellationToken) && File.Exists(portFile))
         {
-            return new LocalPostgresCluster(dataDirectory, int.Parse(await File.ReadAllTextAsync(portFile, cancellationToken), System.Globalization.CultureInfo.InvariantCulture), stopOnDispose);
+            var running = new LocalPostgresCluster(dataDirectory, int.Parse(await File.ReadAllTextAsync(portFile, cancellationToken), System.Globalization.CultureInfo.InvariantCulture), stopOnDispose, password);
+            await running.RequirePasswordAsync(pgData, cancellationToken);
+            return running;
         }
 
         if (port == 0)
@@ -66,7 +95,63 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         var options = $"-p {port} -c listen_addresses=127.0.0.1 -k {dataDirectory} -c max_connections=300 -c fsync=on -c shared_buffers=128MB";
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", pgData, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot, cancellationToken);
         await File.WriteAllTextAsync(portFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
-        return new LocalPostgresCluster(dataDirectory, port, stopOnDispose);
+        var cluster = new LocalPostgresCluster(dataDirectory, port, stopOnDispose, password);
+        await cluster.RequirePasswordAsync(pgData, cancellationToken);
+        return cluster;
+    }
+
+    /// <summary>The generated password, made on first use: 32 random bytes in hex, in a file only the server's user can read.</summary>
+    private static async Task<string> PasswordAsync(string dataDirectory, bool asRoot, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(dataDirectory, PasswordFileName);
+        if (!File.Exists(file))
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var stream = new FileStream(file, options))
+            await using (var writer = new StreamWriter(stream))
+            {
+                await writer.WriteAsync(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            }
+
+            if (asRoot)
+            {
+                await RunAsync("chown", ["postgres:postgres", file], asPostgres: false, cancellationToken);
+            }
+        }
+
+        return (await File.ReadAllTextAsync(file, cancellationToken)).Trim();
+    }
+
+    /// <summary>
+    /// A cluster created with trust authentication (before passwords) gets its password and a pg_hba.conf that asks
+    /// for it, then reloads; a cluster that already asks for it is left alone. Connecting works either way: trust
+    /// does not ask for the password it is sent.
+    /// </summary>
+    private async Task RequirePasswordAsync(string pgData, CancellationToken cancellationToken)
+    {
+        var hba = Path.Combine(pgData, "pg_hba.conf");
+        if (_password is null || (await File.ReadAllTextAsync(hba, cancellationToken)).Split('\n').All(line => line.TrimStart().StartsWith('#') || !line.Contains("trust", StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+
+        // The password is hex, so it is safe as a literal (ALTER ROLE takes no parameters).
+        await using (var alter = new NpgsqlCommand($"SET password_encryption = 'scram-sha-256'; ALTER ROLE postgres PASSWORD '{_password}'", connection))
+        {
+            await alter.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await File.WriteAllTextAsync(hba, PasswordOnlyHba, cancellationToken);
+        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+        await reload.ExecuteScalarAsync(cancellationToken);
     }
 
     /// <summary>Creates the database when it does not exist yet.</summary>

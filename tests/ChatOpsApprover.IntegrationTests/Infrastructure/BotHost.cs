@@ -177,10 +177,15 @@ public sealed partial class BotHost : IAsyncDisposable
         return Http.SendAsync(request);
     }
 
+    private static long _triggers;
+
+    /// <summary>Slack gives every command and click its own trigger_id, so no two real deliveries have the same body.</summary>
+    private static string NextTriggerId() => $"1.2.{Interlocked.Increment(ref _triggers).ToString(CultureInfo.InvariantCulture)}";
+
     public static string CommandBody(string userId, string text) =>
         $"token=legacy&team_id=T0TEAM&team_domain=example&channel_id=C0REQUESTS&channel_name=requests&user_id={userId}&user_name={userId.ToLowerInvariant()}"
         + $"&command=%2Fjit&text={Uri.EscapeDataString(text).Replace("%20", "+", StringComparison.Ordinal)}&api_app_id=A0APP"
-        + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM%2F1%2Fx&trigger_id=1.2.3";
+        + $"&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM%2F1%2Fx&trigger_id={NextTriggerId()}";
 
     /// <summary>Types "/jit {text}" as <paramref name="userId"/> and returns the ephemeral reply's text.</summary>
     public async Task<string> CommandAsync(string userId, string text)
@@ -212,7 +217,7 @@ public sealed partial class BotHost : IAsyncDisposable
             ["team"] = new JsonObject { ["id"] = "T0TEAM", ["domain"] = "example" },
             ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = ApprovalChannel, ["is_ephemeral"] = false },
             ["channel"] = new JsonObject { ["id"] = ApprovalChannel, ["name"] = "approvals" },
-            ["trigger_id"] = "1.2.3",
+            ["trigger_id"] = NextTriggerId(),
             ["response_url"] = "https://hooks.slack.com/actions/T0TEAM/1/x",
             ["actions"] = new JsonArray
             {

@@ -103,7 +103,8 @@ public sealed class BotProcess : IDisposable
 
     /// <summary>
     /// Settings that run the shipped configuration (appsettings.json beside the bot) against <paramref name="database"/>:
-    /// the bot's own tables and every target it names live there; no sandbox, and Slack's Web API unreachable.
+    /// the bot's own tables and every target it names live there, with a key-encryption key (the process runs in
+    /// Production, which requires one); no sandbox, and Slack's Web API unreachable.
     /// </summary>
     public static Dictionary<string, string> OnDatabase(string database)
     {
@@ -111,6 +112,7 @@ public sealed class BotProcess : IDisposable
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = database,
+            ["DataProtection__KeyEncryptionKey"] = BotHost.KeyEncryptionKey,
             ["Sandbox__Enabled"] = "false",
             ["Slack__ApiBaseUrl"] = "http://127.0.0.1:9/api/",
         };

@@ -41,9 +41,10 @@ public static partial class StepUpSteps
         return await bot.CompleteEnrollmentAsync(link, browser);
     }
 
-    public static async Task<byte[]> CompleteEnrollmentAsync(this BotHost bot, Uri link, LinkBrowser browser)
+    /// <param name="opened">The page as the browser already opened it: the secret is shown only at the first opening.</param>
+    public static async Task<byte[]> CompleteEnrollmentAsync(this BotHost bot, Uri link, LinkBrowser browser, LinkResponse? opened = null)
     {
-        var page = await browser.OpenAsync(link);
+        var page = opened ?? await browser.OpenAsync(link);
         Assert.True(page.Secret is not null, $"The enrollment page shows no secret ({page.Status}: {page.Title}).");
         var secret = Base32Encoding.ToBytes(page.Secret);
         var done = await browser.SubmitAsync(link, bot.Code(secret));

@@ -133,9 +133,10 @@ public sealed class EnrollmentTests
         Assert.Contains("type jit enroll", locked.Html, StringComparison.Ordinal);
         Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.audit_log WHERE event = 'mfa.locked' AND actor = 'alice' AND request_id IS NULL"));
 
-        // Even the right code changes nothing now.
+        // Even the right code changes nothing now: the link is checked before the form is read.
         var right = await browser.PostAsync(link, new() { ["__RequestVerificationToken"] = "x", ["code"] = bot.Code(secret) });
-        Assert.Equal(HttpStatusCode.BadRequest, right.Status);
+        Assert.Equal((HttpStatusCode)423, right.Status);
+        Assert.Equal("This link is locked", right.Title);
         var page = await browser.OpenAsync(link);
         Assert.Equal((HttpStatusCode)423, page.Status);
         Assert.False(page.HasCodeForm);

@@ -28,7 +28,7 @@ public sealed class TrustedProxyHeadersTests
             var page = await forging.OpenAsync(link);
             Assert.Equal(HttpStatusCode.OK, page.Status);
             Assert.DoesNotContain("secure", AntiforgeryCookie(page), StringComparison.OrdinalIgnoreCase);
-            await bot.CompleteEnrollmentAsync(link, forging);
+            await bot.CompleteEnrollmentAsync(link, forging, page);
         }
 
         Assert.Equal(1, await KnownNetworksAsync(bot, "alice", "127.0.0.1"));

@@ -7,7 +7,7 @@ namespace ChatOpsApprover.Tests.Storage;
 public sealed class SchemaMigratorTests
 {
     /// <summary>What deployed databases have applied, in the order they applied it. New migrations go at the end.</summary>
-    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0005_audit_outbox", "0006_grant_targets"];
+    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0005_audit_outbox", "0006_grant_targets", "0010_slack_replays", "0011_enrollment_secret_shown"];
 
     [Fact]
     public void Migrations_KeepTheirNamesAndOrder_NewOnesComeLast()
@@ -33,6 +33,8 @@ public sealed class SchemaMigratorTests
             ["0004_factor_lockout"] = "6d7494d25cd5a466d261c3f46682f9a3f1545875875b41c489db229ae48e1377",
             ["0005_audit_outbox"] = "779f325bfc7ca68f519731d78608509e474a4a10ecc38f26cc74a7d9485ceb58",
             ["0006_grant_targets"] = "171af727b0d3402fe0c0abe4d56d9c32f4522ec5a8eb9108d092e65df5b484e1",
+            ["0010_slack_replays"] = "fbe84f7c425b071834437ce9c8ab5a5ae658fd079df945244630e77ac05d01f5",
+            ["0011_enrollment_secret_shown"] = "5647ccb52e6d258a398edaefa7064dc8bac6a303aab53cd66c2feddd5753849d",
         };
         foreach (var (name, sql) in SchemaMigrator.Migrations.Where(m => expected.ContainsKey(m.Name)))
         {

@@ -46,7 +46,7 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
 
     public async Task PostEphemeralAsync(string channel, string user, string text, CancellationToken cancellationToken)
     {
-        await CallAsync("chat.postEphemeral", new JsonObject { ["channel"] = channel, ["user"] = user, ["text"] = text }, cancellationToken);
+        await CallAsync("chat.postEphemeral", new JsonObject { ["channel"] = channel, ["user"] = user, ["text"] = text, ["unfurl_links"] = false, ["unfurl_media"] = false }, cancellationToken);
     }
 
     /// <summary>Opens (or finds) the direct-message channel with a user.</summary>

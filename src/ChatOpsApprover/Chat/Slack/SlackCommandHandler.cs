@@ -22,6 +22,7 @@ public sealed class SlackCommandHandler(SlackSignedFormReader reader, JitCommand
 
         var command = JitCommandParser.Parse(form!.GetValueOrDefault("text").ToString());
         var reply = await commands.HandleAsync(new ChatUser(SlackChat.Key, userId), command, context.RequestAborted);
-        return Results.Json(new { response_type = "ephemeral", text = SlackText.Escape(reply.Text) });
+        // Replies may carry an enrollment or confirmation link: Slack must not fetch it to draw a preview.
+        return Results.Json(new { response_type = "ephemeral", text = SlackText.Escape(reply.Text), unfurl_links = false, unfurl_media = false });
     }
 }

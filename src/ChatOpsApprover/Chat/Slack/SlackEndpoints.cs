@@ -26,6 +26,8 @@ public static class SlackEndpoints
             var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
             return new SlackSignatureVerifier(options.SigningSecret, options.TimestampTolerance, sp.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton<SlackRequestSignatureStore>();
+        services.AddSingleton<SlackReplayGuard>();
         services.AddSingleton<SlackSignedFormReader>();
         services.AddSingleton<SlackCommandHandler>();
         services.AddSingleton<SlackInteractionHandler>();
@@ -34,8 +36,10 @@ public static class SlackEndpoints
 
     public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/slack/commands", (HttpContext context, SlackCommandHandler handler) => handler.HandleAsync(context));
-        app.MapPost("/slack/interactions", (HttpContext context, SlackInteractionHandler handler) => handler.HandleAsync(context));
+        app.MapPost("/slack/commands", (HttpContext context, SlackCommandHandler handler) => handler.HandleAsync(context))
+            .WithBodyLimit(SlackSignedFormReader.MaxBodyBytes);
+        app.MapPost("/slack/interactions", (HttpContext context, SlackInteractionHandler handler) => handler.HandleAsync(context))
+            .WithBodyLimit(SlackSignedFormReader.MaxBodyBytes);
         return app;
     }
 }

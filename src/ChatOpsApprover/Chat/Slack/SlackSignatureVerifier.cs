@@ -32,6 +32,10 @@ public sealed class SlackSignatureVerifier(string signingSecret, TimeSpan tolera
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature));
     }
 
+    /// <summary>When a request signed at <paramref name="timestamp"/> (already checked by <see cref="IsValid"/>) stops passing the check.</summary>
+    public DateTimeOffset ValidUntil(string timestamp) =>
+        DateTimeOffset.FromUnixTimeSeconds(long.Parse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture)) + tolerance;
+
     public static string Compute(string signingSecret, string timestamp, ReadOnlySpan<byte> body)
     {
         var prefix = Encoding.UTF8.GetBytes($"v0:{timestamp}:");

@@ -9,13 +9,14 @@ namespace ChatOpsApprover.Chat.Teams;
 /// </summary>
 public sealed class TeamsActivityAuthenticator(BotFrameworkTokenValidator validator, SignatureFailureMonitor failures)
 {
-    private const int MaxBodyBytes = 256 * 1024;
+    /// <summary>Activities take tens of kilobytes (a card action carries its card's data, a message its entities).</summary>
+    public const int MaxBodyBytes = 128 * 1024;
 
     public async Task<(TeamsActivity? Activity, IResult? Refusal)> ReadAsync(HttpContext context)
     {
         if (await InboundBody.ReadAsync(context, MaxBodyBytes) is not { } body)
         {
-            return (null, Results.Text("The activity is larger than 256 KB.", statusCode: StatusCodes.Status413PayloadTooLarge));
+            return (null, Results.Text("The activity is larger than 128 KB.", statusCode: StatusCodes.Status413PayloadTooLarge));
         }
 
         // The serviceUrl and channel are read before authentication only to compare them with the token's claims.

@@ -32,14 +32,14 @@ public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirecto
             notice = result.Message;
         }
 
-        // Anything else (Teams' automatic "refresh") gets the card as it stands, but only people we know see a
-        // request's details: a stranger's invoke could name any request id.
-        var known = directory.FindByChatUser(clicker) is not null;
-        var request = known ? await requests.FindAsync(requestId) : null;
+        // Anything else (Teams' automatic "refresh", any verb) gets the card as it stands, but only for those who may see
+        // the request: an invoke can name any request id. Everyone else hears the same whether it exists or not.
+        var person = directory.FindByChatUser(clicker);
+        var request = person is null ? null : await requests.FindAsync(requestId);
         var role = request is null ? null : directory.FindRole(request.RoleName);
-        if (request is null || role is null)
+        if (request is null || role is null || !AccessPolicy.MaySee(request, role, person!))
         {
-            return TeamsInvokeResponse.Message(notice ?? RequestMessages.ForDecision(known ? DecisionOutcome.NotFound : DecisionOutcome.UnknownPerson, requestId));
+            return TeamsInvokeResponse.Message(notice ?? (person is null ? RequestMessages.ForDecision(DecisionOutcome.UnknownPerson, requestId) : RequestMessages.NotVisible(requestId)));
         }
 
         return TeamsInvokeResponse.Card(TeamsApprovalCard.Render(ApprovalCardBuilder.Build(request, role, notice)));

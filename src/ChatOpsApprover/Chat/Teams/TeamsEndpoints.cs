@@ -46,7 +46,8 @@ public static class TeamsEndpoints
 
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/messages", (HttpContext context, TeamsMessagingEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapPost("/api/messages", (HttpContext context, TeamsMessagingEndpoint endpoint) => endpoint.HandleAsync(context))
+            .WithBodyLimit(TeamsActivityAuthenticator.MaxBodyBytes);
         return app;
     }
 }

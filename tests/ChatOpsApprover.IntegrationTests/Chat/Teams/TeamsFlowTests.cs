@@ -177,7 +177,11 @@ public sealed class TeamsFlowTests
         await using var bot = await BotHost.StartAsync(s => s["Roles:prod-db-read:Approvers:2"] = "alice");
         var id = await bot.TeamsRequestAccessAsync();
         Assert.Contains("cannot decide your own", (await bot.TeamsClickAsync(TeamsIds.Alice, id, approve: true))["value"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Contains("not an approver", (await bot.TeamsClickAsync(TeamsIds.Carol, id, approve: true))["value"]!.ToJsonString(), StringComparison.Ordinal);
+        // Carol is neither the requester, an approver nor an admin: she hears why, and sees nothing of the request.
+        var carol = await bot.TeamsClickAsync(TeamsIds.Carol, id, approve: true);
+        Assert.Equal("application/vnd.microsoft.activity.message", carol["type"]!.GetValue<string>());
+        Assert.Contains("not an approver", carol["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("INC-1234", carol.ToJsonString(), StringComparison.Ordinal);
 
         // A stranger learns nothing about the request, not even its card.
         var stranger = await bot.TeamsClickAsync(TeamsIds.Stranger, id, approve: true);
@@ -186,7 +190,8 @@ public sealed class TeamsFlowTests
         Assert.DoesNotContain("INC-1234", stranger.ToJsonString(), StringComparison.Ordinal);
 
         // The refusals leave the buttons in place for the real approvers.
-        var stillPending = await bot.TeamsClickAsync(TeamsIds.Carol, id, approve: false);
+        using var refresh = await bot.PostTeamsAsync(bot.TeamsCardAction(TeamsIds.Bob, id, "refresh"));
+        var stillPending = (JsonObject)JsonNode.Parse(await refresh.Content.ReadAsStringAsync())!;
         Assert.NotNull(stillPending["value"]!["actions"]);
         Assert.Equal(RequestStatus.Pending, (await bot.RequestAsync(id)).Status);
         Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.decisions"));

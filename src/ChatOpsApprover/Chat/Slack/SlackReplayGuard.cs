@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using ChatOpsApprover.Audit;
+
+namespace ChatOpsApprover.Chat.Slack;
+
+/// <summary>
+/// Refuses a Slack request whose signature was already seen: within its timestamp window a captured request passes
+/// the signature check again, and would run again (a fresh enrollment link for whoever replays /jit enroll, a
+/// duplicate request, someone's list). Slack itself never resends commands or clicks, so a second delivery is always
+/// a replay. Signatures seen by this instance are refused from memory; the first delivery costs one indexed insert,
+/// which also catches a replay sent to another instance.
+/// </summary>
+public sealed class SlackReplayGuard(SlackRequestSignatureStore store, SignatureFailureMonitor monitor, TimeProvider time, ILogger<SlackReplayGuard> logger)
+{
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, SeenSignature> _seen = new(StringComparer.Ordinal);
+    private readonly Lock _purgeGate = new();
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+
+    /// <summary>True when the request was handled before; the caller must then change nothing.</summary>
+    /// <param name="validUntil">When the signature stops passing the timestamp check.</param>
+    public async Task<bool> IsReplayAsync(HttpContext context, string signature, DateTimeOffset validUntil)
+    {
+        var seen = new SeenSignature(validUntil);
+        if (!_seen.TryAdd(signature, seen))
+        {
+            Refused(context, _seen.GetValueOrDefault(signature) ?? seen);
+            return true;
+        }
+
+        bool claimed;
+        try
+        {
+            claimed = await store.TryClaimAsync(signature, validUntil, PurgeDue(), context.RequestAborted);
+        }
+        catch
+        {
+            // Not handled: nothing was claimed.
+            _seen.TryRemove(signature, out _);
+            throw;
+        }
+
+        if (!claimed)
+        {
+            Refused(context, seen);
+        }
+
+        return !claimed;
+    }
+
+    private void Refused(HttpContext context, SeenSignature seen)
+    {
+        var source = context.Connection.RemoteIpAddress?.ToString();
+        monitor.RecordReplay(SlackChat.Key, context.Request.Path, source);
+
+        // Once per signature: a replay repeated a thousand times is one line, and the counter has the rest.
+        if (seen.CountReplay() == 1)
+        {
+            logger.LogWarning("Refused a replayed Slack request to {Path} from {Source}: it was already handled", context.Request.Path.Value, source ?? "unknown");
+        }
+    }
+
+    /// <summary>The purge cutoff, at most once a minute per instance; null when no purge is due.</summary>
+    private DateTimeOffset? PurgeDue()
+    {
+        var now = time.GetUtcNow();
+        lock (_purgeGate)
+        {
+            if (now < _nextPurge)
+            {
+                return null;
+            }
+
+            _nextPurge = now + PurgeInterval;
+        }
+
+        foreach (var (signature, seen) in _seen)
+        {
+            if (seen.ValidUntil < now)
+            {
+                _seen.TryRemove(signature, out _);
+            }
+        }
+
+        return now;
+    }
+
+    private sealed class SeenSignature(DateTimeOffset validUntil)
+    {
+        public DateTimeOffset ValidUntil { get; } = validUntil;
+
+        private int _replays;
+
+        public int CountReplay() => Interlocked.Increment(ref _replays);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ChatOpsApprover.Audit;
+using ChatOpsApprover.Chat.Teams;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.IntegrationTests.Infrastructure;
+
+namespace ChatOpsApprover.IntegrationTests.Chat;
+
+/// <summary>
+/// A captured, validly signed request sent again within its window is refused on every instance sharing the database,
+/// and changes nothing: Slack commands and clicks by their signature, Teams card actions by their activity id.
+/// </summary>
+public sealed class ReplayTests
+{
+    [Fact]
+    public async Task ReplayedSlackCommand_IsRefused_OnThisAndAnotherInstance_AndCreatesNothing()
+    {
+        await using var first = await BotHost.StartAsync();
+        await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
+        var body = BotHost.CommandBody("U0ALICE", "request prod-db-read 1h fix INC-1");
+        var timestamp = first.Time.GetUtcNow().ToUnixTimeSeconds();
+
+        using var original = await first.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        Assert.Equal(1, await first.ScalarAsync("SELECT count(*) FROM jit.access_requests"));
+
+        foreach (var bot in new[] { second, first, second })
+        {
+            using var replay = await bot.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+            Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
+            Assert.Contains("already received", await replay.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, await first.ScalarAsync("SELECT count(*) FROM jit.access_requests"));
+        Assert.Equal(1, await first.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = '{AuditEvents.RequestCreated}'"));
+
+        // Logged once per instance that saw it (never the signature), counted in one audit entry per instance's minute.
+        Assert.Single(first.Logs.Lines, l => l.Contains("replayed Slack request", StringComparison.Ordinal));
+        Assert.Single(second.Logs.Lines, l => l.Contains("replayed Slack request", StringComparison.Ordinal));
+        Assert.DoesNotContain("v0=", first.Logs.All + second.Logs.All, StringComparison.Ordinal);
+        first.Time.Advance(SignatureFailureMonitor.Window);
+        await first.Service<SignatureFailureMonitor>().WhenWrittenAsync();
+        await second.Service<SignatureFailureMonitor>().WhenWrittenAsync();
+        Assert.Equal(1, await first.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = '{AuditEvents.SecurityReplaysRefused}' AND platform = 'slack' AND details->>'count' = '2' AND details->>'endpoints' = '/slack/commands ×2'"));
+        Assert.Equal(1, await first.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = '{AuditEvents.SecurityReplaysRefused}' AND details->>'count' = '1'"));
+    }
+
+    [Fact]
+    public async Task ReplayedEnroll_OnAnotherInstance_MintsNoLink()
+    {
+        await using var first = await BotHost.StartAsync();
+        await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
+        var body = BotHost.CommandBody("U0ALICE", "enroll");
+        var timestamp = first.Time.GetUtcNow().ToUnixTimeSeconds();
+
+        using var original = await first.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+        Assert.Contains("/enroll/", await original.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var links = await first.ScalarAsync("SELECT count(*) FROM jit.stepup_links");
+
+        using var replay = await second.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
+        Assert.DoesNotContain("/enroll/", await replay.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(links, await first.ScalarAsync("SELECT count(*) FROM jit.stepup_links"));
+    }
+
+    [Fact]
+    public async Task ReplayedSlackClick_IsRefused_OnAnotherInstance_AndTellsNobodyAnything()
+    {
+        await using var first = await BotHost.StartAsync();
+        await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
+        var id = await first.RequestAccessAsync();
+        var body = BotHost.ClickBody("U0BOB", id, approve: false);
+        var timestamp = first.Time.GetUtcNow().ToUnixTimeSeconds();
+
+        using var original = await first.PostSignedAsync("/slack/interactions", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        await first.WaitForStatusAsync(id, RequestStatus.Denied);
+        await Wait.UntilAsync(() => Task.FromResult(EphemeralsTo(first, "U0BOB") == 1 ? (object?)true : null), "bob told what his click did");
+        var decisions = await first.ScalarAsync("SELECT count(*) FROM jit.decisions");
+        var audit = await first.ScalarAsync("SELECT count(*) FROM jit.audit_log");
+
+        using var replay = await second.PostSignedAsync("/slack/interactions", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
+        Assert.Equal(decisions, await first.ScalarAsync("SELECT count(*) FROM jit.decisions"));
+        Assert.Equal(audit, await first.ScalarAsync("SELECT count(*) FROM jit.audit_log"));
+
+        // A fresh click by someone else is still handled (and told); the replay told bob nothing more.
+        using var fresh = await second.ClickAsync("U0DAVE", id, approve: true);
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        await Wait.UntilAsync(() => Task.FromResult(EphemeralsTo(first, "U0DAVE") == 1 ? (object?)true : null), "dave told his click came too late");
+        Assert.Equal(1, EphemeralsTo(first, "U0BOB"));
+    }
+
+    private static int EphemeralsTo(BotHost bot, string userId) =>
+        bot.Slack.CallsTo("chat.postEphemeral").Count(c => c.Body["user"]?.GetValue<string>() == userId);
+
+    [Fact]
+    public async Task SignaturesAreForgotten_OnceTheyCanNoLongerPassTheTimestampCheck()
+    {
+        await using var bot = await BotHost.StartAsync();
+        await bot.CommandAsync("U0ALICE", "help");
+        Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
+
+        bot.Time.Advance(TimeSpan.FromMinutes(6));
+        await bot.CommandAsync("U0ALICE", "help");
+        Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
+    }
+
+    [Fact]
+    public async Task ReplayedTeamsCardAction_IsRefused_OnAnotherInstance_AndDecidesNothing()
+    {
+        await using var first = await BotHost.StartAsync();
+        await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
+        var id = await first.TeamsRequestAccessAsync();
+        var click = first.TeamsCardAction(TeamsIds.Bob, id, TeamsApprovalCard.DenyVerb);
+
+        using var original = await first.PostTeamsAsync(click);
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        await first.WaitForStatusAsync(id, RequestStatus.Denied);
+        var decisions = await first.ScalarAsync("SELECT count(*) FROM jit.decisions");
+        var audit = await first.ScalarAsync("SELECT count(*) FROM jit.audit_log");
+
+        foreach (var bot in new[] { second, first })
+        {
+            using var replay = await bot.PostTeamsAsync(click);
+            Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+            var answer = JsonNode.Parse(await replay.Content.ReadAsStringAsync())!;
+            Assert.Equal("application/vnd.microsoft.activity.message", answer["type"]!.GetValue<string>());
+            Assert.Contains("already received", answer["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(decisions, await first.ScalarAsync("SELECT count(*) FROM jit.decisions"));
+        Assert.Equal(audit, await first.ScalarAsync("SELECT count(*) FROM jit.audit_log"));
+    }
+}
