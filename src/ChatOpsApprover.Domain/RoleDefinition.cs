@@ -2,7 +2,9 @@ namespace ChatOpsApprover.Domain;
 
 /// <summary>
 /// How a role may be requested: who approves, for how long, and where its approval cards go on each chat platform
-/// (<see cref="ApprovalChannels"/>; empty only for <see cref="AutoApprove"/> roles).
+/// (<see cref="ApprovalChannels"/>; empty only for <see cref="AutoApprove"/> roles). <see cref="Approvers"/> are
+/// entries as configured (person ids, groups; see <see cref="MemberEntry"/>): ask <see cref="AccessDirectory.ApproversOf"/>
+/// who they are. <see cref="RequiredApprovals"/> distinct people must approve, never the requester.
 /// </summary>
 public sealed record RoleDefinition(
     string Name,
@@ -21,7 +23,8 @@ public sealed record RoleDefinition(
     /// <summary>When true, a step-up from a device or network the person has not used before is refused instead of marked.</summary>
     public bool BlockRiskyStepUp { get; init; }
 
-    public bool IsApprover(string personId) => Approvers.Contains(personId, StringComparer.Ordinal);
+    /// <summary>Who may request the role (entries as <see cref="Approvers"/>); null: anyone in People.</summary>
+    public IReadOnlyList<string>? Requesters { get; init; }
 
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);

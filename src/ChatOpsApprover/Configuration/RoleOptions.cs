@@ -11,6 +11,9 @@ public sealed class RoleOptions
     public List<string> Approvers { get; set; } = [];
     public int RequiredApprovals { get; set; } = 1;
 
+    /// <summary>Who may request the role (person ids, group:&lt;name&gt;, a platform's group); unset: anyone in People.</summary>
+    public List<string>? Requesters { get; set; }
+
     /// <summary>When true no human approval is needed; the request is approved as soon as it is made.</summary>
     public bool AutoApprove { get; set; }
 

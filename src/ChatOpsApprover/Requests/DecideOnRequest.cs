@@ -39,7 +39,7 @@ public sealed class DecideOnRequest(
             return new DecisionResult(DecisionOutcome.NotFound, requestId);
         }
 
-        var check = AccessPolicy.CheckDecision(request, role, approver);
+        var check = AccessPolicy.CheckDecision(directory, request, role, approver);
         if (check != DecisionOutcome.Recorded)
         {
             return new DecisionResult(check, requestId);

@@ -18,7 +18,8 @@ public sealed class StepUpCompletion(
     RequestStore requests,
     Approvals approvals,
     AuditLog audit,
-    ChatNotifications notifications)
+    ChatNotifications notifications,
+    AccessDirectory directory)
 {
     /// <summary>Commits the caller's transaction, which holds the link's, the request's and the factor's locks.</summary>
     public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
@@ -43,7 +44,7 @@ public sealed class StepUpCompletion(
                 StepUpPurpose.Requester => FailRequestAsync(connection, transaction, request, role, risk, now, cancellationToken),
                 StepUpPurpose.Approver => DropApprovalAsync(transaction, request, cancellationToken),
             });
-            return LinkPageViews.StepUpRefused(link, request, role, risk);
+            return LinkPageViews.StepUpRefused(link, request, directory.ApproversOf(role), risk);
         }
 
         await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Verified, risk, now);

@@ -22,6 +22,10 @@ public static class ApprovalCardBuilder
             new("Request id", CardText.Plain(id)),
             new("Reason", CardText.Plain(request.Reason), Wide: true),
         ];
+        if (!role.AutoApprove)
+        {
+            facts.Add(new CardFact("Approvals", Progress(request, role), Wide: true));
+        }
 
         var notes = request.Decisions.Select(DecisionNote)
             .Concat(request.StepUps.Select(s => StepUpNote(request, s)).OfType<CardNote>())
@@ -36,6 +40,20 @@ public static class ApprovalCardBuilder
             open ? null : status,
             open ? [new CardAction(CardActionKind.Approve, "Approve"), new CardAction(CardActionKind.Deny, "Deny")] : [],
             notice);
+    }
+
+    /// <summary>"1 of 2 approvals: bob" — how far the request is, and who approved so far.</summary>
+    private static CardText Progress(AccessRequest request, RoleDefinition role)
+    {
+        var approvers = request.Approvals.Select(a => a.ApproverId).ToList();
+        var spans = new List<CardSpan> { $"{approvers.Count} of {role.RequiredApprovals} approvals" };
+        for (var i = 0; i < approvers.Count; i++)
+        {
+            spans.Add(i == 0 ? ": " : ", ");
+            spans.Add(CardSpan.Person(approvers[i]));
+        }
+
+        return new CardText(spans);
     }
 
     private static CardNote DecisionNote(Decision decision) => new(

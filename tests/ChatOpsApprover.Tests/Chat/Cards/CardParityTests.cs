@@ -127,6 +127,8 @@ public sealed class CardParityTests
             Assert.Contains("Duration: 2h", teams);
             Assert.Contains("Request id: 7", teams);
             Assert.Contains("Reason: " + Reason, teams);
+            var approvedBy = request.Approvals.Select(a => a.ApproverId).ToList();
+            Assert.Contains($"Approvals: {approvedBy.Count} of 1 approvals{(approvedBy.Count > 0 ? ": " + string.Join(", ", approvedBy) : string.Empty)}", teams);
             foreach (var decision in request.Decisions)
             {
                 Assert.Contains(teams, l => l.StartsWith($"{(decision.Approved ? "Approved" : "Denied")} by {decision.ApproverId} at ", StringComparison.Ordinal));
@@ -177,6 +179,20 @@ public sealed class CardParityTests
         Assert.DoesNotContain("<!channel>", json, StringComparison.Ordinal);
         Assert.DoesNotContain("<https://evil", json, StringComparison.Ordinal);
         Assert.DoesNotContain("<@", TeamsApprovalCard.Activity(card).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheApprovalProgress_ReadsTheSameOnBoth_WithWhoApprovedSoFar()
+    {
+        var request = Requests(StepUpRisk.None)["pending, an approval from an unknown Slack user"];
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(request, Role with { RequiredApprovals = 2 }));
+        Assert.Contains("Approvals: 1 of 2 approvals: dave", teams);
+        Assert.Contains("[Approve]", teams);
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+
+        var card = ApprovalCardBuilder.Build(request with { Decisions = [.. request.Decisions, new Decision("bob", true, T0.AddMinutes(2), SlackChat.Key)] }, Role with { RequiredApprovals = 3 });
+        Assert.Contains("@U0BOB", SlackApprovalCard.Render(card, id => SlackChat.UserId(Directory.FindPerson(id))).Blocks.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Approvals: 2 of 3 approvals: dave, bob", RenderBoth(card).Teams);
     }
 
     [Fact]
