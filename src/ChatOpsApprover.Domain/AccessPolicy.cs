@@ -21,6 +21,9 @@ public enum DecisionOutcome
     Approved,
     Denied,
     AlreadyDecided,
+
+    /// <summary>A denial without a reason: refused, nothing recorded; the approver is asked for one.</summary>
+    ReasonRequired,
     AlreadyVotedByYou,
     NotAnApprover,
     SelfApprovalRefused,

@@ -31,5 +31,8 @@ public sealed record AccessRequest(
     public IReadOnlyList<StepUpConfirmation> StepUps { get; init; } = [];
 }
 
-/// <summary>One approver's answer. A person decides a request at most once.</summary>
-public sealed record Decision(string ApproverId, bool Approved, DateTimeOffset At, ChatPlatform Platform);
+/// <summary>
+/// One approver's answer. A person decides a request at most once. A denial carries its <paramref name="Reason"/>
+/// (required); an approval may carry a <paramref name="Duration"/> shorter than the request's ("approve for less").
+/// </summary>
+public sealed record Decision(string ApproverId, bool Approved, DateTimeOffset At, ChatPlatform Platform, string? Reason = null, TimeSpan? Duration = null);

@@ -29,6 +29,11 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
             ["approvals"] = approvals.ToString(CultureInfo.InvariantCulture),
             ["required"] = role.RequiredApprovals.ToString(CultureInfo.InvariantCulture),
         };
+        if (decision.Reason is not null)
+        {
+            details["reason"] = decision.Reason;
+        }
+
         if (confirmedWith is not null)
         {
             details["second_factor"] = "verified";

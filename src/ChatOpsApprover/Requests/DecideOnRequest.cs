@@ -45,6 +45,13 @@ public sealed class DecideOnRequest(
             return new DecisionResult(check, requestId);
         }
 
+        // Asked only of someone whose denial would count: anyone else hears why they cannot decide at all.
+        var reason = input.Reason?.Trim();
+        if (!input.Approve && string.IsNullOrEmpty(reason))
+        {
+            return new DecisionResult(DecisionOutcome.ReasonRequired, requestId);
+        }
+
         if (input.Approve && StepUpRules.ApproverMustConfirm(role))
         {
             // Only the intent is recorded; the vote is counted when this approver's code is verified.
@@ -59,9 +66,28 @@ public sealed class DecideOnRequest(
             return new DecisionResult(DecisionOutcome.StepUpRequired, requestId);
         }
 
-        var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, input.Approve, now, user.Platform));
+        var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, input.Approve, now, user.Platform, input.Approve ? null : Shorten(reason!)));
         await transaction.CommitAsync(cancellationToken);
         approvals.AfterCommit(request, role, outcome);
         return new DecisionResult(outcome, requestId);
     }
+
+    /// <summary>
+    /// Whether this person's answer would count now, without recording anything: a form that asks for more (Slack's
+    /// deny modal) is opened only for someone whose answer would count.
+    /// </summary>
+    public async Task<DecisionOutcome> CheckAsync(ChatUser user, long requestId)
+    {
+        var approver = directory.FindByChatUser(user);
+        if (approver is null)
+        {
+            return DecisionOutcome.UnknownPerson;
+        }
+
+        var request = await store.FindAsync(requestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        return request is null || role is null ? DecisionOutcome.NotFound : AccessPolicy.CheckDecision(directory, request, role, approver);
+    }
+
+    private static string Shorten(string reason) => reason.Length <= DecisionInput.MaxReasonLength ? reason : reason[..DecisionInput.MaxReasonLength] + "…";
 }

@@ -21,7 +21,7 @@ public static class RequestMessages
         RequestStatus.Active => $"active until {Time(request.EndsAt!.Value)}",
         RequestStatus.Expired => $"ended at {Time(request.EndedAt ?? request.EndsAt!.Value)}",
         RequestStatus.Revoked => $"revoked by {request.EndedBy ?? "an approver"} at {Time(request.EndedAt!.Value)}",
-        RequestStatus.Denied => $"denied by {request.Denial?.ApproverId ?? "an approver"}",
+        RequestStatus.Denied => $"denied by {request.Denial?.ApproverId ?? "an approver"}{Because(request.Denial)}",
         RequestStatus.Failed => $"could not be granted: {request.FailureReason}",
     };
 
@@ -34,7 +34,7 @@ public static class RequestMessages
         RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}.",
         RequestStatus.Expired => $"Your access to {request.RoleName} (request #{request.Id}) has ended.",
         RequestStatus.Revoked => $"Your request #{request.Id} for {request.RoleName} was revoked by {request.EndedBy}.",
-        RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}.",
+        RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}{Because(request.Denial)}.",
         RequestStatus.Failed => $"Your request #{request.Id} for {request.RoleName} could not be granted: {request.FailureReason}. Ask an approver for help.",
     };
 
@@ -45,12 +45,16 @@ public static class RequestMessages
         DecisionOutcome.Approved => $"You approved #{requestId}.",
         DecisionOutcome.Denied => $"You denied #{requestId}.",
         DecisionOutcome.AlreadyDecided => $"Request #{requestId} was already decided; nothing changed.",
+        DecisionOutcome.ReasonRequired => $"Say why you deny request #{requestId}: a reason is required (the requester reads it). Nothing changed.",
         DecisionOutcome.AlreadyVotedByYou => $"You already answered request #{requestId}; nothing changed.",
         DecisionOutcome.NotAnApprover => $"You are not an approver for request #{requestId}; nothing changed.",
         DecisionOutcome.SelfApprovalRefused => $"You cannot decide your own request #{requestId}; another approver must.",
         DecisionOutcome.UnknownPerson => "You are not registered with ChatOpsApprover; nothing changed.",
         DecisionOutcome.NotFound => $"There is no request #{requestId}.",
     };
+
+    /// <summary>": the reason" of a denial that gave one.</summary>
+    public static string Because(Decision? denial) => denial?.Reason is { Length: > 0 } reason ? $": {reason}" : string.Empty;
 
     public static string NotRegistered(ChatUser user) =>
         $"You ({user.Platform} user {user.PlatformUserId}) are not registered with ChatOpsApprover. Ask an admin to add you under People in the configuration.";

@@ -111,13 +111,15 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     public async Task InsertDecisionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, Decision decision)
     {
         await using var command = new NpgsqlCommand(
-            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform) VALUES (@id, @approver, @approved, @at, @platform)",
+            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform, reason, duration_seconds) VALUES (@id, @approver, @approved, @at, @platform, @reason, @duration)",
             connection, transaction);
         command.Parameters.AddWithValue("id", requestId);
         command.Parameters.AddWithValue("approver", decision.ApproverId);
         command.Parameters.AddWithValue("approved", decision.Approved);
         command.Parameters.AddWithValue("at", decision.At);
         command.Parameters.AddWithValue("platform", StoredPlatform.Name(decision.Platform));
+        command.Parameters.Add(OrNull("reason", NpgsqlDbType.Text, decision.Reason));
+        command.Parameters.Add(OrNull("duration", NpgsqlDbType.Integer, decision.Duration is { } d ? (int)d.TotalSeconds : null));
         await command.ExecuteNonQueryAsync();
     }
 
@@ -313,9 +315,15 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         }
 
         var ids = rows.Select(r => r.Id).ToArray();
-        await using var command = new NpgsqlCommand("SELECT request_id, approver_id, approved, decided_at, platform FROM jit.decisions WHERE request_id = ANY(@ids) ORDER BY decided_at", connection, transaction);
+        await using var command = new NpgsqlCommand("SELECT request_id, approver_id, approved, decided_at, platform, reason, duration_seconds FROM jit.decisions WHERE request_id = ANY(@ids) ORDER BY decided_at", connection, transaction);
         command.Parameters.AddWithValue("ids", ids);
-        var decisions = await RowGroups.ReadAsync(command, reader => new Decision(reader.GetString(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3), StoredPlatform.Parse(reader.GetString(4))));
+        var decisions = await RowGroups.ReadAsync(command, reader => new Decision(
+            reader.GetString(1),
+            reader.GetBoolean(2),
+            reader.GetFieldValue<DateTimeOffset>(3),
+            StoredPlatform.Parse(reader.GetString(4)),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? null : TimeSpan.FromSeconds(reader.GetInt32(6))));
         var confirmations = await stepUps.ConfirmationsAsync(connection, transaction, ids);
         return rows.Select(r => r with { Decisions = decisions.GetValueOrDefault(r.Id, []), StepUps = confirmations.GetValueOrDefault(r.Id, []) }).ToList();
     }

@@ -125,6 +125,11 @@ public sealed class FakeSlackServer : IAsyncDisposable
                 ["channel"] = new JsonObject { ["id"] = "D" + body["users"]?.GetValue<string>() },
             },
             "chat.update" or "chat.postEphemeral" => new JsonObject { ["ok"] = true, ["ts"] = body["ts"]?.GetValue<string>() },
+            "views.open" => new JsonObject
+            {
+                ["ok"] = true,
+                ["view"] = new JsonObject { ["id"] = "V" + NextTs().Replace(".", string.Empty, StringComparison.Ordinal), ["callback_id"] = body["view"]?["callback_id"]?.GetValue<string>() },
+            },
             _ => new JsonObject { ["ok"] = false, ["error"] = "unknown_method" },
         };
         await context.Response.WriteAsJsonAsync(response);

@@ -57,7 +57,7 @@ public static class ApprovalCardBuilder
     }
 
     private static CardNote DecisionNote(Decision decision) => new(
-        CardText.Of(decision.Approved ? "Approved by " : "Denied by ", CardSpan.Person(decision.ApproverId), $" at {RequestMessages.Time(decision.At)}"),
+        CardText.Of(decision.Approved ? "Approved by " : "Denied by ", CardSpan.Person(decision.ApproverId), $" at {RequestMessages.Time(decision.At)}{RequestMessages.Because(decision)}"),
         CardTone.Neutral);
 
     private static CardNote? StepUpNote(AccessRequest request, StepUpConfirmation stepUp) =>

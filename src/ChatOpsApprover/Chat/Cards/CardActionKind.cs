@@ -7,5 +7,6 @@ namespace ChatOpsApprover.Chat.Cards;
 public enum CardActionKind
 {
     Approve,
+    /// <summary>Asks the approver why (<see cref="CardAction.DenyReasonLabel"/>); a denial without a reason is refused.</summary>
     Deny,
 }

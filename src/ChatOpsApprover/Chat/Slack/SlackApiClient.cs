@@ -56,6 +56,12 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         return response["channel"]?["id"]?.GetValue<string>() ?? throw new SlackApiException("conversations.open", "missing channel id");
     }
 
+    /// <summary>Opens a modal for the user whose click gave <paramref name="triggerId"/> (valid about 3 seconds, once).</summary>
+    public async Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken)
+    {
+        await CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, cancellationToken);
+    }
+
     private async Task<JsonNode> CallAsync(string method, JsonObject body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.ApiBaseUrl, method))

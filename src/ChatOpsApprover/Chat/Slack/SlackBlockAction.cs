@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace ChatOpsApprover.Chat.Slack;
 
-/// <summary>A click on an approval card's button, read from a block_actions interaction payload.</summary>
-public sealed record SlackBlockAction(string UserId, string? ChannelId, string ActionId, long RequestId)
+/// <summary>
+/// A click on an approval card's button, read from a block_actions interaction payload. <see cref="TriggerId"/> lets
+/// the bot open a modal for the clicker, for about 3 seconds.
+/// </summary>
+public sealed record SlackBlockAction(string UserId, string? ChannelId, string ActionId, long RequestId, string? TriggerId)
 {
     /// <summary>Reads the payload; false with a message saying what is wrong when it is not a click on Approve or Deny.</summary>
     public static bool TryRead(string payload, out SlackBlockAction action, out string error)
@@ -48,7 +51,8 @@ public sealed record SlackBlockAction(string UserId, string? ChannelId, string A
                 return false;
             }
 
-            action = new SlackBlockAction(userId, channelId, actionId, requestId);
+            var triggerId = root.TryGetProperty("trigger_id", out var trigger) && trigger.ValueKind == JsonValueKind.String ? trigger.GetString() : null;
+            action = new SlackBlockAction(userId, channelId, actionId, requestId, triggerId);
             return true;
         }
         catch (JsonException)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Chat.Cards;
+using ChatOpsApprover.Requests;
 using static ChatOpsApprover.Chat.Teams.AdaptiveCards;
 
 namespace ChatOpsApprover.Chat.Teams;
@@ -14,6 +15,9 @@ public static class TeamsApprovalCard
     public const string ApproveVerb = CardAction.ApproveId;
     public const string DenyVerb = CardAction.DenyId;
     public const string RequestIdField = "requestId";
+
+    /// <summary>The id of the card's reason input; Teams sends its text in the Deny click's data under this name.</summary>
+    public const string ReasonInput = "reason";
 
     /// <summary>The card; its notice, if any, is shown only to the person whose click produced this copy.</summary>
     public static JsonObject Render(ApprovalCard card)
@@ -38,6 +42,19 @@ public static class TeamsApprovalCard
         if (card.Notice is not null)
         {
             body.Add(Line(Run(card.Notice, color: "Accent")));
+        }
+
+        // Deny asks why: on Teams the reason is typed on the card and submitted with the click.
+        if (card.Actions.Any(a => a.Kind == CardActionKind.Deny))
+        {
+            body.Add(new JsonObject
+            {
+                ["type"] = "Input.Text",
+                ["id"] = ReasonInput,
+                ["label"] = CardAction.DenyReasonLabel,
+                ["isMultiline"] = true,
+                ["maxLength"] = DecisionInput.MaxReasonLength,
+            });
         }
 
         return Card(body, card.Actions.Count > 0 ? [.. card.Actions.Select(a => Execute(a, card.RequestId))] : null);

@@ -5,8 +5,9 @@ using ChatOpsApprover.Requests;
 namespace ChatOpsApprover.Chat.Teams;
 
 /// <summary>
-/// A click on an approval card (an adaptiveCard/action invoke): Approve and Deny go through the same decision as on
-/// Slack, and the invoke is answered with the card as it now stands and a line for the clicker.
+/// A click on an approval card (an adaptiveCard/action invoke): Approve and Deny (with the reason typed on the card)
+/// go through the same decision as on Slack, and the invoke is answered with the card as it now stands and a line for
+/// the clicker — a Deny without a reason keeps the card as it was, with its buttons, saying a reason is required.
 /// </summary>
 public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirectory directory, RequestStore requests)
 {
@@ -28,7 +29,9 @@ public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirecto
         string? notice = null;
         if (verb is TeamsApprovalCard.ApproveVerb or TeamsApprovalCard.DenyVerb)
         {
-            var result = await decide.DecideAsync(clicker, new DecisionInput(requestId, verb == TeamsApprovalCard.ApproveVerb), cancellationToken);
+            var approve = verb == TeamsApprovalCard.ApproveVerb;
+            var reason = approve ? null : activity.ExecuteInput(TeamsApprovalCard.ReasonInput);
+            var result = await decide.DecideAsync(clicker, new DecisionInput(requestId, approve, Reason: reason), cancellationToken);
             notice = result.Message;
         }
 

@@ -77,7 +77,7 @@ public sealed class CardParityTests
             ["active"] = active,
             ["expired"] = active with { Status = RequestStatus.Expired, EndedAt = T0.AddMinutes(124), EndedBy = "system" },
             ["revoked"] = active with { Status = RequestStatus.Revoked, EndedAt = T0.AddMinutes(30), EndedBy = "alice" },
-            ["denied"] = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("dave", false, T0.AddMinutes(1), SlackChat.Key)] },
+            ["denied"] = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("dave", false, T0.AddMinutes(1), SlackChat.Key, "not during the <!here> freeze")] },
             ["failed, the requester's step-up refused"] = pending with
             {
                 Status = RequestStatus.Failed,
@@ -136,6 +136,17 @@ public sealed class CardParityTests
 
             var pending = request.Status == RequestStatus.Pending;
             Assert.Equal(pending, teams.Contains("[Approve]") && teams.Contains("[Deny]"));
+
+            // Deny asks why on both: Teams on the card, Slack in the modal the button opens, with the same words.
+            var teamsInputs = VisibleText.InputsOf(TeamsApprovalCard.Render(ApprovalCardBuilder.Build(request, Role)));
+            Assert.Equal(pending ? [$"Input.Text reason: {CardAction.DenyReasonLabel}"] : [], teamsInputs);
+            if (pending)
+            {
+                var modal = SlackDenyModal.View(request.Id, "C0APPROVALS");
+                Assert.Equal(CardAction.DenyReasonLabel, modal["blocks"]![0]!["label"]!["text"]!.GetValue<string>());
+                Assert.Equal("plain_text_input", modal["blocks"]![0]!["element"]!["type"]!.GetValue<string>());
+            }
+
             Assert.Equal(pending, slack.Contains("[Approve]") && slack.Contains("[Deny]"));
             Assert.Equal(!pending, teams.Any(l => l.StartsWith("Status: ", StringComparison.Ordinal)));
 
@@ -179,6 +190,15 @@ public sealed class CardParityTests
         Assert.DoesNotContain("<!channel>", json, StringComparison.Ordinal);
         Assert.DoesNotContain("<https://evil", json, StringComparison.Ordinal);
         Assert.DoesNotContain("<@", TeamsApprovalCard.Activity(card).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDenialsReason_ReadsTheSameOnBoth_Literally()
+    {
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(Requests(StepUpRisk.None)["denied"], Role));
+        Assert.Contains("Denied by dave at 2026-11-02 10:16 UTC: not during the <!here> freeze", teams);
+        Assert.Contains("Status: denied by dave: not during the <!here> freeze", teams);
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -75,10 +75,14 @@ public static partial class VisibleText
         return raw.Select(l => ItalicLine().Match(l) is { Success: true } italic ? italic.Groups["text"].Value : LeadingBold().Replace(l, "${bold}")).ToList();
     }
 
-    /// <summary>An Adaptive Card's body, one line per RichTextBlock, and its buttons.</summary>
+    /// <summary>
+    /// An Adaptive Card's body, one line per RichTextBlock, and its buttons. Inputs are left out: Slack asks for the same
+    /// things elsewhere (a modal); tests look at them with <see cref="InputsOf"/>.
+    /// </summary>
     public static List<string> OfAdaptiveCard(JsonObject card)
     {
         var lines = card["body"]!.AsArray()
+            .Where(block => !block!["type"]!.GetValue<string>().StartsWith("Input.", StringComparison.Ordinal))
             .Select(block =>
             {
                 Assert.Equal("RichTextBlock", block!["type"]!.GetValue<string>());
@@ -96,4 +100,11 @@ public static partial class VisibleText
 
         return lines;
     }
+
+    /// <summary>An Adaptive Card's inputs as "type id: label".</summary>
+    public static List<string> InputsOf(JsonObject card) =>
+        card["body"]!.AsArray()
+            .Where(block => block!["type"]!.GetValue<string>().StartsWith("Input.", StringComparison.Ordinal))
+            .Select(block => $"{block!["type"]!.GetValue<string>()} {block["id"]!.GetValue<string>()}: {block["label"]?.GetValue<string>()}")
+            .ToList();
 }
