@@ -24,6 +24,9 @@ public enum DecisionOutcome
 
     /// <summary>A denial without a reason: refused, nothing recorded; the approver is asked for one.</summary>
     ReasonRequired,
+
+    /// <summary>An approval for a duration that was not offered (not shorter than asked, or not one of the steps).</summary>
+    DurationNotOffered,
     AlreadyVotedByYou,
     NotAnApprover,
     SelfApprovalRefused,

@@ -2,7 +2,7 @@ namespace ChatOpsApprover.Domain;
 
 /// <summary>
 /// One person's request for one role for a bounded time: <see cref="Grant"/> given to <see cref="Login"/> at <see cref="Target"/>. <see cref="EndsAt"/> is set only once access is active,
-/// and always equals <see cref="GrantedAt"/> + <see cref="Duration"/>.
+/// and always equals <see cref="GrantedAt"/> + <see cref="ApprovedDuration"/> (<see cref="Duration"/> unless an approver granted less).
 /// </summary>
 public sealed record AccessRequest(
     long Id,
@@ -26,6 +26,9 @@ public sealed record AccessRequest(
     public IEnumerable<Decision> Approvals => Decisions.Where(d => d.Approved);
 
     public Decision? Denial => Decisions.FirstOrDefault(d => !d.Approved);
+
+    /// <summary>What access lasts once granted: the shortest duration an approver chose, or what was asked.</summary>
+    public TimeSpan ApprovedDuration => Approvals.Select(a => a.Duration).OfType<TimeSpan>().Append(Duration).Min();
 
     /// <summary>Second-factor confirmations asked for on this request (waiting, verified or refused), oldest first.</summary>
     public IReadOnlyList<StepUpConfirmation> StepUps { get; init; } = [];

@@ -52,13 +52,13 @@ public sealed class Granter(
 
             // The window starts when access really starts, not when it was approved.
             var now = time.GetUtcNow();
-            await store.MoveAsync(connection, transaction, request, RequestStatus.Active, new StatusChange(GrantedAt: now, EndsAt: now + request.Duration));
+            await store.MoveAsync(connection, transaction, request, RequestStatus.Active, new StatusChange(GrantedAt: now, EndsAt: now + request.ApprovedDuration));
             await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantSucceeded, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string>
             {
                 ["target"] = request.Target,
                 ["grant"] = request.Grant,
                 ["login"] = request.Login,
-                ["ends_at"] = (now + request.Duration).ToString("O"),
+                ["ends_at"] = (now + request.ApprovedDuration).ToString("O"),
             }));
             await transaction.CommitAsync(cancellationToken);
             scheduler.Wake();

@@ -29,6 +29,11 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
             ["approvals"] = approvals.ToString(CultureInfo.InvariantCulture),
             ["required"] = role.RequiredApprovals.ToString(CultureInfo.InvariantCulture),
         };
+        if (decision.Duration is { } shorter)
+        {
+            details["duration"] = DurationText.Format(shorter);
+        }
+
         if (decision.Reason is not null)
         {
             details["reason"] = decision.Reason;
@@ -63,9 +68,9 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
     }
 
     /// <summary>Records that a person must confirm with their second factor, with its audit entry.</summary>
-    public async Task AskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, DateTimeOffset now)
+    public async Task AskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, DateTimeOffset now, TimeSpan? approvedDuration = null)
     {
-        if (await stepUps.AskAsync(connection, transaction, requestId, personId, purpose, platform, now))
+        if (await stepUps.AskAsync(connection, transaction, requestId, personId, purpose, platform, now, approvedDuration))
         {
             await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpStarted, requestId, personId, platform, now,
                 new Dictionary<string, string> { ["purpose"] = PurposeNames.Of(purpose) }));

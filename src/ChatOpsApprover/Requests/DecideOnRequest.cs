@@ -52,10 +52,16 @@ public sealed class DecideOnRequest(
             return new DecisionResult(DecisionOutcome.ReasonRequired, requestId);
         }
 
+        var duration = input.Approve ? input.Duration : null;
+        if (duration is { } shorter && !ShorterDurations.IsOffered(request.Duration, shorter))
+        {
+            return new DecisionResult(DecisionOutcome.DurationNotOffered, requestId);
+        }
+
         if (input.Approve && StepUpRules.ApproverMustConfirm(role))
         {
             // Only the intent is recorded; the vote is counted when this approver's code is verified.
-            await approvals.AskAsync(connection, transaction, requestId, approver.Id, StepUpPurpose.Approver, user.Platform, now);
+            await approvals.AskAsync(connection, transaction, requestId, approver.Id, StepUpPurpose.Approver, user.Platform, now, duration);
             await transaction.CommitAsync(cancellationToken);
             var approverId = approver.Id;
             var platform = user.Platform;
@@ -66,7 +72,7 @@ public sealed class DecideOnRequest(
             return new DecisionResult(DecisionOutcome.StepUpRequired, requestId);
         }
 
-        var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, input.Approve, now, user.Platform, input.Approve ? null : Shorten(reason!)));
+        var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, input.Approve, now, user.Platform, input.Approve ? null : Shorten(reason!), duration));
         await transaction.CommitAsync(cancellationToken);
         approvals.AfterCommit(request, role, outcome);
         return new DecisionResult(outcome, requestId);

@@ -29,9 +29,9 @@ public static class RequestMessages
     public static string ForRequester(AccessRequest request) => request.Status switch
     {
         RequestStatus.Pending => $"Your request #{request.Id} for {request.RoleName} is {Describe(request)}.",
-        RequestStatus.Approved when StepUpRules.WaitingForRequester(request) is not null => $"Your request #{request.Id} for {request.RoleName} was approved; access starts once you confirm it with your second factor (see the link sent to you, or type: jit confirm {request.Id}).",
-        RequestStatus.Approved => $"Your request #{request.Id} for {request.RoleName} was approved; access is being granted.",
-        RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}.",
+        RequestStatus.Approved when StepUpRules.WaitingForRequester(request) is not null => $"Your request #{request.Id} for {request.RoleName} was approved{Shortened(request)}; access starts once you confirm it with your second factor (see the link sent to you, or type: jit confirm {request.Id}).",
+        RequestStatus.Approved => $"Your request #{request.Id} for {request.RoleName} was approved{Shortened(request)}; access is being granted.",
+        RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}{Shortened(request)}.",
         RequestStatus.Expired => $"Your access to {request.RoleName} (request #{request.Id}) has ended.",
         RequestStatus.Revoked => $"Your request #{request.Id} for {request.RoleName} was revoked by {request.EndedBy}.",
         RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}{Because(request.Denial)}.",
@@ -45,6 +45,7 @@ public static class RequestMessages
         DecisionOutcome.Approved => $"You approved #{requestId}.",
         DecisionOutcome.Denied => $"You denied #{requestId}.",
         DecisionOutcome.AlreadyDecided => $"Request #{requestId} was already decided; nothing changed.",
+        DecisionOutcome.DurationNotOffered => $"That duration is not offered for request #{requestId}: pick a shorter one from the list, or approve what was asked. Nothing changed.",
         DecisionOutcome.ReasonRequired => $"Say why you deny request #{requestId}: a reason is required (the requester reads it). Nothing changed.",
         DecisionOutcome.AlreadyVotedByYou => $"You already answered request #{requestId}; nothing changed.",
         DecisionOutcome.NotAnApprover => $"You are not an approver for request #{requestId}; nothing changed.",
@@ -52,6 +53,12 @@ public static class RequestMessages
         DecisionOutcome.UnknownPerson => "You are not registered with ChatOpsApprover; nothing changed.",
         DecisionOutcome.NotFound => $"There is no request #{requestId}.",
     };
+
+    /// <summary>" for 1h instead of the 2h asked" when an approver granted less; empty otherwise.</summary>
+    public static string Shortened(AccessRequest request) =>
+        request.ApprovedDuration < request.Duration
+            ? $" for {DurationText.Format(request.ApprovedDuration)} instead of the {DurationText.Format(request.Duration)} asked"
+            : string.Empty;
 
     /// <summary>": the reason" of a denial that gave one.</summary>
     public static string Because(Decision? denial) => denial?.Reason is { Length: > 0 } reason ? $": {reason}" : string.Empty;

@@ -86,8 +86,10 @@ public sealed class StepUpCompletion(
     private async Task<LinkPageView> CountApprovalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, StepUpRisk risk, string? newDevice, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The vote counts on the platform the approver clicked on, as an unconfirmed click would have.
-        var platform = await confirmations.AskedOnAsync(connection, transaction, request.Id, link.PersonId, StepUpPurpose.Approver) ?? ChatPlatform.Web;
-        var vote = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(link.PersonId, true, now, platform), risk);
+        // …and for the shorter duration chosen with the click, if one was.
+        var asked = await confirmations.AskedOnAsync(connection, transaction, request.Id, link.PersonId, StepUpPurpose.Approver);
+        var decision = new Decision(link.PersonId, true, now, asked?.Platform ?? ChatPlatform.Web, Duration: asked?.ApprovedDuration);
+        var vote = await approvals.CountVoteAsync(connection, transaction, request, role, decision, risk);
         await transaction.CommitAsync(cancellationToken);
         approvals.AfterCommit(request, role, vote);
         return LinkPageViews.ApprovalConfirmed(link, request, role, vote, risk, newDevice);

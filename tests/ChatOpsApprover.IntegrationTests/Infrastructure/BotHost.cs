@@ -240,6 +240,32 @@ public sealed partial class BotHost : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>Picks <paramref name="duration"/> in the card's "approve for less" select, as Slack sends it (a block_actions with selected_option).</summary>
+    public async Task SelectShorterAsync(string userId, long requestId, TimeSpan duration)
+    {
+        var payload = JsonNode.Parse(Uri.UnescapeDataString(ClickBody(userId, requestId, approve: true)["payload=".Length..]))!.AsObject();
+        var id = requestId.ToString(CultureInfo.InvariantCulture);
+        var text = Domain.DurationText.Format(duration);
+        payload["actions"] = new JsonArray
+        {
+            new JsonObject
+            {
+                ["type"] = "static_select",
+                ["action_id"] = SlackApprovalCard.ApproveForAction,
+                ["block_id"] = $"jit_decision_{id}",
+                ["selected_option"] = new JsonObject
+                {
+                    ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true },
+                    ["value"] = $"{id}:{(long)duration.TotalSeconds}",
+                },
+                ["placeholder"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Approve for less…" },
+                ["action_ts"] = "1700000000.000300",
+            },
+        };
+        using var response = await PostSignedAsync("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     /// <summary>
     /// Denies on Slack as a person does: clicks Deny, waits for the modal the bot opens with that click's trigger_id,
     /// and submits it with <paramref name="reason"/>. Returns the submission's HTTP response.

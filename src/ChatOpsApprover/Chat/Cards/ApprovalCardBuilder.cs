@@ -18,7 +18,7 @@ public static class ApprovalCardBuilder
         [
             new("Requester", CardText.Of(CardSpan.Person(request.PersonId))),
             new("Role", CardText.Plain(role.Name)),
-            new("Duration", CardText.Plain(duration)),
+            new("Duration", CardText.Plain(request.ApprovedDuration < request.Duration ? $"{DurationText.Format(request.ApprovedDuration)} (asked for {duration})" : duration)),
             new("Request id", CardText.Plain(id)),
             new("Reason", CardText.Plain(request.Reason), Wide: true),
         ];
@@ -38,8 +38,21 @@ public static class ApprovalCardBuilder
             facts,
             notes,
             open ? null : status,
-            open ? [new CardAction(CardActionKind.Approve, "Approve"), new CardAction(CardActionKind.Deny, "Deny")] : [],
+            open ? Actions(request) : [],
             notice);
+    }
+
+    /// <summary>Approve, approve for less (when shorter steps exist), deny.</summary>
+    private static List<CardAction> Actions(AccessRequest request)
+    {
+        var actions = new List<CardAction> { new(CardActionKind.Approve, "Approve") };
+        if (ShorterDurations.Below(request.Duration) is { Count: > 0 } shorter)
+        {
+            actions.Add(new CardAction(CardActionKind.ApproveFor, CardAction.ApproveForLabel) { Choices = shorter });
+        }
+
+        actions.Add(new CardAction(CardActionKind.Deny, "Deny"));
+        return actions;
     }
 
     /// <summary>"1 of 2 approvals: bob" — how far the request is, and who approved so far.</summary>
@@ -57,7 +70,10 @@ public static class ApprovalCardBuilder
     }
 
     private static CardNote DecisionNote(Decision decision) => new(
-        CardText.Of(decision.Approved ? "Approved by " : "Denied by ", CardSpan.Person(decision.ApproverId), $" at {RequestMessages.Time(decision.At)}{RequestMessages.Because(decision)}"),
+        CardText.Of(
+            decision.Approved ? "Approved by " : "Denied by ",
+            CardSpan.Person(decision.ApproverId),
+            $"{(decision.Duration is { } shorter ? $" for {DurationText.Format(shorter)}" : string.Empty)} at {RequestMessages.Time(decision.At)}{RequestMessages.Because(decision)}"),
         CardTone.Neutral);
 
     private static CardNote? StepUpNote(AccessRequest request, StepUpConfirmation stepUp) =>

@@ -46,7 +46,7 @@ public sealed class SlackInteractionHandler(
             return Results.Ok();
         }
 
-        var result = await decide.DecideAsync(user, new DecisionInput(action.RequestId, Approve: true, action.ChannelId), context.RequestAborted);
+        var result = await decide.DecideAsync(user, new DecisionInput(action.RequestId, Approve: true, action.ChannelId, Duration: action.Duration), context.RequestAborted);
         Tell(action.UserId, action.ChannelId, result.Message);
         return Results.Ok();
     }

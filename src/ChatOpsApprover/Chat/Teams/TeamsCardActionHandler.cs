@@ -31,7 +31,8 @@ public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirecto
         {
             var approve = verb == TeamsApprovalCard.ApproveVerb;
             var reason = approve ? null : activity.ExecuteInput(TeamsApprovalCard.ReasonInput);
-            var result = await decide.DecideAsync(clicker, new DecisionInput(requestId, approve, Reason: reason), cancellationToken);
+            var duration = approve ? ChosenDuration(activity) : null;
+            var result = await decide.DecideAsync(clicker, new DecisionInput(requestId, approve, Reason: reason, Duration: duration), cancellationToken);
             notice = result.Message;
         }
 
@@ -47,4 +48,10 @@ public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirecto
 
         return TeamsInvokeResponse.Card(TeamsApprovalCard.Render(ApprovalCardBuilder.Build(request, role, notice)));
     }
+
+    /// <summary>The shorter duration chosen on the card, in seconds; anything unreadable is a duration never offered.</summary>
+    private static TimeSpan? ChosenDuration(TeamsActivity activity) =>
+        activity.ExecuteInput(TeamsApprovalCard.DurationInput) is not { } chosen ? null
+        : long.TryParse(chosen, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 366 * 86_400 ? TimeSpan.FromSeconds(seconds)
+        : TimeSpan.Zero;
 }

@@ -139,7 +139,10 @@ public sealed class CardParityTests
 
             // Deny asks why on both: Teams on the card, Slack in the modal the button opens, with the same words.
             var teamsInputs = VisibleText.InputsOf(TeamsApprovalCard.Render(ApprovalCardBuilder.Build(request, Role)));
-            Assert.Equal(pending ? [$"Input.Text reason: {CardAction.DenyReasonLabel}"] : [], teamsInputs);
+            Assert.Equal(pending ? [$"Input.ChoiceSet duration: {CardAction.ApproveForLabel}", $"Input.Text reason: {CardAction.DenyReasonLabel}"] : [], teamsInputs);
+
+            // Approve for less: the steps below the 2h asked, on both.
+            Assert.Equal(pending, teams.Contains($"[{CardAction.ApproveForLabel} 15m, 30m, 1h]") && slack.Contains($"[{CardAction.ApproveForLabel} 15m, 30m, 1h]"));
             if (pending)
             {
                 var modal = SlackDenyModal.View(request.Id, "C0APPROVALS");
@@ -190,6 +193,27 @@ public sealed class CardParityTests
         Assert.DoesNotContain("<!channel>", json, StringComparison.Ordinal);
         Assert.DoesNotContain("<https://evil", json, StringComparison.Ordinal);
         Assert.DoesNotContain("<@", TeamsApprovalCard.Activity(card).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApprovalsForLess_ReadTheSameOnBoth_AndTheShortestStands()
+    {
+        var pending = Requests(StepUpRisk.None)["pending"];
+        var request = pending with
+        {
+            Decisions = [new Decision("bob", true, T0.AddMinutes(1), SlackChat.Key, Duration: TimeSpan.FromHours(1)), new Decision("dave", true, T0.AddMinutes(2), TeamsChat.Key, Duration: TimeSpan.FromMinutes(30))],
+        };
+        Assert.Equal(TimeSpan.FromMinutes(30), request.ApprovedDuration);
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(request, Role with { RequiredApprovals = 3 }));
+        Assert.Contains("Duration: 30m (asked for 2h)", teams);
+        Assert.Contains("Approved by bob for 1h at 2026-11-02 10:16 UTC", teams);
+        Assert.Contains("Approved by dave for 30m at 2026-11-02 10:17 UTC", teams);
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+
+        // Nothing shorter than 15 minutes is offered.
+        var (shortSlack, shortTeams) = RenderBoth(ApprovalCardBuilder.Build(pending with { Duration = TimeSpan.FromMinutes(15) }, Role));
+        Assert.DoesNotContain(shortTeams, l => l.StartsWith($"[{CardAction.ApproveForLabel}", StringComparison.Ordinal));
+        Assert.Equal(shortSlack.Order(StringComparer.Ordinal), shortTeams.Order(StringComparer.Ordinal));
     }
 
     [Fact]

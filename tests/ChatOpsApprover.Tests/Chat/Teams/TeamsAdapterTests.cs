@@ -79,12 +79,12 @@ public sealed class TeamsAdapterTests
         var card = TeamsApprovalCard.Render(ApprovalCardBuilder.Build(pending, role));
         Assert.Equal("1.5", card["version"]!.GetValue<string>());
         Assert.Equal(2, card["actions"]!.AsArray().Count);
-        var text = card["body"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() != "Input.Text").ToList();
+        var text = card["body"]!.AsArray().Where(b => !b!["type"]!.GetValue<string>().StartsWith("Input.", StringComparison.Ordinal)).ToList();
         var reasonRun = text.SelectMany(b => b!["inlines"]!.AsArray()).Single(r => r!["text"]!.GetValue<string>().Contains("evil", StringComparison.Ordinal))!;
         Assert.Equal("TextRun", reasonRun["type"]!.GetValue<string>());
         Assert.All(text, b => Assert.Equal("RichTextBlock", b!["type"]!.GetValue<string>()));
 
-        // Besides the text, only the denial's reason input, and only while pending.
+        // Besides the text, the denial's reason input (and the approve-for-less choice), only while pending.
         Assert.Equal("reason", card["body"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "Input.Text")!["id"]!.GetValue<string>());
 
         var denied = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("bob", false, DateTimeOffset.UnixEpoch, TeamsChat.Key)] };
