@@ -22,6 +22,9 @@ public enum DecisionOutcome
     Denied,
     AlreadyDecided,
 
+    /// <summary>The request timed out before anyone decided it.</summary>
+    TimedOut,
+
     /// <summary>A denial without a reason: refused, nothing recorded; the approver is asked for one.</summary>
     ReasonRequired,
 
@@ -74,7 +77,7 @@ public static class AccessPolicy
     {
         if (request.Status != RequestStatus.Pending)
         {
-            return DecisionOutcome.AlreadyDecided;
+            return request.Status == RequestStatus.TimedOut ? DecisionOutcome.TimedOut : DecisionOutcome.AlreadyDecided;
         }
 
         if (string.Equals(request.PersonId, approver.Id, StringComparison.Ordinal))

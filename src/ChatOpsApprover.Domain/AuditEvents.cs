@@ -8,6 +8,9 @@ public static class AuditEvents
     public const string RequestApproved = "request.approved";
     public const string RequestDenied = "request.denied";
     public const string RequestWithdrawn = "request.withdrawn";
+
+    /// <summary>Nobody decided the request within its role's PendingTimeout (details: timeout); actor "policy".</summary>
+    public const string RequestTimedOut = "request.timed_out";
     public const string GrantSucceeded = "grant.succeeded";
     public const string GrantFailed = "grant.failed";
     public const string AccessRevoked = "access.revoked";

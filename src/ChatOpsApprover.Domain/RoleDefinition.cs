@@ -26,6 +26,9 @@ public sealed record RoleDefinition(
     /// <summary>Who may request the role (entries as <see cref="Approvers"/>); null: anyone in People.</summary>
     public IReadOnlyList<string>? Requesters { get; init; }
 
+    /// <summary>How long a request waits for its decision before it times out.</summary>
+    public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);
 }

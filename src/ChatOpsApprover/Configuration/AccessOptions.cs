@@ -110,6 +110,11 @@ public sealed class AccessOptions
                 errors.Add($"{key}:StepUp: use None, Requester, Approver or Both.");
             }
 
+            if (role.PendingTimeout <= TimeSpan.Zero || role.PendingTimeout > TimeSpan.FromDays(7))
+            {
+                errors.Add($"{key}:PendingTimeout: must be a positive time span of at most 7 days, such as 01:00:00.");
+            }
+
             if (role.RequiredApprovals < 1)
             {
                 errors.Add($"{key}:RequiredApprovals: must be 1 or more.");
@@ -157,6 +162,7 @@ public sealed class AccessOptions
             StepUp = r.Value.StepUp,
             BlockRiskyStepUp = r.Value.BlockRiskyStepUp,
             Requesters = r.Value.Requesters?.ToArray(),
+            PendingTimeout = r.Value.PendingTimeout,
         }),
         registered.Platforms,
         GroupLists(),

@@ -14,6 +14,9 @@ public sealed class RoleOptions
     /// <summary>Who may request the role (person ids, group:&lt;name&gt;, a platform's group); unset: anyone in People.</summary>
     public List<string>? Requesters { get; set; }
 
+    /// <summary>How long a request waits for its decision before it times out (default 1 hour).</summary>
+    public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>When true no human approval is needed; the request is approved as soon as it is made.</summary>
     public bool AutoApprove { get; set; }
 

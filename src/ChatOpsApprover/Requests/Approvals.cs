@@ -114,7 +114,7 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
         RequestStatus.Pending => (DecisionOutcome.Recorded, AuditEvents.RequestApprovalRecorded),
         RequestStatus.Approved => (DecisionOutcome.Approved, AuditEvents.RequestApproved),
         RequestStatus.Denied => (DecisionOutcome.Denied, AuditEvents.RequestDenied),
-        RequestStatus.Active or RequestStatus.Expired or RequestStatus.Revoked or RequestStatus.Failed =>
+        RequestStatus.Active or RequestStatus.Expired or RequestStatus.Revoked or RequestStatus.Failed or RequestStatus.TimedOut =>
             throw new InvalidOperationException($"A vote cannot move a request to {next}."),
     };
 }

@@ -15,6 +15,7 @@ public sealed class RequestAccess(
     AuditLog audit,
     Approvals approvals,
     ChatNotifications notifications,
+    PendingTimeoutScheduler timeouts,
     TimeProvider time)
 {
     public async Task<RequestAccessResult> RequestAsync(ChatUser user, RequestAccessInput input, CancellationToken cancellationToken)
@@ -53,6 +54,8 @@ public sealed class RequestAccess(
 
         if (!role.AutoApprove)
         {
+            // Its timeout may be earlier than anything the scheduler waits for.
+            timeouts.Wake();
             notifications.RequestCreated(id);
             return new RequestAccessResult(RequestAccessOutcome.SentToApprovers, id, role.Name, input.Duration);
         }

@@ -23,6 +23,7 @@ public static class RequestMessages
         RequestStatus.Revoked => $"revoked by {request.EndedBy ?? "an approver"} at {Time(request.EndedAt!.Value)}",
         RequestStatus.Denied => $"denied by {request.Denial?.ApproverId ?? "an approver"}{Because(request.Denial)}",
         RequestStatus.Failed => $"could not be granted: {request.FailureReason}",
+        RequestStatus.TimedOut => $"timed out: nobody decided it by {Time(request.EndedAt!.Value)}",
     };
 
     /// <summary>What the requester is told privately when their request changes.</summary>
@@ -36,6 +37,7 @@ public static class RequestMessages
         RequestStatus.Revoked => $"Your request #{request.Id} for {request.RoleName} was revoked by {request.EndedBy}.",
         RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}{Because(request.Denial)}.",
         RequestStatus.Failed => $"Your request #{request.Id} for {request.RoleName} could not be granted: {request.FailureReason}. Ask an approver for help.",
+        RequestStatus.TimedOut => $"Your request #{request.Id} for {request.RoleName} timed out: nobody decided it in time. Ask again if you still need it.",
     };
 
     public static string ForDecision(DecisionOutcome outcome, long requestId) => outcome switch
@@ -45,6 +47,7 @@ public static class RequestMessages
         DecisionOutcome.Approved => $"You approved #{requestId}.",
         DecisionOutcome.Denied => $"You denied #{requestId}.",
         DecisionOutcome.AlreadyDecided => $"Request #{requestId} was already decided; nothing changed.",
+        DecisionOutcome.TimedOut => $"Request #{requestId} timed out before anyone decided it; nothing changed. The requester may ask again.",
         DecisionOutcome.DurationNotOffered => $"That duration is not offered for request #{requestId}: pick a shorter one from the list, or approve what was asked. Nothing changed.",
         DecisionOutcome.ReasonRequired => $"Say why you deny request #{requestId}: a reason is required (the requester reads it). Nothing changed.",
         DecisionOutcome.AlreadyVotedByYou => $"You already answered request #{requestId}; nothing changed.",

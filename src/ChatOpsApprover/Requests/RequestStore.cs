@@ -30,8 +30,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at)
-            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now)
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, expires_at)
+            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now, @expires)
             RETURNING id
             """, connection, transaction);
         command.Parameters.AddWithValue("person", personId);
@@ -44,6 +44,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("status", RequestLifecycle.ToStorage(RequestStatus.Pending));
         command.Parameters.AddWithValue("platform", StoredPlatform.Name(platform));
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("expires", now + role.PendingTimeout);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
@@ -269,6 +270,21 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("id", id);
         await command.ExecuteNonQueryAsync();
+    }
+
+    // ---- Pending timeout ----
+
+    /// <summary>Locks up to <paramref name="limit"/> pending requests whose decision time has passed. SKIP LOCKED, rows only, as <see cref="ClaimDueAsync"/>.</summary>
+    public Task<List<AccessRequest>> ClaimTimedOutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Pending, "r.expires_at <= @at", "r.expires_at", now, limit);
+
+    /// <summary>When the next pending request times out, or null when none is pending.</summary>
+    public async Task<DateTimeOffset?> NextTimeoutAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT min(expires_at) FROM jit.access_requests WHERE status = @pending");
+        command.Parameters.AddWithValue("pending", RequestLifecycle.ToStorage(RequestStatus.Pending));
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
     // ---- Approval lapse ----

@@ -20,6 +20,9 @@ public static class RequestsSetup
         services.AddSingleton<ListRoles>();
         services.AddSingleton<ConfirmCommand>();
         services.AddSingleton<JitCommandDispatcher>();
+        services.AddSingleton<PendingTimeout>();
+        services.AddSingleton<PendingTimeoutScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PendingTimeoutScheduler>());
         return services;
     }
 }

@@ -221,7 +221,7 @@ public static class LinkPageViews
             DecisionOutcome.Approved when StepUpRules.RequesterMustConfirm(role) => $"Request #{request.Id} is approved. {request.PersonId} now confirms it with their second factor before access starts.",
             DecisionOutcome.Approved => $"Request #{request.Id} is approved; access is being granted.",
             DecisionOutcome.Recorded => $"Your approval of request #{request.Id} is counted; more approvals are needed.",
-            DecisionOutcome.StepUpRequired or DecisionOutcome.Denied or DecisionOutcome.AlreadyDecided or DecisionOutcome.ReasonRequired or DecisionOutcome.DurationNotOffered or DecisionOutcome.AlreadyVotedByYou
+            DecisionOutcome.StepUpRequired or DecisionOutcome.Denied or DecisionOutcome.AlreadyDecided or DecisionOutcome.TimedOut or DecisionOutcome.ReasonRequired or DecisionOutcome.DurationNotOffered or DecisionOutcome.AlreadyVotedByYou
                 or DecisionOutcome.NotAnApprover or DecisionOutcome.SelfApprovalRefused or DecisionOutcome.UnknownPerson or DecisionOutcome.NotFound =>
                 throw new ArgumentOutOfRangeException(nameof(vote), vote, "A confirmed approval is counted as an approval."),
         };

@@ -1,4 +1,5 @@
 using ChatOpsApprover.Grants;
+using ChatOpsApprover.Requests;
 
 namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 
@@ -14,4 +15,7 @@ public sealed partial class BotHost
 
     /// <summary>One approval-lapse pass (the real <see cref="ApprovalLapse"/>); returns how many approvals lapsed.</summary>
     public Task<int> LapseNowAsync() => Service<ApprovalLapse>().LapseAsync(CancellationToken.None);
+
+    /// <summary>One pending-timeout pass (the real <see cref="PendingTimeout"/>); returns how many requests timed out.</summary>
+    public Task<int> TimeOutNowAsync() => Service<PendingTimeout>().TimeOutDueAsync(CancellationToken.None);
 }

@@ -92,6 +92,7 @@ public sealed class GroupsTests
     [InlineData("empty", "Groups:sre: the group is empty")]
     [InlineData("too-few", "Roles:prod-db-read:Approvers: 4 approval(s) are required, each by a different person, but the entries name only 3 approver(s)")]
     [InlineData("platform", "Roles:prod-db-read:Approvers: \"teams:x\" is not a person under People")]
+    [InlineData("timeout", "Roles:prod-db-read:PendingTimeout: must be a positive time span")]
     public void BadGroups_StopStartUp_NamingTheKey(string fault, string expected)
     {
         var settings = WithGroups();
@@ -105,6 +106,7 @@ public sealed class GroupsTests
             case "empty": settings["Groups:sre"] = string.Empty; break;
             case "too-few": settings["Roles:prod-db-read:RequiredApprovals"] = "4"; break;
             case "platform": settings["Roles:prod-db-read:Approvers:2"] = "teams:x"; break;
+            case "timeout": settings["Roles:prod-db-read:PendingTimeout"] = "00:00:00"; break;
         }
 
         var errors = Registered.Access(settings).Validate(Registered.Defaults);

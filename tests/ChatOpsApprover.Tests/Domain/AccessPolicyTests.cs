@@ -52,6 +52,10 @@ public sealed class AccessPolicyTests
         Assert.Equal(DecisionOutcome.AlreadyDecided, AccessPolicy.CheckDecision(Directory, Pending() with { Status = RequestStatus.Approved }, Read, Bob));
 
     [Fact]
+    public void Approve_OfATimedOutRequest_SaysSo() =>
+        Assert.Equal(DecisionOutcome.TimedOut, AccessPolicy.CheckDecision(Directory, Pending() with { Status = RequestStatus.TimedOut }, Read, Bob));
+
+    [Fact]
     public void SecondVote_BySameApprover_IsRefused() =>
         Assert.Equal(DecisionOutcome.AlreadyVotedByYou, AccessPolicy.CheckDecision(Directory, Pending() with { Decisions = [new Decision("bob", true, DateTimeOffset.UnixEpoch, SlackChat.Key)] }, Read, Bob));
 
@@ -67,6 +71,9 @@ public sealed class AccessPolicyTests
     [Theory]
     [InlineData(RequestStatus.Pending, RequestStatus.Approved, true)]
     [InlineData(RequestStatus.Pending, RequestStatus.Active, false)]
+    [InlineData(RequestStatus.Pending, RequestStatus.TimedOut, true)]
+    [InlineData(RequestStatus.Approved, RequestStatus.TimedOut, false)]
+    [InlineData(RequestStatus.TimedOut, RequestStatus.Approved, false)]
     [InlineData(RequestStatus.Approved, RequestStatus.Active, true)]
     [InlineData(RequestStatus.Active, RequestStatus.Expired, true)]
     [InlineData(RequestStatus.Expired, RequestStatus.Active, false)]
