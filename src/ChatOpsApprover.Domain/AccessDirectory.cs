@@ -52,10 +52,11 @@ public sealed class AccessDirectory
         return people;
     }
 
-    /// <summary>Who may decide requests of <paramref name="role"/>.</summary>
-    public IReadOnlySet<string> ApproversOf(RoleDefinition role) => PeopleIn(role.Approvers);
+    /// <summary>Who may decide requests of <paramref name="role"/>, and, given <paramref name="request"/>, the people it was escalated to.</summary>
+    public IReadOnlySet<string> ApproversOf(RoleDefinition role, AccessRequest? request = null) =>
+        PeopleIn(request is null ? role.Approvers : role.Approvers.Concat(request.EscalatedTo));
 
-    public bool IsApprover(RoleDefinition role, string personId) => ApproversOf(role).Contains(personId);
+    public bool IsApprover(RoleDefinition role, string personId, AccessRequest? request = null) => ApproversOf(role, request).Contains(personId);
 
     /// <summary>Whether the person approves any role (they may then read the audit log).</summary>
     public bool ApprovesAnyRole(string personId) => _roles.Values.Any(r => IsApprover(r, personId));

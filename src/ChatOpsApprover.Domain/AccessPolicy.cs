@@ -85,7 +85,7 @@ public static class AccessPolicy
             return DecisionOutcome.SelfApprovalRefused;
         }
 
-        if (!directory.IsApprover(role, approver.Id))
+        if (!directory.IsApprover(role, approver.Id, request))
         {
             return DecisionOutcome.NotAnApprover;
         }

@@ -32,6 +32,9 @@ public sealed record AccessRequest(
 
     /// <summary>Second-factor confirmations asked for on this request (waiting, verified or refused), oldest first.</summary>
     public IReadOnlyList<StepUpConfirmation> StepUps { get; init; } = [];
+
+    /// <summary>People who became approvers of this request when it was escalated (person ids), on top of the role's.</summary>
+    public IReadOnlyList<string> EscalatedTo { get; init; } = [];
 }
 
 /// <summary>

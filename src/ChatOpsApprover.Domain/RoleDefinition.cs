@@ -29,6 +29,15 @@ public sealed record RoleDefinition(
     /// <summary>How long a request waits for its decision before it times out.</summary>
     public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>When set, the approvers are reminded once this long after the request, if it still waits.</summary>
+    public TimeSpan? ReminderAfter { get; init; }
+
+    /// <summary>When set, the people of <see cref="EscalateTo"/> become approvers of a request still waiting this long after it was made.</summary>
+    public TimeSpan? EscalateAfter { get; init; }
+
+    /// <summary>Who a waiting request is escalated to (entries as <see cref="Approvers"/>).</summary>
+    public IReadOnlyList<string> EscalateTo { get; init; } = [];
+
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);
 }

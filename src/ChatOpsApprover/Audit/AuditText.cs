@@ -21,6 +21,8 @@ public static class AuditText
         AuditEvents.RequestDenied => "Denied",
         AuditEvents.RequestWithdrawn => "Withdrawn",
         AuditEvents.RequestTimedOut => "Timed out",
+        AuditEvents.RequestReminded => "Approvers reminded",
+        AuditEvents.RequestEscalated => "Escalated",
         AuditEvents.GrantSucceeded => "Access granted",
         AuditEvents.GrantFailed => "Grant failed",
         AuditEvents.AccessRevoked => "Access revoked",

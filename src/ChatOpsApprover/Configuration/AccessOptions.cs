@@ -115,6 +115,20 @@ public sealed class AccessOptions
                 errors.Add($"{key}:PendingTimeout: must be a positive time span of at most 7 days, such as 01:00:00.");
             }
 
+            foreach (var (setting, after) in new[] { ("ReminderAfter", role.ReminderAfter), ("EscalateAfter", role.EscalateAfter) })
+            {
+                if (after is { } value && (value <= TimeSpan.Zero || value >= role.PendingTimeout))
+                {
+                    errors.Add($"{key}:{setting}: must be positive and shorter than PendingTimeout ({DurationText.Format(role.PendingTimeout)}), or left out.");
+                }
+            }
+
+            errors.AddRange(GroupRules.CheckEntries($"{key}:EscalateTo", role.EscalateTo, groups, people, groupPlatforms));
+            if (role.EscalateAfter is not null && role.EscalateTo.Count == 0)
+            {
+                errors.Add($"{key}:EscalateTo: name who a waiting request is escalated to after EscalateAfter.");
+            }
+
             if (role.RequiredApprovals < 1)
             {
                 errors.Add($"{key}:RequiredApprovals: must be 1 or more.");
@@ -163,6 +177,9 @@ public sealed class AccessOptions
             BlockRiskyStepUp = r.Value.BlockRiskyStepUp,
             Requesters = r.Value.Requesters?.ToArray(),
             PendingTimeout = r.Value.PendingTimeout,
+            ReminderAfter = r.Value.ReminderAfter,
+            EscalateAfter = r.Value.EscalateAfter,
+            EscalateTo = r.Value.EscalateTo.ToArray(),
         }),
         registered.Platforms,
         GroupLists(),

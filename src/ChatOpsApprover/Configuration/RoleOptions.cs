@@ -17,6 +17,14 @@ public sealed class RoleOptions
     /// <summary>How long a request waits for its decision before it times out (default 1 hour).</summary>
     public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Remind the approvers once, this long after the request (unset: no reminder).</summary>
+    public TimeSpan? ReminderAfter { get; set; }
+
+    /// <summary>Escalate to <see cref="EscalateTo"/> this long after the request (unset: no escalation).</summary>
+    public TimeSpan? EscalateAfter { get; set; }
+
+    public List<string> EscalateTo { get; set; } = [];
+
     /// <summary>When true no human approval is needed; the request is approved as soon as it is made.</summary>
     public bool AutoApprove { get; set; }
 

@@ -57,6 +57,12 @@ public static class RequestMessages
         DecisionOutcome.NotFound => $"There is no request #{requestId}.",
     };
 
+    public static string Reminder(AccessRequest request) =>
+        $"Reminder: request #{request.Id} — {request.PersonId} asks for {request.RoleName} for {DurationText.Format(request.Duration)} — is waiting for your decision.";
+
+    public static string Escalated(AccessRequest request, RoleDefinition role) =>
+        $"Request #{request.Id} — {request.PersonId} asks for {request.RoleName} for {DurationText.Format(request.Duration)} — was escalated to you: nobody decided it within {DurationText.Format(role.EscalateAfter ?? TimeSpan.Zero)}. You may approve or deny it now.";
+
     /// <summary>" for 1h instead of the 2h asked" when an approver granted less; empty otherwise.</summary>
     public static string Shortened(AccessRequest request) =>
         request.ApprovedDuration < request.Duration

@@ -17,7 +17,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
 {
     /// <summary>The columns <see cref="ReadRequestsAsync"/> reads, in its order: select exactly these.</summary>
     private const string Columns =
-        "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason";
+        "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason, escalated_to";
 
     /// <summary>Pending, approved and active: every status a request can still leave.</summary>
     private static readonly string[] OpenStatuses =
@@ -30,8 +30,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, expires_at)
-            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now, @expires)
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, expires_at, remind_at, escalate_at)
+            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now, @expires, @remind, @escalate)
             RETURNING id
             """, connection, transaction);
         command.Parameters.AddWithValue("person", personId);
@@ -45,6 +45,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("platform", StoredPlatform.Name(platform));
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("expires", now + role.PendingTimeout);
+        command.Parameters.Add(OrNull("remind", NpgsqlDbType.TimestampTz, now + role.ReminderAfter));
+        command.Parameters.Add(OrNull("escalate", NpgsqlDbType.TimestampTz, now + role.EscalateAfter));
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
@@ -278,10 +280,35 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     public Task<List<AccessRequest>> ClaimTimedOutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
         ClaimAsync(connection, transaction, RequestStatus.Pending, "r.expires_at <= @at", "r.expires_at", now, limit);
 
-    /// <summary>When the next pending request times out, or null when none is pending.</summary>
+    /// <summary>Locks up to <paramref name="limit"/> pending requests whose reminder is due (SKIP LOCKED, rows only).</summary>
+    public Task<List<AccessRequest>> ClaimRemindersDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Pending, "r.remind_at <= @at", "r.remind_at", now, limit);
+
+    /// <summary>Locks up to <paramref name="limit"/> pending requests whose escalation is due (SKIP LOCKED, rows only).</summary>
+    public Task<List<AccessRequest>> ClaimEscalationsDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Pending, "r.escalate_at <= @at", "r.escalate_at", now, limit);
+
+    /// <summary>Marks locked requests reminded: their reminder is done and never sent again.</summary>
+    public async Task MarkRemindedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET remind_at = NULL WHERE id = ANY(@ids)", connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Escalates a locked request: <paramref name="people"/> become its approvers too, and its escalation is done.</summary>
+    public async Task EscalateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string[] people)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET escalate_at = NULL, escalated_to = @people WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("people", people);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>When the next pending request times out, is reminded or escalated, or null when none is pending.</summary>
     public async Task<DateTimeOffset?> NextTimeoutAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT min(expires_at) FROM jit.access_requests WHERE status = @pending");
+        await using var command = dataSource.CreateCommand("SELECT min(least(expires_at, remind_at, escalate_at)) FROM jit.access_requests WHERE status = @pending");
         command.Parameters.AddWithValue("pending", RequestLifecycle.ToStorage(RequestStatus.Pending));
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
@@ -367,7 +394,10 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 EndsAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
                 EndedAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
                 EndedBy: reader.IsDBNull(14) ? null : reader.GetString(14),
-                FailureReason: reader.IsDBNull(15) ? null : reader.GetString(15)));
+                FailureReason: reader.IsDBNull(15) ? null : reader.GetString(15))
+            {
+                EscalatedTo = reader.GetFieldValue<string[]>(16),
+            });
         }
 
         return result;

@@ -21,6 +21,7 @@ public static class RequestsSetup
         services.AddSingleton<ConfirmCommand>();
         services.AddSingleton<JitCommandDispatcher>();
         services.AddSingleton<PendingTimeout>();
+        services.AddSingleton<PendingNudges>();
         services.AddSingleton<PendingTimeoutScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<PendingTimeoutScheduler>());
         return services;

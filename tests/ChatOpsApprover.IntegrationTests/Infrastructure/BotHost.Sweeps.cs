@@ -18,4 +18,11 @@ public sealed partial class BotHost
 
     /// <summary>One pending-timeout pass (the real <see cref="PendingTimeout"/>); returns how many requests timed out.</summary>
     public Task<int> TimeOutNowAsync() => Service<PendingTimeout>().TimeOutDueAsync(CancellationToken.None);
+
+    /// <summary>Waits until request <paramref name="id"/> was escalated (by whichever instance's scheduler).</summary>
+    public Task WaitForEscalationAsync(long id) =>
+        Wait.UntilAsync(async () => (await RequestAsync(id)).EscalatedTo.Count > 0, $"request {id} to be escalated");
+
+    /// <summary>One reminder-and-escalation pass (the real <see cref="PendingNudges"/>); returns how many it did.</summary>
+    public Task<int> NudgeNowAsync() => Service<PendingNudges>().RunDueAsync(CancellationToken.None);
 }

@@ -43,6 +43,19 @@ public sealed class GroupsTests
     }
 
     [Fact]
+    public void EscalatedPeople_AreApproversOfThatRequestOnly()
+    {
+        var directory = Registered.Access(WithGroups()).ToDirectory(Registered.Defaults);
+        var role = directory.FindRole("prod-db-read")!;
+        var request = new AccessRequest(1, "dave", role.Name, "prod-db", "prod_read", "dave", TimeSpan.FromHours(1), "why", RequestStatus.Pending, SlackChat.Key,
+            DateTimeOffset.UnixEpoch, [], null, null, null, null, null);
+        var alice = directory.FindPerson("alice")!;
+        Assert.Equal(DecisionOutcome.NotAnApprover, AccessPolicy.CheckDecision(directory, request, role, alice));
+        Assert.Equal(DecisionOutcome.Recorded, AccessPolicy.CheckDecision(directory, request with { EscalatedTo = ["alice"] }, role, alice));
+        Assert.False(directory.IsApprover(role, "alice"));
+    }
+
+    [Fact]
     public void WithoutRequesters_AnyoneInPeopleMayRequest()
     {
         var settings = WithGroups();
@@ -93,6 +106,10 @@ public sealed class GroupsTests
     [InlineData("too-few", "Roles:prod-db-read:Approvers: 4 approval(s) are required, each by a different person, but the entries name only 3 approver(s)")]
     [InlineData("platform", "Roles:prod-db-read:Approvers: \"teams:x\" is not a person under People")]
     [InlineData("timeout", "Roles:prod-db-read:PendingTimeout: must be a positive time span")]
+    [InlineData("reminder", "Roles:prod-db-read:ReminderAfter: must be positive and shorter than PendingTimeout")]
+    [InlineData("escalate-late", "Roles:prod-db-read:EscalateAfter: must be positive and shorter than PendingTimeout")]
+    [InlineData("escalate-nobody", "Roles:prod-db-read:EscalateTo: name who a waiting request is escalated to")]
+    [InlineData("escalate-unknown", "Roles:prod-db-read:EscalateTo: \"group:leads\" names no group under Groups")]
     public void BadGroups_StopStartUp_NamingTheKey(string fault, string expected)
     {
         var settings = WithGroups();
@@ -107,6 +124,10 @@ public sealed class GroupsTests
             case "too-few": settings["Roles:prod-db-read:RequiredApprovals"] = "4"; break;
             case "platform": settings["Roles:prod-db-read:Approvers:2"] = "teams:x"; break;
             case "timeout": settings["Roles:prod-db-read:PendingTimeout"] = "00:00:00"; break;
+            case "reminder": settings["Roles:prod-db-read:ReminderAfter"] = "01:00:00"; break;
+            case "escalate-late": settings["Roles:prod-db-read:EscalateAfter"] = "02:00:00"; settings["Roles:prod-db-read:EscalateTo:0"] = "frank"; break;
+            case "escalate-nobody": settings["Roles:prod-db-read:EscalateAfter"] = "00:30:00"; break;
+            case "escalate-unknown": settings["Roles:prod-db-read:EscalateTo:0"] = "group:leads"; break;
         }
 
         var errors = Registered.Access(settings).Validate(Registered.Defaults);

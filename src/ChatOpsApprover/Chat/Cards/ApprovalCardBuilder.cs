@@ -28,6 +28,7 @@ public static class ApprovalCardBuilder
         }
 
         var notes = request.Decisions.Select(DecisionNote)
+            .Concat(request.EscalatedTo.Count > 0 ? [EscalationNote(request.EscalatedTo)] : [])
             .Concat(request.StepUps.Select(s => StepUpNote(request, s)).OfType<CardNote>())
             .ToList();
 
@@ -67,6 +68,24 @@ public static class ApprovalCardBuilder
         }
 
         return new CardText(spans);
+    }
+
+    /// <summary>"Escalated to erin, frank: they may decide it too".</summary>
+    private static CardNote EscalationNote(IReadOnlyList<string> people)
+    {
+        var spans = new List<CardSpan> { "Escalated to " };
+        for (var i = 0; i < people.Count; i++)
+        {
+            if (i > 0)
+            {
+                spans.Add(", ");
+            }
+
+            spans.Add(CardSpan.Person(people[i]));
+        }
+
+        spans.Add(": they may decide it too");
+        return new CardNote(new CardText(spans), CardTone.Waiting);
     }
 
     private static CardNote DecisionNote(Decision decision) => new(

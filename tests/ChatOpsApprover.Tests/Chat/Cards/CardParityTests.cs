@@ -217,6 +217,16 @@ public sealed class CardParityTests
     }
 
     [Fact]
+    public void AnEscalation_ReadsTheSameOnBoth_AndKeepsTheButtons()
+    {
+        var request = Requests(StepUpRisk.None)["pending"] with { EscalatedTo = ["bob", "dave"] };
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(request, Role));
+        Assert.Contains("Escalated to bob, dave: they may decide it too", teams);
+        Assert.Contains("[Approve]", slack);
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void TheDenialsReason_ReadsTheSameOnBoth_Literally()
     {
         var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(Requests(StepUpRisk.None)["denied"], Role));
