@@ -56,6 +56,26 @@ public sealed class GroupsTests
     }
 
     [Fact]
+    public void ASlackUsergroup_IsValid_AndItsMembersArePeopleThroughTheirSlackIds()
+    {
+        var settings = WithGroups();
+        settings["Groups:dba:2"] = "slack:S0DBAS";
+        settings["Roles:prod-db-read:RequiredApprovals"] = "5";
+        var access = Registered.Access(settings);
+        Assert.Empty(access.Validate(Registered.Defaults));
+
+        var directory = access.ToDirectory(Registered.Defaults, [new FixedGroups(new Dictionary<string, string[]> { ["S0DBAS"] = ["U0DAVE", "U0NOBODY"] })]);
+        Assert.Equal(["bob", "carol", "dave", "frank"], directory.ApproversOf(directory.FindRole("prod-db-read")!).Order(StringComparer.Ordinal));
+    }
+
+    private sealed class FixedGroups(Dictionary<string, string[]> groups) : IChatGroupSource
+    {
+        public ChatPlatform Platform => SlackChat.Key;
+
+        public IReadOnlyCollection<string> MembersOf(string groupId) => groups.GetValueOrDefault(groupId) ?? [];
+    }
+
+    [Fact]
     public void WithoutRequesters_AnyoneInPeopleMayRequest()
     {
         var settings = WithGroups();
@@ -105,6 +125,7 @@ public sealed class GroupsTests
     [InlineData("empty", "Groups:sre: the group is empty")]
     [InlineData("too-few", "Roles:prod-db-read:Approvers: 4 approval(s) are required, each by a different person, but the entries name only 3 approver(s)")]
     [InlineData("platform", "Roles:prod-db-read:Approvers: \"teams:x\" is not a person under People")]
+    [InlineData("slack-empty", "Roles:prod-db-read:Approvers: \"slack:\" names no group id")]
     [InlineData("timeout", "Roles:prod-db-read:PendingTimeout: must be a positive time span")]
     [InlineData("reminder", "Roles:prod-db-read:ReminderAfter: must be positive and shorter than PendingTimeout")]
     [InlineData("escalate-late", "Roles:prod-db-read:EscalateAfter: must be positive and shorter than PendingTimeout")]
@@ -123,6 +144,7 @@ public sealed class GroupsTests
             case "empty": settings["Groups:sre"] = string.Empty; break;
             case "too-few": settings["Roles:prod-db-read:RequiredApprovals"] = "4"; break;
             case "platform": settings["Roles:prod-db-read:Approvers:2"] = "teams:x"; break;
+            case "slack-empty": settings["Roles:prod-db-read:Approvers:2"] = "slack:"; break;
             case "timeout": settings["Roles:prod-db-read:PendingTimeout"] = "00:00:00"; break;
             case "reminder": settings["Roles:prod-db-read:ReminderAfter"] = "01:00:00"; break;
             case "escalate-late": settings["Roles:prod-db-read:EscalateAfter"] = "02:00:00"; settings["Roles:prod-db-read:EscalateTo:0"] = "frank"; break;

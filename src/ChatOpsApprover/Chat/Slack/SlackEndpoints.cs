@@ -1,5 +1,6 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Domain;
 using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.Chat.Slack;
@@ -25,6 +26,9 @@ public static class SlackEndpoints
         services.AddSingleton<SlackSignedFormReader>();
         services.AddSingleton<SlackCommandHandler>();
         services.AddSingleton<SlackInteractionHandler>();
+        services.AddSingleton<SlackUserGroups>();
+        services.AddSingleton<IChatGroupSource>(sp => sp.GetRequiredService<SlackUserGroups>());
+        services.AddHostedService(sp => sp.GetRequiredService<SlackUserGroups>());
         return services;
     }
 
