@@ -60,33 +60,17 @@ public static class ApprovalCardBuilder
     private static CardText Progress(AccessRequest request, RoleDefinition role)
     {
         var approvers = request.Approvals.Select(a => a.ApproverId).ToList();
-        var spans = new List<CardSpan> { $"{approvers.Count} of {role.RequiredApprovals} approvals" };
-        for (var i = 0; i < approvers.Count; i++)
-        {
-            spans.Add(i == 0 ? ": " : ", ");
-            spans.Add(CardSpan.Person(approvers[i]));
-        }
-
-        return new CardText(spans);
+        var count = $"{approvers.Count} of {role.RequiredApprovals} approvals";
+        return approvers.Count == 0 ? CardText.Plain(count) : People($"{count}: ", approvers, string.Empty);
     }
+
+    /// <summary>"before bob, dave after", each person a span the platform shows its own way.</summary>
+    private static CardText People(string before, IReadOnlyList<string> people, string after) =>
+        new([before, .. people.SelectMany((p, i) => i == 0 ? [CardSpan.Person(p)] : new[] { CardSpan.Words(", "), CardSpan.Person(p) }), after]);
 
     /// <summary>"Escalated to erin, frank: they may decide it too".</summary>
-    private static CardNote EscalationNote(IReadOnlyList<string> people)
-    {
-        var spans = new List<CardSpan> { "Escalated to " };
-        for (var i = 0; i < people.Count; i++)
-        {
-            if (i > 0)
-            {
-                spans.Add(", ");
-            }
-
-            spans.Add(CardSpan.Person(people[i]));
-        }
-
-        spans.Add(": they may decide it too");
-        return new CardNote(new CardText(spans), CardTone.Waiting);
-    }
+    private static CardNote EscalationNote(IReadOnlyList<string> people) =>
+        new(People("Escalated to ", people, ": they may decide it too"), CardTone.Waiting);
 
     private static CardNote DecisionNote(Decision decision) => new(
         CardText.Of(
