@@ -21,6 +21,15 @@ public enum DecisionOutcome
     Approved,
     Denied,
     AlreadyDecided,
+
+    /// <summary>The request timed out before anyone decided it.</summary>
+    TimedOut,
+
+    /// <summary>A denial without a reason: refused, nothing recorded; the approver is asked for one.</summary>
+    ReasonRequired,
+
+    /// <summary>An approval for a duration that was not offered (not shorter than asked, or not one of the steps).</summary>
+    DurationNotOffered,
     AlreadyVotedByYou,
     NotAnApprover,
     SelfApprovalRefused,
@@ -45,6 +54,11 @@ public static class AccessPolicy
             return new RequestCheck.Refused($"There is no role \"{Shorten(roleName)}\". Roles you can request: {(known.Length == 0 ? "none" : known)}. See jit roles.");
         }
 
+        if (!directory.MayRequest(role, person.Id))
+        {
+            return new RequestCheck.Refused($"You may not request {role.Name}: the role names who may (Roles:{role.Name}:Requesters), and you are not among them. Ask an admin if you need it.");
+        }
+
         if (duration > role.MaxDuration)
         {
             return new RequestCheck.Refused($"{role.Name} can be granted for at most {DurationText.Format(role.MaxDuration)}; you asked for {DurationText.Format(duration)}. Ask again with a shorter duration.");
@@ -59,11 +73,11 @@ public static class AccessPolicy
     }
 
     /// <summary>Decides whether an approver's click counts. The caller holds the request's lock.</summary>
-    public static DecisionOutcome CheckDecision(AccessRequest request, RoleDefinition role, Person approver)
+    public static DecisionOutcome CheckDecision(AccessDirectory directory, AccessRequest request, RoleDefinition role, Person approver)
     {
         if (request.Status != RequestStatus.Pending)
         {
-            return DecisionOutcome.AlreadyDecided;
+            return request.Status == RequestStatus.TimedOut ? DecisionOutcome.TimedOut : DecisionOutcome.AlreadyDecided;
         }
 
         if (string.Equals(request.PersonId, approver.Id, StringComparison.Ordinal))
@@ -71,11 +85,12 @@ public static class AccessPolicy
             return DecisionOutcome.SelfApprovalRefused;
         }
 
-        if (!role.IsApprover(approver.Id))
+        if (!directory.IsApprover(role, approver.Id, request))
         {
             return DecisionOutcome.NotAnApprover;
         }
 
+        // By person, not by chat identity: someone on Slack and Teams answers once.
         if (request.Decisions.Any(d => d.ApproverId == approver.Id))
         {
             return DecisionOutcome.AlreadyVotedByYou;
@@ -84,7 +99,7 @@ public static class AccessPolicy
         return DecisionOutcome.Recorded;
     }
 
-    /// <summary>After a counted vote: a denial ends it; enough approvals approve it.</summary>
+    /// <summary>After a counted vote: a denial ends it; <see cref="RoleDefinition.RequiredApprovals"/> approvals by distinct people approve it.</summary>
     public static RequestStatus StatusAfterVote(RoleDefinition role, int approvals, bool approvedNow) =>
         !approvedNow ? RequestStatus.Denied
         : approvals >= role.RequiredApprovals ? RequestStatus.Approved
@@ -92,14 +107,15 @@ public static class AccessPolicy
 
     /// <summary>
     /// Who may see a request's details (requester, reason, decisions, its card) when they name it by id: its requester,
-    /// an approver of its role, or an admin. Everyone else is told nothing about it, not even that it exists.
+    /// an approver of its role (escalated approvers included), or an admin. Everyone else is told nothing about it, not
+    /// even that it exists.
     /// </summary>
-    public static bool MaySee(AccessRequest request, RoleDefinition role, Person person) =>
-        request.PersonId == person.Id || person.IsAdmin || role.IsApprover(person.Id);
+    public static bool MaySee(AccessDirectory directory, AccessRequest request, RoleDefinition role, Person person) =>
+        request.PersonId == person.Id || person.IsAdmin || directory.IsApprover(role, person.Id, request);
 
     /// <summary>Who may end a request early: its requester, an approver of its role, or an admin.</summary>
-    public static bool MayRevoke(AccessRequest request, RoleDefinition? role, Person person) =>
-        request.PersonId == person.Id || person.IsAdmin || (role?.IsApprover(person.Id) ?? false);
+    public static bool MayRevoke(AccessDirectory directory, AccessRequest request, RoleDefinition? role, Person person) =>
+        request.PersonId == person.Id || person.IsAdmin || (role is not null && directory.IsApprover(role, person.Id));
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -8,6 +8,15 @@ public static class AuditEvents
     public const string RequestApproved = "request.approved";
     public const string RequestDenied = "request.denied";
     public const string RequestWithdrawn = "request.withdrawn";
+
+    /// <summary>Nobody decided the request within its role's PendingTimeout (details: timeout); actor "policy".</summary>
+    public const string RequestTimedOut = "request.timed_out";
+
+    /// <summary>The approvers of a waiting request were reminded, after the role's ReminderAfter (details: approvers); actor "policy".</summary>
+    public const string RequestReminded = "request.reminded";
+
+    /// <summary>A waiting request was escalated after the role's EscalateAfter: these people became its approvers (details: to); actor "policy".</summary>
+    public const string RequestEscalated = "request.escalated";
     public const string GrantSucceeded = "grant.succeeded";
     public const string GrantFailed = "grant.failed";
     public const string AccessRevoked = "access.revoked";

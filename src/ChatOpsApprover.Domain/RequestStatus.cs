@@ -5,7 +5,7 @@ namespace ChatOpsApprover.Domain;
 /// </summary>
 public enum RequestStatus
 {
-    /// <summary>Entered when a valid request is stored. Next: Approved, Denied, Revoked (withdrawn).</summary>
+    /// <summary>Entered when a valid request is stored. Next: Approved, Denied, Revoked (withdrawn), TimedOut.</summary>
     Pending,
 
     /// <summary>Entered when enough approvers said yes (or policy needed none). Waiting for step-up and the grant. Next: Active, Failed, Revoked.</summary>
@@ -25,6 +25,12 @@ public enum RequestStatus
 
     /// <summary>Terminal: the grant could not be made.</summary>
     Failed,
+
+    /// <summary>
+    /// Terminal: nobody decided the request within its role's PendingTimeout (stored "timedout"). Distinct from
+    /// <see cref="Expired"/>, which ends access that was granted: a timed-out request never had any.
+    /// </summary>
+    TimedOut,
 }
 
 /// <summary>The one place that knows which status may follow which.</summary>
@@ -32,14 +38,14 @@ public static class RequestLifecycle
 {
     public static bool CanMove(RequestStatus from, RequestStatus to) => (from, to) switch
     {
-        (RequestStatus.Pending, RequestStatus.Approved or RequestStatus.Denied or RequestStatus.Revoked) => true,
+        (RequestStatus.Pending, RequestStatus.Approved or RequestStatus.Denied or RequestStatus.Revoked or RequestStatus.TimedOut) => true,
         (RequestStatus.Approved, RequestStatus.Active or RequestStatus.Failed or RequestStatus.Revoked) => true,
         (RequestStatus.Active, RequestStatus.Expired or RequestStatus.Revoked) => true,
         _ => false,
     };
 
     public static bool IsTerminal(RequestStatus status) =>
-        status is RequestStatus.Expired or RequestStatus.Revoked or RequestStatus.Denied or RequestStatus.Failed;
+        status is RequestStatus.Expired or RequestStatus.Revoked or RequestStatus.Denied or RequestStatus.Failed or RequestStatus.TimedOut;
 
     /// <summary>Throws when a caller tries a move the lifecycle forbids: that is a bug, not a user error.</summary>
     public static void EnsureCanMove(RequestStatus from, RequestStatus to)

@@ -2,7 +2,9 @@ namespace ChatOpsApprover.Domain;
 
 /// <summary>
 /// How a role may be requested: who approves, for how long, and where its approval cards go on each chat platform
-/// (<see cref="ApprovalChannels"/>; empty only for <see cref="AutoApprove"/> roles).
+/// (<see cref="ApprovalChannels"/>; empty only for <see cref="AutoApprove"/> roles). <see cref="Approvers"/> are
+/// entries as configured (person ids, groups; see <see cref="MemberEntry"/>): ask <see cref="AccessDirectory.ApproversOf"/>
+/// who they are. <see cref="RequiredApprovals"/> distinct people must approve, never the requester.
 /// </summary>
 public sealed record RoleDefinition(
     string Name,
@@ -21,7 +23,20 @@ public sealed record RoleDefinition(
     /// <summary>When true, a step-up from a device or network the person has not used before is refused instead of marked.</summary>
     public bool BlockRiskyStepUp { get; init; }
 
-    public bool IsApprover(string personId) => Approvers.Contains(personId, StringComparer.Ordinal);
+    /// <summary>Who may request the role (entries as <see cref="Approvers"/>); null: anyone in People.</summary>
+    public IReadOnlyList<string>? Requesters { get; init; }
+
+    /// <summary>How long a request waits for its decision before it times out.</summary>
+    public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>When set, the approvers are reminded once this long after the request, if it still waits.</summary>
+    public TimeSpan? ReminderAfter { get; init; }
+
+    /// <summary>When set, the people of <see cref="EscalateTo"/> become approvers of a request still waiting this long after it was made.</summary>
+    public TimeSpan? EscalateAfter { get; init; }
+
+    /// <summary>Who a waiting request is escalated to (entries as <see cref="Approvers"/>).</summary>
+    public IReadOnlyList<string> EscalateTo { get; init; } = [];
 
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);

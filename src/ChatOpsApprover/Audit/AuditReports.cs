@@ -16,7 +16,7 @@ public sealed class AuditReports(AuditLog audit, AuditReadLog reads, RequestStor
     /// <summary>The summary <paramref name="person"/> asked for, or the reason they cannot have it.</summary>
     public async Task<string> SummarizeAsync(Person person, ChatPlatform platform, JitCommand.Audit command, CancellationToken cancellationToken)
     {
-        if (!person.IsAdmin && !directory.Roles.Any(r => r.IsApprover(person.Id)))
+        if (!person.IsAdmin && !directory.ApprovesAnyRole(person.Id))
         {
             return "Only approvers and admins may read the audit log.";
         }

@@ -20,6 +20,9 @@ public static class AuditText
         AuditEvents.RequestApproved => "Approved",
         AuditEvents.RequestDenied => "Denied",
         AuditEvents.RequestWithdrawn => "Withdrawn",
+        AuditEvents.RequestTimedOut => "Timed out",
+        AuditEvents.RequestReminded => "Approvers reminded",
+        AuditEvents.RequestEscalated => "Escalated",
         AuditEvents.GrantSucceeded => "Access granted",
         AuditEvents.GrantFailed => "Grant failed",
         AuditEvents.AccessRevoked => "Access revoked",
@@ -64,6 +67,7 @@ public static class AuditText
                 AuditEvents.RequestApproved => "Approved, access is being granted",
                 AuditEvents.RequestDenied => $"Denied by {record.Actor}",
                 AuditEvents.RequestWithdrawn => $"Withdrawn by {record.Actor}",
+                AuditEvents.RequestTimedOut => $"Timed out: nobody decided it within {details.GetValueOrDefault("timeout", "its PendingTimeout")}",
                 AuditEvents.GrantSucceeded => details.TryGetValue("ends_at", out var ends) && DateTimeOffset.TryParse(ends, CultureInfo.InvariantCulture, DateTimeStyles.None, out var endsAt)
                     ? $"Active until {Time(endsAt)}"
                     : "Active",

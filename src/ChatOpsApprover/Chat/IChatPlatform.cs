@@ -21,6 +21,13 @@ public interface IChatPlatform
     /// <summary>Sends a private message; returns false when the person has no identity on this platform.</summary>
     Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tells <paramref name="people"/> that the card <paramref name="card"/> waits for them (a reminder, or an
+    /// escalation that made them approvers: then <paramref name="withCard"/> is the card, for platforms where people
+    /// would not see it otherwise).
+    /// </summary>
+    Task NudgeAsync(ChatMessageRef card, IReadOnlyList<Person> people, string text, ApprovalCard? withCard, CancellationToken cancellationToken);
+
     /// <summary>Shows a message to one user only, in the channel where they acted.</summary>
     Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken);
 }

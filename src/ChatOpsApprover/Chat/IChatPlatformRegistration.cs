@@ -17,4 +17,10 @@ public interface IChatPlatformRegistration : IChatIdentityScheme
 
     /// <summary>What is wrong with a configured user id, said so that it can be fixed; null when it is well-formed.</summary>
     string? CheckUserId(string userId) => null;
+
+    /// <summary>
+    /// True when the platform keeps groups of its users that configuration may name as "&lt;platform key&gt;:&lt;group id&gt;";
+    /// the platform then registers an <see cref="IChatGroupSource"/> that knows their members.
+    /// </summary>
+    bool HasGroups => false;
 }

@@ -15,6 +15,9 @@ public sealed class AccessOptions
     public Dictionary<string, TargetOptions> Targets { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, RoleOptions> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Named lists of people (Groups:&lt;name&gt;): person ids and group:&lt;name&gt; entries, used as group:&lt;name&gt; elsewhere.</summary>
+    public Dictionary<string, List<string>> Groups { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Binds <paramref name="configuration"/> (its root) and reads each registered platform's and target type's own keys.</summary>
     public void Load(IConfiguration configuration, Registrations registered)
     {
@@ -80,6 +83,11 @@ public sealed class AccessOptions
             }
         }
 
+        var people = People.Keys.ToHashSet(StringComparer.Ordinal);
+        var groups = GroupLists();
+        var groupPlatforms = registered.Platforms.Where(p => p.HasGroups).Select(p => p.Platform).ToArray();
+        errors.AddRange(GroupRules.CheckGroups(groups, people, groupPlatforms));
+
         foreach (var (name, role) in Roles)
         {
             var key = $"Roles:{name}";
@@ -108,22 +116,41 @@ public sealed class AccessOptions
                 errors.Add($"{key}:StepUp: use None, Requester, Approver or Both.");
             }
 
+            if (role.PendingTimeout <= TimeSpan.Zero || role.PendingTimeout > TimeSpan.FromDays(7))
+            {
+                errors.Add($"{key}:PendingTimeout: must be a positive time span of at most 7 days, such as 01:00:00.");
+            }
+
+            foreach (var (setting, after) in new[] { ("ReminderAfter", role.ReminderAfter), ("EscalateAfter", role.EscalateAfter) })
+            {
+                if (after is { } value && (value <= TimeSpan.Zero || value >= role.PendingTimeout))
+                {
+                    errors.Add($"{key}:{setting}: must be positive and shorter than PendingTimeout ({DurationText.Format(role.PendingTimeout)}), or left out.");
+                }
+            }
+
+            errors.AddRange(GroupRules.CheckEntries($"{key}:EscalateTo", role.EscalateTo, groups, people, groupPlatforms));
+            if (role.EscalateAfter is not null && role.EscalateTo.Count == 0)
+            {
+                errors.Add($"{key}:EscalateTo: name who a waiting request is escalated to after EscalateAfter.");
+            }
+
             if (role.RequiredApprovals < 1)
             {
                 errors.Add($"{key}:RequiredApprovals: must be 1 or more.");
             }
 
-            foreach (var approver in role.Approvers)
+            errors.AddRange(GroupRules.CheckEntries($"{key}:Approvers", role.Approvers, groups, people, groupPlatforms));
+            if (role.Requesters is { } requesters)
             {
-                if (!People.ContainsKey(approver))
-                {
-                    errors.Add($"{key}:Approvers: \"{approver}\" is not a person under People.");
-                }
+                errors.AddRange(GroupRules.CheckEntries($"{key}:Requesters", requesters, groups, people, groupPlatforms));
             }
 
-            if (!role.AutoApprove && role.Approvers.Count < role.RequiredApprovals)
+            // Known only when no entry is a platform's group, whose members are read at run time.
+            var approvers = StaticPeopleIn(role.Approvers, groups, groupPlatforms);
+            if (!role.AutoApprove && approvers is not null && approvers.Count < role.RequiredApprovals)
             {
-                errors.Add($"{key}:Approvers: {role.RequiredApprovals} approval(s) are required but only {role.Approvers.Count} approver(s) are listed.");
+                errors.Add($"{key}:Approvers: {role.RequiredApprovals} approval(s) are required, each by a different person, but the entries name only {approvers.Count} approver(s).");
             }
 
             if (!role.AutoApprove && role.ApprovalChannels.Count == 0)
@@ -135,7 +162,7 @@ public sealed class AccessOptions
         return errors;
     }
 
-    public AccessDirectory ToDirectory(Registrations registered) => new(
+    public AccessDirectory ToDirectory(Registrations registered, IEnumerable<IChatGroupSource>? groupSources = null) => new(
         People.Select(p => new Person(
             p.Key,
             new Dictionary<ChatPlatform, string>(p.Value.Identities),
@@ -154,8 +181,15 @@ public sealed class AccessOptions
         {
             StepUp = r.Value.StepUp,
             BlockRiskyStepUp = r.Value.BlockRiskyStepUp,
+            Requesters = r.Value.Requesters?.ToArray(),
+            PendingTimeout = r.Value.PendingTimeout,
+            ReminderAfter = r.Value.ReminderAfter,
+            EscalateAfter = r.Value.EscalateAfter,
+            EscalateTo = r.Value.EscalateTo.ToArray(),
         }),
-        registered.Platforms);
+        registered.Platforms,
+        GroupLists(),
+        groupSources);
 
     /// <summary>The roles on a target, with their own settings.</summary>
     public IReadOnlyList<TargetRole> RolesOn(string target) =>
@@ -165,6 +199,25 @@ public sealed class AccessOptions
     public TargetUse UseOf(string target) => new(
         Roles.Values.Where(r => r.Target == target).Select(r => r.Grant).ToArray(),
         People.Values.SelectMany(p => p.Logins).Where(l => l.Key == target).Select(l => l.Value).ToArray());
+
+    private Dictionary<string, IReadOnlyList<string>> GroupLists() =>
+        Groups.ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>The people <paramref name="entries"/> name through configuration alone, or null when a platform's group is among them.</summary>
+    private IReadOnlySet<string>? StaticPeopleIn(IEnumerable<string> entries, IReadOnlyDictionary<string, IReadOnlyList<string>> groups, IReadOnlyCollection<ChatPlatform> groupPlatforms)
+    {
+        var list = entries.ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (list.Select(e => MemberEntry.Parse(e, groupPlatforms)).OfType<MemberEntry.Group>().FirstOrDefault(g => seen.Add(g.Name)) is { } group)
+        {
+            list.AddRange(groups.GetValueOrDefault(group.Name) ?? []);
+        }
+
+        var parsed = list.Select(e => MemberEntry.Parse(e, groupPlatforms)).ToList();
+        return parsed.Any(e => e is MemberEntry.PlatformGroup)
+            ? null
+            : parsed.OfType<MemberEntry.OnePerson>().Select(p => p.PersonId).Where(People.ContainsKey).ToHashSet(StringComparer.Ordinal);
+    }
 
     private static void ReadPerPlatform(IConfiguration section, Registrations registered, Func<IChatPlatformRegistration, string> key, Dictionary<ChatPlatform, string> into)
     {

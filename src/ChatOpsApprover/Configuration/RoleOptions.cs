@@ -11,6 +11,20 @@ public sealed class RoleOptions
     public List<string> Approvers { get; set; } = [];
     public int RequiredApprovals { get; set; } = 1;
 
+    /// <summary>Who may request the role (person ids, group:&lt;name&gt;, a platform's group); unset: anyone in People.</summary>
+    public List<string>? Requesters { get; set; }
+
+    /// <summary>How long a request waits for its decision before it times out (default 1 hour).</summary>
+    public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Remind the approvers once, this long after the request (unset: no reminder).</summary>
+    public TimeSpan? ReminderAfter { get; set; }
+
+    /// <summary>Escalate to <see cref="EscalateTo"/> this long after the request (unset: no escalation).</summary>
+    public TimeSpan? EscalateAfter { get; set; }
+
+    public List<string> EscalateTo { get; set; } = [];
+
     /// <summary>When true no human approval is needed; the request is approved as soon as it is made.</summary>
     public bool AutoApprove { get; set; }
 

@@ -117,20 +117,20 @@ public sealed class Granter(
         // The window starts when access really starts, not when it was approved.
         var now = time.GetUtcNow();
         var receipt = request.HeldOutside ? null : await targets.Get(request.Target).GrantAsync(TargetGrant.Of(request, now), cancellationToken);
-        await store.MoveAsync(connection, transaction, request, RequestStatus.Active, new StatusChange(GrantedAt: now, EndsAt: now + request.Duration, GrantReceipt: receipt));
+        await store.MoveAsync(connection, transaction, request, RequestStatus.Active, new StatusChange(GrantedAt: now, EndsAt: now + request.ApprovedDuration, GrantReceipt: receipt));
         await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantSucceeded, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string>
         {
             ["target"] = request.Target,
             ["grant"] = request.Grant,
             ["login"] = request.Login,
-            ["ends_at"] = (now + request.Duration).ToString("O"),
+            ["ends_at"] = (now + request.ApprovedDuration).ToString("O"),
             ["membership"] = request.HeldOutside
                 ? "already held outside the bot: nothing was changed at the target, and the end of this request will not revoke it"
                 : "granted at target",
         }));
         await transaction.CommitAsync(cancellationToken);
         metrics.Granted(request, time.GetUtcNow());
-        logger.LogInformation("Request {AccessRequestId} granted: {Grant} to {Login} at {Target} until {EndsAt:O}", request.Id, request.Grant, request.Login, request.Target, now + request.Duration);
+        logger.LogInformation("Request {AccessRequestId} granted: {Grant} to {Login} at {Target} until {EndsAt:O}", request.Id, request.Grant, request.Login, request.Target, now + request.ApprovedDuration);
         revocations.Wake();
         notifications.RequestsChanged([request.Id]);
         return GrantOutcome.Granted;

@@ -28,7 +28,7 @@ public sealed class RevokeCommand(
             return (RevokeOutcome.NotFound, null);
         }
 
-        if (!AccessPolicy.MayRevoke(request, directory.FindRole(request.RoleName), actor))
+        if (!AccessPolicy.MayRevoke(directory, request, directory.FindRole(request.RoleName), actor))
         {
             return (RevokeOutcome.NotAllowed, request);
         }

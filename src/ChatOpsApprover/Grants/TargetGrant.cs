@@ -38,7 +38,7 @@ public sealed record TargetGrant(
             request.Grant,
             request.Login,
             starts,
-            request.EndsAt ?? starts + request.Duration,
+            request.EndsAt ?? starts + request.ApprovedDuration,
             request.Reason,
             request.Approvals.Select(d => d.ApproverId).ToArray(),
             request.GrantReceipt,

@@ -16,6 +16,15 @@ public sealed class ChatNotifications(IBackgroundJobClient jobs)
         }
     }
 
+    /// <summary>Reminds <paramref name="personIds"/> of a waiting request, or tells them it was escalated to them.</summary>
+    public void Nudge(long requestId, string[] personIds, bool escalation)
+    {
+        if (personIds.Length > 0)
+        {
+            jobs.Enqueue<NotificationJobs>(j => j.NudgeAsync(requestId, personIds, escalation, CancellationToken.None));
+        }
+    }
+
     public void CardsChanged(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshCardsAsync(requestId, CancellationToken.None));
 
     public void TellUser(Domain.ChatPlatform platform, string userId, string channel, string text) =>

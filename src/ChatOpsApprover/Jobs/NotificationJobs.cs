@@ -89,6 +89,32 @@ public sealed class NotificationJobs(RequestStore store, ChatMessageStore messag
         }
     }
 
+    /// <summary>
+    /// A reminder, or the news of an escalation, for people who may decide a waiting request: on each platform with a
+    /// card, the way that platform reaches people about it (<see cref="IChatPlatform.NudgeAsync"/>). Nothing once the
+    /// request was decided.
+    /// </summary>
+    public async Task NudgeAsync(long requestId, string[] personIds, bool escalation, CancellationToken cancellationToken)
+    {
+        var request = await store.FindAsync(requestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (request is null || role is null || request.Status != RequestStatus.Pending)
+        {
+            return;
+        }
+
+        var people = personIds.Select(directory.FindPerson).OfType<Person>().ToList();
+        var text = escalation ? RequestMessages.Escalated(request, role) : RequestMessages.Reminder(request);
+        var card = ApprovalCardBuilder.Build(request, role);
+        foreach (var message in await messages.MessagesAsync(requestId))
+        {
+            if (platforms.FirstOrDefault(p => p.Platform == message.Platform) is { } platform)
+            {
+                await platform.NudgeAsync(message, people, text, escalation ? card : null, cancellationToken);
+            }
+        }
+    }
+
     public async Task TellUserAsync(ChatPlatform platform, string userId, string channel, string text, CancellationToken cancellationToken)
     {
         var adapter = platforms.FirstOrDefault(p => p.Platform == platform);

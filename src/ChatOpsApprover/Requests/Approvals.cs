@@ -30,6 +30,16 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
             ["approvals"] = approvals.ToString(CultureInfo.InvariantCulture),
             ["required"] = role.RequiredApprovals.ToString(CultureInfo.InvariantCulture),
         };
+        if (decision.Duration is { } shorter)
+        {
+            details["duration"] = DurationText.Format(shorter);
+        }
+
+        if (decision.Reason is not null)
+        {
+            details["reason"] = decision.Reason;
+        }
+
         if (confirmedWith is not null)
         {
             details["second_factor"] = "verified";
@@ -60,9 +70,9 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
     }
 
     /// <summary>Records that a person must confirm with their second factor, with its audit entry.</summary>
-    public async Task AskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, DateTimeOffset now)
+    public async Task AskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, DateTimeOffset now, TimeSpan? approvedDuration = null)
     {
-        if (await stepUps.AskAsync(connection, transaction, requestId, personId, purpose, platform, now))
+        if (await stepUps.AskAsync(connection, transaction, requestId, personId, purpose, platform, now, approvedDuration))
         {
             await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpStarted, requestId, personId, platform, now,
                 new Dictionary<string, string> { ["purpose"] = PurposeNames.Of(purpose) }));
@@ -106,7 +116,7 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
         RequestStatus.Pending => (DecisionOutcome.Recorded, AuditEvents.RequestApprovalRecorded),
         RequestStatus.Approved => (DecisionOutcome.Approved, AuditEvents.RequestApproved),
         RequestStatus.Denied => (DecisionOutcome.Denied, AuditEvents.RequestDenied),
-        RequestStatus.Active or RequestStatus.Expired or RequestStatus.Revoked or RequestStatus.Failed =>
+        RequestStatus.Active or RequestStatus.Expired or RequestStatus.Revoked or RequestStatus.Failed or RequestStatus.TimedOut =>
             throw new InvalidOperationException($"A vote cannot move a request to {next}."),
     };
 }

@@ -42,16 +42,29 @@ public sealed class DecideOnRequest(
             return new DecisionResult(DecisionOutcome.NotFound, requestId);
         }
 
-        var check = AccessPolicy.CheckDecision(request, role, approver);
+        var check = AccessPolicy.CheckDecision(directory, request, role, approver);
         if (check != DecisionOutcome.Recorded)
         {
             return new DecisionResult(check, requestId);
         }
 
+        // Asked only of someone whose denial would count: anyone else hears why they cannot decide at all.
+        var reason = input.Reason?.Trim();
+        if (!input.Approve && string.IsNullOrEmpty(reason))
+        {
+            return new DecisionResult(DecisionOutcome.ReasonRequired, requestId);
+        }
+
+        var duration = input.Approve ? input.Duration : null;
+        if (duration is { } shorter && !ShorterDurations.IsOffered(request.Duration, shorter))
+        {
+            return new DecisionResult(DecisionOutcome.DurationNotOffered, requestId);
+        }
+
         if (input.Approve && StepUpRules.ApproverMustConfirm(role))
         {
             // Only the intent is recorded; the vote is counted when this approver's code is verified.
-            await approvals.AskAsync(connection, transaction, requestId, approver.Id, StepUpPurpose.Approver, user.Platform, now);
+            await approvals.AskAsync(connection, transaction, requestId, approver.Id, StepUpPurpose.Approver, user.Platform, now, duration);
             await transaction.CommitAsync(cancellationToken);
             var approverId = approver.Id;
             var platform = user.Platform;
@@ -62,9 +75,28 @@ public sealed class DecideOnRequest(
             return new DecisionResult(DecisionOutcome.StepUpRequired, requestId);
         }
 
-        var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, input.Approve, now, user.Platform));
+        var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, input.Approve, now, user.Platform, input.Approve ? null : Shorten(reason!), duration));
         await transaction.CommitAsync(cancellationToken);
         approvals.AfterCommit(request, role, outcome);
         return new DecisionResult(outcome, requestId);
     }
+
+    /// <summary>
+    /// Whether this person's answer would count now, without recording anything: a form that asks for more (Slack's
+    /// deny modal) is opened only for someone whose answer would count.
+    /// </summary>
+    public async Task<DecisionOutcome> CheckAsync(ChatUser user, long requestId)
+    {
+        var approver = directory.FindByChatUser(user);
+        if (approver is null)
+        {
+            return DecisionOutcome.UnknownPerson;
+        }
+
+        var request = await store.FindAsync(requestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        return request is null || role is null ? DecisionOutcome.NotFound : AccessPolicy.CheckDecision(directory, request, role, approver);
+    }
+
+    private static string Shorten(string reason) => reason.Length <= DecisionInput.MaxReasonLength ? reason : reason[..DecisionInput.MaxReasonLength] + "…";
 }

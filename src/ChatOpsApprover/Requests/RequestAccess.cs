@@ -17,6 +17,7 @@ public sealed class RequestAccess(
     Approvals approvals,
     ChatNotifications notifications,
     JitMetrics metrics,
+    PendingTimeoutScheduler timeouts,
     TimeProvider time,
     ILogger<RequestAccess> logger)
 {
@@ -64,6 +65,8 @@ public sealed class RequestAccess(
 
         if (!role.AutoApprove)
         {
+            // Its timeout may be earlier than anything the scheduler waits for.
+            timeouts.Wake();
             notifications.RequestCreated(id);
             return new RequestAccessResult(RequestAccessOutcome.SentToApprovers, id, role.Name, input.Duration);
         }

@@ -21,21 +21,23 @@ public static class RequestMessages
         RequestStatus.Active => $"active until {Time(request.EndsAt!.Value)}",
         RequestStatus.Expired => $"ended at {Time(request.EndedAt ?? request.EndsAt!.Value)}",
         RequestStatus.Revoked => $"revoked by {request.EndedBy ?? "an approver"} at {Time(request.EndedAt!.Value)}",
-        RequestStatus.Denied => $"denied by {request.Denial?.ApproverId ?? "an approver"}",
+        RequestStatus.Denied => $"denied by {request.Denial?.ApproverId ?? "an approver"}{Because(request.Denial)}",
         RequestStatus.Failed => $"could not be granted: {request.FailureReason}",
+        RequestStatus.TimedOut => $"timed out: nobody decided it by {Time(request.EndedAt!.Value)}",
     };
 
     /// <summary>What the requester is told privately when their request changes.</summary>
     public static string ForRequester(AccessRequest request) => request.Status switch
     {
         RequestStatus.Pending => $"Your request #{request.Id} for {request.RoleName} is {Describe(request)}.",
-        RequestStatus.Approved when StepUpRules.WaitingForRequester(request) is not null => $"Your request #{request.Id} for {request.RoleName} was approved; access starts once you confirm it with your second factor (see the link sent to you, or type: jit confirm {request.Id}).",
-        RequestStatus.Approved => $"Your request #{request.Id} for {request.RoleName} was approved; access is being granted.",
-        RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}.{HeldOutside(request)}",
+        RequestStatus.Approved when StepUpRules.WaitingForRequester(request) is not null => $"Your request #{request.Id} for {request.RoleName} was approved{Shortened(request)}; access starts once you confirm it with your second factor (see the link sent to you, or type: jit confirm {request.Id}).",
+        RequestStatus.Approved => $"Your request #{request.Id} for {request.RoleName} was approved{Shortened(request)}; access is being granted.",
+        RequestStatus.Active => $"Your access to {request.RoleName} (request #{request.Id}) is active until {Time(request.EndsAt!.Value)}{Shortened(request)}.{HeldOutside(request)}",
         RequestStatus.Expired => $"Your access to {request.RoleName} (request #{request.Id}) has ended.{SessionsClosed(request)}",
         RequestStatus.Revoked => $"Your request #{request.Id} for {request.RoleName} was revoked by {request.EndedBy}.{SessionsClosed(request)}",
-        RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}.",
+        RequestStatus.Denied => $"Your request #{request.Id} for {request.RoleName} was denied by {request.Denial?.ApproverId ?? "an approver"}{Because(request.Denial)}.",
         RequestStatus.Failed => $"Your request #{request.Id} for {request.RoleName} could not be granted: {request.FailureReason}. Ask an approver for help.",
+        RequestStatus.TimedOut => $"Your request #{request.Id} for {request.RoleName} timed out: nobody decided it in time. Ask again if you still need it.",
     };
 
     private static string HeldOutside(AccessRequest request) => request.HeldOutside
@@ -53,6 +55,9 @@ public static class RequestMessages
         DecisionOutcome.Approved => $"You approved #{requestId}.",
         DecisionOutcome.Denied => $"You denied #{requestId}.",
         DecisionOutcome.AlreadyDecided => $"Request #{requestId} was already decided; nothing changed.",
+        DecisionOutcome.TimedOut => $"Request #{requestId} timed out before anyone decided it; nothing changed. The requester may ask again.",
+        DecisionOutcome.DurationNotOffered => $"That duration is not offered for request #{requestId}: pick a shorter one from the list, or approve what was asked. Nothing changed.",
+        DecisionOutcome.ReasonRequired => $"Say why you deny request #{requestId}: a reason is required (the requester reads it). Nothing changed.",
         DecisionOutcome.AlreadyVotedByYou => $"You already answered request #{requestId}; nothing changed.",
         DecisionOutcome.NotAnApprover => $"You are not an approver for request #{requestId}; nothing changed.",
         DecisionOutcome.SelfApprovalRefused => $"You cannot decide your own request #{requestId}; another approver must.",
@@ -62,6 +67,21 @@ public static class RequestMessages
 
     /// <summary>For a request that does not exist or is not the asker's to see: the same words either way.</summary>
     public static string NotVisible(long requestId) => $"There is no request #{requestId} that you can see; nothing changed.";
+
+    public static string Reminder(AccessRequest request) =>
+        $"Reminder: request #{request.Id} — {request.PersonId} asks for {request.RoleName} for {DurationText.Format(request.Duration)} — is waiting for your decision.";
+
+    public static string Escalated(AccessRequest request, RoleDefinition role) =>
+        $"Request #{request.Id} — {request.PersonId} asks for {request.RoleName} for {DurationText.Format(request.Duration)} — was escalated to you: nobody decided it within {DurationText.Format(role.EscalateAfter ?? TimeSpan.Zero)}. You may approve or deny it now.";
+
+    /// <summary>" for 1h instead of the 2h asked" when an approver granted less; empty otherwise.</summary>
+    public static string Shortened(AccessRequest request) =>
+        request.ApprovedDuration < request.Duration
+            ? $" for {DurationText.Format(request.ApprovedDuration)} instead of the {DurationText.Format(request.Duration)} asked"
+            : string.Empty;
+
+    /// <summary>": the reason" of a denial that gave one.</summary>
+    public static string Because(Decision? denial) => denial?.Reason is { Length: > 0 } reason ? $": {reason}" : string.Empty;
 
     public static string NotRegistered(ChatUser user) =>
         $"You ({user.Platform} user {user.PlatformUserId}) are not registered with ChatOpsApprover. Ask an admin to add you under People in the configuration.";

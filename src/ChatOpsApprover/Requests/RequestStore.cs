@@ -18,7 +18,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     /// <summary>The columns <see cref="ReadRequestsAsync"/> reads, in its order: select exactly these.</summary>
     private const string Columns =
         "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason, "
-        + "grant_sent_at, held_outside, grant_receipt, sessions_closed, cleanup_due_at";
+        + "grant_sent_at, held_outside, grant_receipt, sessions_closed, cleanup_due_at, escalated_to";
 
     /// <summary>What the revocation sweep takes on: active requests whose window ended, and access left to clean up; either once its retry time came.</summary>
     private const string Due =
@@ -35,8 +35,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at)
-            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now)
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, expires_at, remind_at, escalate_at)
+            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now, @expires, @remind, @escalate)
             RETURNING id
             """, connection, transaction);
         command.Parameters.AddWithValue("person", personId);
@@ -49,6 +49,9 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("status", RequestLifecycle.ToStorage(RequestStatus.Pending));
         command.Parameters.AddWithValue("platform", StoredPlatform.Name(platform));
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("expires", now + role.PendingTimeout);
+        command.Parameters.Add(OrNull("remind", NpgsqlDbType.TimestampTz, now + role.ReminderAfter));
+        command.Parameters.Add(OrNull("escalate", NpgsqlDbType.TimestampTz, now + role.EscalateAfter));
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
@@ -116,13 +119,15 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     public async Task InsertDecisionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, Decision decision)
     {
         await using var command = new NpgsqlCommand(
-            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform) VALUES (@id, @approver, @approved, @at, @platform)",
+            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform, reason, duration_seconds) VALUES (@id, @approver, @approved, @at, @platform, @reason, @duration)",
             connection, transaction);
         command.Parameters.AddWithValue("id", requestId);
         command.Parameters.AddWithValue("approver", decision.ApproverId);
         command.Parameters.AddWithValue("approved", decision.Approved);
         command.Parameters.AddWithValue("at", decision.At);
         command.Parameters.AddWithValue("platform", StoredPlatform.Name(decision.Platform));
+        command.Parameters.Add(OrNull("reason", NpgsqlDbType.Text, decision.Reason));
+        command.Parameters.Add(OrNull("duration", NpgsqlDbType.Integer, decision.Duration is { } d ? (int)d.TotalSeconds : null));
         await command.ExecuteNonQueryAsync();
     }
 
@@ -444,6 +449,46 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         await command.ExecuteNonQueryAsync();
     }
 
+    // ---- Pending timeout ----
+
+    /// <summary>Locks up to <paramref name="limit"/> pending requests whose decision time has passed. SKIP LOCKED, rows only, as <see cref="ClaimDueAsync"/>.</summary>
+    public Task<List<AccessRequest>> ClaimTimedOutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Pending, "r.expires_at <= @at", "r.expires_at", now, limit);
+
+    /// <summary>Locks up to <paramref name="limit"/> pending requests whose reminder is due (SKIP LOCKED, rows only).</summary>
+    public Task<List<AccessRequest>> ClaimRemindersDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Pending, "r.remind_at <= @at", "r.remind_at", now, limit);
+
+    /// <summary>Locks up to <paramref name="limit"/> pending requests whose escalation is due (SKIP LOCKED, rows only).</summary>
+    public Task<List<AccessRequest>> ClaimEscalationsDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Pending, "r.escalate_at <= @at", "r.escalate_at", now, limit);
+
+    /// <summary>Marks locked requests reminded: their reminder is done and never sent again.</summary>
+    public async Task MarkRemindedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET remind_at = NULL WHERE id = ANY(@ids)", connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Escalates a locked request: <paramref name="people"/> become its approvers too, and its escalation is done.</summary>
+    public async Task EscalateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string[] people)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET escalate_at = NULL, escalated_to = @people WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("people", people);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>When the next pending request times out, is reminded or escalated, or null when none is pending.</summary>
+    public async Task<DateTimeOffset?> NextTimeoutAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT min(least(expires_at, remind_at, escalate_at)) FROM jit.access_requests WHERE status = @pending");
+        command.Parameters.AddWithValue("pending", RequestLifecycle.ToStorage(RequestStatus.Pending));
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
     // ---- Approval lapse ----
 
     /// <summary>
@@ -498,9 +543,15 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
             return rows;
         }
 
-        await using var command = new NpgsqlCommand("SELECT request_id, approver_id, approved, decided_at, platform FROM jit.decisions WHERE request_id = ANY(@ids) ORDER BY decided_at", connection, transaction);
+        await using var command = new NpgsqlCommand("SELECT request_id, approver_id, approved, decided_at, platform, reason, duration_seconds FROM jit.decisions WHERE request_id = ANY(@ids) ORDER BY decided_at", connection, transaction);
         command.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
-        var decisions = await RowGroups.ReadAsync(command, reader => new Decision(reader.GetString(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3), StoredPlatform.Parse(reader.GetString(4))));
+        var decisions = await RowGroups.ReadAsync(command, reader => new Decision(
+            reader.GetString(1),
+            reader.GetBoolean(2),
+            reader.GetFieldValue<DateTimeOffset>(3),
+            StoredPlatform.Parse(reader.GetString(4)),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? null : TimeSpan.FromSeconds(reader.GetInt32(6))));
         return rows.Select(r => r with { Decisions = decisions.GetValueOrDefault(r.Id, []) }).ToList();
     }
 
@@ -534,6 +585,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 GrantReceipt = reader.IsDBNull(18) ? null : reader.GetString(18),
                 SessionsClosed = reader.IsDBNull(19) ? null : reader.GetInt32(19),
                 CleanupDueAt = reader.IsDBNull(20) ? null : reader.GetFieldValue<DateTimeOffset>(20),
+                EscalatedTo = reader.GetFieldValue<string[]>(21),
             });
         }
 

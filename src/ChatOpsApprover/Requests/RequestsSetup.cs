@@ -1,4 +1,5 @@
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Domain;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ public static class RequestsSetup
     {
         services.TryAddSingleton<Registrations>();
         services.AddValidatedOptions<AccessOptions, Registrations>((o, registered) => o.Load(configuration, registered), (o, registered) => o.Validate(registered));
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value.ToDirectory(sp.GetRequiredService<Registrations>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value.ToDirectory(sp.GetRequiredService<Registrations>(), sp.GetServices<IChatGroupSource>()));
         services.AddSingleton<RequestStore>();
         services.AddSingleton<Approvals>();
         services.AddSingleton<RequestAccess>();
@@ -19,6 +20,10 @@ public static class RequestsSetup
         services.AddSingleton<ListRoles>();
         services.AddSingleton<ConfirmCommand>();
         services.AddSingleton<JitCommandDispatcher>();
+        services.AddSingleton<PendingTimeout>();
+        services.AddSingleton<PendingNudges>();
+        services.AddSingleton<PendingTimeoutScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PendingTimeoutScheduler>());
         return services;
     }
 }

@@ -212,19 +212,19 @@ public static class LinkPageViews
             RememberDevice = rememberDevice,
         };
 
-    public static LinkPageView StepUpRefused(StoredLink link, AccessRequest request, RoleDefinition role, StepUpRisk risk)
+    public static LinkPageView StepUpRefused(StoredLink link, AccessRequest request, IEnumerable<string> approvers, StepUpRisk risk)
     {
-        var contact = string.Join(", ", role.Approvers.Where(a => a != link.PersonId));
+        var contact = string.Join(", ", approvers.Where(a => a != link.PersonId).Order(StringComparer.Ordinal));
         var outcome = link.StepUp.Purpose switch
         {
             StepUpPurpose.Requester => $"Request #{request.Id} was not granted.",
             StepUpPurpose.Approver => $"Your approval of request #{request.Id} was not counted.",
         };
         return new LinkPageView(403, LinkPageTone.Problem, "Confirmation refused",
-            $"Your code was right, but it came from a {risk.Describe()} that you have not confirmed from before, and {role.Name} does not allow that. " + outcome)
+            $"Your code was right, but it came from a {risk.Describe()} that you have not confirmed from before, and {request.RoleName} does not allow that. " + outcome)
         {
             ForPerson = link.PersonId,
-            Next = $"Contact an approver of {role.Name}{(contact.Length > 0 ? $" ({contact})" : string.Empty)} to confirm it is you; they can help you from a device and network you have used before.",
+            Next = $"Contact an approver of {request.RoleName}{(contact.Length > 0 ? $" ({contact})" : string.Empty)} to confirm it is you; they can help you from a device and network you have used before.",
         };
     }
 
@@ -242,7 +242,7 @@ public static class LinkPageViews
             DecisionOutcome.Approved when StepUpRules.RequesterMustConfirm(role) => $"Request #{request.Id} is approved. {request.PersonId} now confirms it with their second factor before access starts.",
             DecisionOutcome.Approved => $"Request #{request.Id} is approved; access is being granted.",
             DecisionOutcome.Recorded => $"Your approval of request #{request.Id} is counted; more approvals are needed.",
-            DecisionOutcome.StepUpRequired or DecisionOutcome.Denied or DecisionOutcome.AlreadyDecided or DecisionOutcome.AlreadyVotedByYou
+            DecisionOutcome.StepUpRequired or DecisionOutcome.Denied or DecisionOutcome.AlreadyDecided or DecisionOutcome.TimedOut or DecisionOutcome.ReasonRequired or DecisionOutcome.DurationNotOffered or DecisionOutcome.AlreadyVotedByYou
                 or DecisionOutcome.NotAnApprover or DecisionOutcome.SelfApprovalRefused or DecisionOutcome.UnknownPerson or DecisionOutcome.NotFound =>
                 throw new ArgumentOutOfRangeException(nameof(vote), vote, "A confirmed approval is counted as an approval."),
         };

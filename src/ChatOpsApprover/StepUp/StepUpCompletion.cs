@@ -20,7 +20,8 @@ public sealed class StepUpCompletion(
     Approvals approvals,
     AuditLog audit,
     ChatNotifications notifications,
-    JitMetrics metrics)
+    JitMetrics metrics,
+    AccessDirectory directory)
 {
     /// <summary>Commits the caller's transaction, which holds the link's, the request's and the factor's locks.</summary>
     public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
@@ -46,7 +47,7 @@ public sealed class StepUpCompletion(
                 StepUpPurpose.Requester => FailRequestAsync(connection, transaction, request, role, risk, now, cancellationToken),
                 StepUpPurpose.Approver => DropApprovalAsync(transaction, request, cancellationToken),
             });
-            return LinkPageViews.StepUpRefused(link, request, role, risk);
+            return LinkPageViews.StepUpRefused(link, request, directory.ApproversOf(role), risk);
         }
 
         await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Verified, risk, now);
@@ -89,8 +90,10 @@ public sealed class StepUpCompletion(
     private async Task<LinkPageView> CountApprovalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, StepUpRisk risk, string? newDevice, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The vote counts on the platform the approver clicked on, as an unconfirmed click would have.
-        var platform = await confirmations.AskedOnAsync(connection, transaction, request.Id, link.PersonId, StepUpPurpose.Approver) ?? ChatPlatform.Web;
-        var vote = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(link.PersonId, true, now, platform), risk);
+        // …and for the shorter duration chosen with the click, if one was.
+        var asked = await confirmations.AskedOnAsync(connection, transaction, request.Id, link.PersonId, StepUpPurpose.Approver);
+        var decision = new Decision(link.PersonId, true, now, asked?.Platform ?? ChatPlatform.Web, Duration: asked?.ApprovedDuration);
+        var vote = await approvals.CountVoteAsync(connection, transaction, request, role, decision, risk);
         await transaction.CommitAsync(cancellationToken);
         approvals.AfterCommit(request, role, vote);
         return LinkPageViews.ApprovalConfirmed(link, request, role, vote, risk, newDevice);

@@ -15,13 +15,13 @@ public sealed class StepUpConfirmationStore(NpgsqlDataSource dataSource)
     /// refused on a new network may try again from a known one; a refused requester's request has already failed).
     /// A verified one is never reopened. Returns whether it is waiting.
     /// </summary>
-    public async Task<bool> AskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, DateTimeOffset now)
+    public async Task<bool> AskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, ChatPlatform platform, DateTimeOffset now, TimeSpan? approvedDuration = null)
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO jit.stepup_confirmations (request_id, person_id, purpose, state, platform, at) VALUES (@id, @person, @purpose, 'waiting', @platform, @now)
+            INSERT INTO jit.stepup_confirmations (request_id, person_id, purpose, state, platform, at, duration_seconds) VALUES (@id, @person, @purpose, 'waiting', @platform, @now, @duration)
             ON CONFLICT (request_id, person_id, purpose) DO UPDATE
-            SET state = 'waiting', at = excluded.at, platform = excluded.platform, new_device = false, new_network = false
+            SET state = 'waiting', at = excluded.at, platform = excluded.platform, new_device = false, new_network = false, duration_seconds = excluded.duration_seconds
             WHERE jit.stepup_confirmations.state <> 'verified'
             """, connection, transaction);
         command.Parameters.AddWithValue("id", requestId);
@@ -29,6 +29,7 @@ public sealed class StepUpConfirmationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("purpose", PurposeNames.Of(purpose));
         command.Parameters.AddWithValue("platform", StoredPlatform.Name(platform));
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.Add(new NpgsqlParameter("duration", NpgsqlTypes.NpgsqlDbType.Integer) { Value = approvedDuration is { } d ? (int)d.TotalSeconds : DBNull.Value });
         return await command.ExecuteNonQueryAsync() == 1;
     }
 
@@ -52,15 +53,24 @@ public sealed class StepUpConfirmationStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>The platform the person acted on when they were asked (an approver's click, a requester's request).</summary>
-    public async Task<ChatPlatform?> AskedOnAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long requestId, string personId, StepUpPurpose purpose)
+    /// <summary>
+    /// The platform the person acted on when they were asked (an approver's click, a requester's request) and the
+    /// shorter duration an approver chose with their click, if any; null when they were never asked.
+    /// </summary>
+    public async Task<(ChatPlatform Platform, TimeSpan? ApprovedDuration)?> AskedOnAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long requestId, string personId, StepUpPurpose purpose)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT platform FROM jit.stepup_confirmations WHERE request_id = @id AND person_id = @person AND purpose = @purpose", connection, transaction);
+            "SELECT platform, duration_seconds FROM jit.stepup_confirmations WHERE request_id = @id AND person_id = @person AND purpose = @purpose", connection, transaction);
         command.Parameters.AddWithValue("id", requestId);
         command.Parameters.AddWithValue("person", personId);
         command.Parameters.AddWithValue("purpose", PurposeNames.Of(purpose));
-        return await command.ExecuteScalarAsync() is string platform ? StoredPlatform.Parse(platform) : null;
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return null;
+        }
+
+        return (StoredPlatform.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : TimeSpan.FromSeconds(reader.GetInt32(1)));
     }
 
     /// <summary>

@@ -94,7 +94,7 @@ public sealed class StepUpPageHandler(
         var stillCounts = purpose switch
         {
             StepUpPurpose.Requester => request.PersonId == link.PersonId,
-            StepUpPurpose.Approver => AccessPolicy.CheckDecision(request, role, person) == DecisionOutcome.Recorded,
+            StepUpPurpose.Approver => AccessPolicy.CheckDecision(directory, request, role, person) == DecisionOutcome.Recorded,
         };
         return stillCounts && StepUpRules.IsWaitingFor(request, link.PersonId, purpose)
             ? (request, role, null)

@@ -19,7 +19,7 @@ public sealed class AuditChainTests
         bot.Time.Advance(TimeSpan.FromHours(1));
         await bot.WaitForStatusAsync(expired, RequestStatus.Expired);
         var denied = await bot.RequestAccessAsync(text: "request prod-db-read 1h second, with \"quotes\"");
-        using (await bot.ClickAsync("U0DAVE", denied, approve: false))
+        using (await bot.DenyAsync("U0DAVE", denied))
         {
         }
 

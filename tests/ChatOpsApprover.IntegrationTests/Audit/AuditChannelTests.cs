@@ -68,7 +68,7 @@ public sealed class AuditChannelTests
     {
         await using var bot = await StartAsync();
         var denied = await bot.RequestAccessAsync();
-        using (await bot.ClickAsync("U0DAVE", denied, approve: false))
+        using (await bot.DenyAsync("U0DAVE", denied))
         {
         }
 

@@ -1,4 +1,5 @@
 using ChatOpsApprover.Grants;
+using ChatOpsApprover.Requests;
 
 namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 
@@ -17,4 +18,14 @@ public sealed partial class BotHost
 
     /// <summary>One drift check of one target (the real <see cref="DriftReconciler"/>); returns how many new findings it reported.</summary>
     public Task<int> DriftNowAsync(string target) => Service<DriftReconciler>().CheckAsync(target, CancellationToken.None);
+
+    /// <summary>One pending-timeout pass (the real <see cref="PendingTimeout"/>); returns how many requests timed out.</summary>
+    public Task<int> TimeOutNowAsync() => Service<PendingTimeout>().TimeOutDueAsync(CancellationToken.None);
+
+    /// <summary>Waits until request <paramref name="id"/> was escalated (by whichever instance's scheduler).</summary>
+    public Task WaitForEscalationAsync(long id) =>
+        Wait.UntilAsync(async () => (await RequestAsync(id)).EscalatedTo.Count > 0, $"request {id} to be escalated");
+
+    /// <summary>One reminder-and-escalation pass (the real <see cref="PendingNudges"/>); returns how many it did.</summary>
+    public Task<int> NudgeNowAsync() => Service<PendingNudges>().RunDueAsync(CancellationToken.None);
 }

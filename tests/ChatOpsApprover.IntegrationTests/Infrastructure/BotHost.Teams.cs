@@ -54,7 +54,7 @@ public sealed partial class BotHost
     }
 
     /// <summary>An Action.Execute click on the approval card, as the adaptiveCard/action invoke Teams sends.</summary>
-    public JsonObject TeamsCardAction(string aadObjectId, long requestId, string verb)
+    public JsonObject TeamsCardAction(string aadObjectId, long requestId, string verb, JsonObject? inputs = null)
     {
         var activity = BaseActivity("invoke", aadObjectId, inChannel: true);
         activity["name"] = "adaptiveCard/action";
@@ -65,11 +65,23 @@ public sealed partial class BotHost
                 ["type"] = "Action.Execute",
                 ["id"] = verb,
                 ["verb"] = verb,
-                ["data"] = new JsonObject { ["requestId"] = requestId },
+                ["data"] = Data(requestId, inputs),
             },
             ["trigger"] = "manual",
         };
         return activity;
+    }
+
+    /// <summary>The action's data as Teams sends it: the card's data with the inputs merged in under their ids.</summary>
+    private static JsonObject Data(long requestId, JsonObject? inputs)
+    {
+        var data = new JsonObject { ["requestId"] = requestId };
+        foreach (var (key, value) in inputs ?? [])
+        {
+            data[key] = value?.DeepClone();
+        }
+
+        return data;
     }
 
     private JsonObject BaseActivity(string type, string aadObjectId, bool inChannel)
@@ -145,10 +157,14 @@ public sealed partial class BotHost
         return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Clicks Approve or Deny on the Teams card; returns the invoke response body.</summary>
-    public async Task<JsonObject> TeamsClickAsync(string aadObjectId, long requestId, bool approve)
+    /// <summary>
+    /// Clicks Approve or Deny on the Teams card, with what was typed or chosen on it (a denial's reason by default);
+    /// returns the invoke response body.
+    /// </summary>
+    public async Task<JsonObject> TeamsClickAsync(string aadObjectId, long requestId, bool approve, JsonObject? inputs = null)
     {
-        using var response = await PostTeamsAsync(TeamsCardAction(aadObjectId, requestId, approve ? TeamsApprovalCard.ApproveVerb : TeamsApprovalCard.DenyVerb));
+        inputs ??= approve ? null : new JsonObject { [TeamsApprovalCard.ReasonInput] = "not needed now" };
+        using var response = await PostTeamsAsync(TeamsCardAction(aadObjectId, requestId, approve ? TeamsApprovalCard.ApproveVerb : TeamsApprovalCard.DenyVerb, inputs));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"HTTP {(int)response.StatusCode}: {body}");
         return (JsonObject)JsonNode.Parse(body)!;

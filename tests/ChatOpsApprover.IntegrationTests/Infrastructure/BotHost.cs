@@ -207,7 +207,7 @@ public sealed partial class BotHost : IAsyncDisposable
         return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    public static string ClickBody(string userId, long requestId, bool approve, string? messageTs = "1700000000.000101")
+    public static string ClickBody(string userId, long requestId, bool approve, string? messageTs = "1700000000.000101", string? triggerId = null)
     {
         var payload = new JsonObject
         {
@@ -217,7 +217,7 @@ public sealed partial class BotHost : IAsyncDisposable
             ["team"] = new JsonObject { ["id"] = "T0TEAM", ["domain"] = "example" },
             ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = ApprovalChannel, ["is_ephemeral"] = false },
             ["channel"] = new JsonObject { ["id"] = ApprovalChannel, ["name"] = "approvals" },
-            ["trigger_id"] = NextTriggerId(),
+            ["trigger_id"] = triggerId ?? NextTriggerId(),
             ["response_url"] = "https://hooks.slack.com/actions/T0TEAM/1/x",
             ["actions"] = new JsonArray
             {
@@ -241,6 +241,77 @@ public sealed partial class BotHost : IAsyncDisposable
     {
         using var response = await ClickAsync(userId, requestId, approve: true);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Picks <paramref name="duration"/> in the card's "approve for less" select, as Slack sends it (a block_actions with selected_option).</summary>
+    public async Task SelectShorterAsync(string userId, long requestId, TimeSpan duration)
+    {
+        var payload = JsonNode.Parse(Uri.UnescapeDataString(ClickBody(userId, requestId, approve: true)["payload=".Length..]))!.AsObject();
+        var id = requestId.ToString(CultureInfo.InvariantCulture);
+        var text = Domain.DurationText.Format(duration);
+        payload["actions"] = new JsonArray
+        {
+            new JsonObject
+            {
+                ["type"] = "static_select",
+                ["action_id"] = SlackApprovalCard.ApproveForAction,
+                ["block_id"] = $"jit_decision_{id}",
+                ["selected_option"] = new JsonObject
+                {
+                    ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true },
+                    ["value"] = $"{id}:{(long)duration.TotalSeconds}",
+                },
+                ["placeholder"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Approve for less…" },
+                ["action_ts"] = "1700000000.000300",
+            },
+        };
+        using var response = await PostSignedAsync("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>
+    /// Denies on Slack as a person does: clicks Deny, waits for the modal the bot opens with that click's trigger_id,
+    /// and submits it with <paramref name="reason"/>. Returns the submission's HTTP response.
+    /// </summary>
+    public async Task<HttpResponseMessage> DenyAsync(string userId, long requestId, string? reason = "not needed now")
+    {
+        var triggerId = $"deny-{Interlocked.Increment(ref _triggers)}.2.3";
+        using (var click = await PostSignedAsync("/slack/interactions", ClickBody(userId, requestId, approve: false, triggerId: triggerId)))
+        {
+            Assert.Equal(HttpStatusCode.OK, click.StatusCode);
+        }
+
+        var opened = Slack.CallsTo("views.open").FirstOrDefault(c => c.Body["trigger_id"]?.GetValue<string>() == triggerId);
+        Assert.True(opened is not null, $"the click on Deny opened the modal (before the click was answered); Slack saw: {string.Join(", ", Slack.Calls.Select(c => c.Method))}");
+        return await SubmitViewAsync(userId, opened.Body["view"]!.AsObject(), reason);
+    }
+
+    /// <summary>Submits a modal the bot opened, with <paramref name="reason"/> in its reason input (null: left empty).</summary>
+    public Task<HttpResponseMessage> SubmitViewAsync(string userId, JsonObject view, string? reason)
+    {
+        var payload = new JsonObject
+        {
+            ["type"] = "view_submission",
+            ["team"] = new JsonObject { ["id"] = "T0TEAM", ["domain"] = "example" },
+            ["user"] = new JsonObject { ["id"] = userId, ["username"] = userId.ToLowerInvariant(), ["team_id"] = "T0TEAM" },
+            ["api_app_id"] = "A0APP",
+            ["trigger_id"] = $"{Interlocked.Increment(ref _triggers)}.9.9",
+            ["view"] = new JsonObject
+            {
+                ["id"] = "V0MODAL",
+                ["type"] = "modal",
+                ["callback_id"] = view["callback_id"]!.GetValue<string>(),
+                ["private_metadata"] = view["private_metadata"]!.GetValue<string>(),
+                ["state"] = new JsonObject
+                {
+                    ["values"] = new JsonObject
+                    {
+                        ["reason"] = new JsonObject { ["reason"] = new JsonObject { ["type"] = "plain_text_input", ["value"] = reason } },
+                    },
+                },
+            },
+        };
+        return PostSignedAsync("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()));
     }
 
     // ---- Looking at the outcome ----

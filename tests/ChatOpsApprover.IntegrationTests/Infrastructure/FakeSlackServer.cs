@@ -40,6 +40,9 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     public IReadOnlyList<SlackCall> Calls => _calls.ToArray();
 
+    /// <summary>Usergroups by id, with their members' user ids, as usergroups.users.list answers them.</summary>
+    public ConcurrentDictionary<string, string[]> UserGroups { get; } = new(StringComparer.Ordinal);
+
     public IEnumerable<SlackCall> CallsTo(string method) => _calls.Where(c => c.Method == method);
 
     public static async Task<FakeSlackServer> StartAsync()
@@ -50,6 +53,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeSlackServer(app);
         app.MapPost("/api/{method}", server.HandleAsync);
+        app.MapGet("/api/{method}", server.HandleGetAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.ApiBaseUrl = new Uri(address.TrimEnd('/') + "/api/");
@@ -125,6 +129,44 @@ public sealed class FakeSlackServer : IAsyncDisposable
                 ["channel"] = new JsonObject { ["id"] = "D" + body["users"]?.GetValue<string>() },
             },
             "chat.update" or "chat.postEphemeral" => new JsonObject { ["ok"] = true, ["ts"] = body["ts"]?.GetValue<string>() },
+            "views.open" => new JsonObject
+            {
+                ["ok"] = true,
+                ["view"] = new JsonObject { ["id"] = "V" + NextTs().Replace(".", string.Empty, StringComparison.Ordinal), ["callback_id"] = body["view"]?["callback_id"]?.GetValue<string>() },
+            },
+            _ => new JsonObject { ["ok"] = false, ["error"] = "unknown_method" },
+        };
+        await context.Response.WriteAsJsonAsync(response);
+    }
+
+    /// <summary>Methods Slack serves only as GET with a query string (usergroups.users.list); the query is recorded as the body.</summary>
+    private async Task HandleGetAsync(HttpContext context, string method)
+    {
+        var query = new JsonObject();
+        foreach (var (key, value) in context.Request.Query)
+        {
+            query[key] = value.ToString();
+        }
+
+        if (_overrides.TryGetValue(method, out var queue) && queue.TryDequeue(out var handler))
+        {
+            _calls.Enqueue(new SlackCall(method + "#overridden", query, context.Request.Headers.Authorization));
+            await handler(context);
+            return;
+        }
+
+        _calls.Enqueue(new SlackCall(method, query, context.Request.Headers.Authorization));
+        if (context.Request.Headers.Authorization != "Bearer xoxb-test-token")
+        {
+            await context.Response.WriteAsJsonAsync(new { ok = false, error = "invalid_auth" });
+            return;
+        }
+
+        JsonObject response = method switch
+        {
+            "usergroups.users.list" when UserGroups.TryGetValue(query["usergroup"]?.GetValue<string>() ?? string.Empty, out var members) =>
+                new JsonObject { ["ok"] = true, ["users"] = new JsonArray([.. members.Select(m => JsonValue.Create(m))]) },
+            "usergroups.users.list" => new JsonObject { ["ok"] = false, ["error"] = "no_such_subteam" },
             _ => new JsonObject { ["ok"] = false, ["error"] = "unknown_method" },
         };
         await context.Response.WriteAsJsonAsync(response);

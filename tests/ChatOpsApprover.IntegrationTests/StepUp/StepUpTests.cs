@@ -388,7 +388,7 @@ public sealed class StepUpTests
         var id = await bot.RequestAccessAsync();
         await bot.ClickApproveAsync("U0BOB", id);
         var link = await bot.WaitForLinkAsync("U0BOB");
-        using (var deny = await bot.ClickAsync("U0DAVE", id, approve: false))
+        using (var deny = await bot.DenyAsync("U0DAVE", id))
         {
             Assert.Equal(HttpStatusCode.OK, deny.StatusCode);
         }

@@ -41,19 +41,23 @@ public sealed class AccessPolicyTests
 
     [Fact]
     public void Approve_ByRequester_IsRefused_EvenWhenTheyAreAnApprover() =>
-        Assert.Equal(DecisionOutcome.SelfApprovalRefused, AccessPolicy.CheckDecision(Pending("alice"), Read, Alice));
+        Assert.Equal(DecisionOutcome.SelfApprovalRefused, AccessPolicy.CheckDecision(Directory, Pending("alice"), Read, Alice));
 
     [Fact]
     public void Approve_ByNonApprover_IsRefused() =>
-        Assert.Equal(DecisionOutcome.NotAnApprover, AccessPolicy.CheckDecision(Pending(), Read, Carol));
+        Assert.Equal(DecisionOutcome.NotAnApprover, AccessPolicy.CheckDecision(Directory, Pending(), Read, Carol));
 
     [Fact]
     public void Approve_OfADecidedRequest_IsRefused() =>
-        Assert.Equal(DecisionOutcome.AlreadyDecided, AccessPolicy.CheckDecision(Pending() with { Status = RequestStatus.Approved }, Read, Bob));
+        Assert.Equal(DecisionOutcome.AlreadyDecided, AccessPolicy.CheckDecision(Directory, Pending() with { Status = RequestStatus.Approved }, Read, Bob));
+
+    [Fact]
+    public void Approve_OfATimedOutRequest_SaysSo() =>
+        Assert.Equal(DecisionOutcome.TimedOut, AccessPolicy.CheckDecision(Directory, Pending() with { Status = RequestStatus.TimedOut }, Read, Bob));
 
     [Fact]
     public void SecondVote_BySameApprover_IsRefused() =>
-        Assert.Equal(DecisionOutcome.AlreadyVotedByYou, AccessPolicy.CheckDecision(Pending() with { Decisions = [new Decision("bob", true, DateTimeOffset.UnixEpoch, SlackChat.Key)] }, Read, Bob));
+        Assert.Equal(DecisionOutcome.AlreadyVotedByYou, AccessPolicy.CheckDecision(Directory, Pending() with { Decisions = [new Decision("bob", true, DateTimeOffset.UnixEpoch, SlackChat.Key)] }, Read, Bob));
 
     [Fact]
     public void Votes_DenyWins_AndApprovalNeedsTheRequiredCount()
@@ -67,6 +71,9 @@ public sealed class AccessPolicyTests
     [Theory]
     [InlineData(RequestStatus.Pending, RequestStatus.Approved, true)]
     [InlineData(RequestStatus.Pending, RequestStatus.Active, false)]
+    [InlineData(RequestStatus.Pending, RequestStatus.TimedOut, true)]
+    [InlineData(RequestStatus.Approved, RequestStatus.TimedOut, false)]
+    [InlineData(RequestStatus.TimedOut, RequestStatus.Approved, false)]
     [InlineData(RequestStatus.Approved, RequestStatus.Active, true)]
     [InlineData(RequestStatus.Active, RequestStatus.Expired, true)]
     [InlineData(RequestStatus.Expired, RequestStatus.Active, false)]

@@ -7,7 +7,7 @@ namespace ChatOpsApprover.Chat.Cards;
 /// <param name="RequestId">The request every action acts on.</param>
 /// <param name="Title">The heading, e.g. "Access request #7: prod-db-read".</param>
 /// <param name="Summary">One line for notifications and previews.</param>
-/// <param name="Facts">Requester, role, duration, request id, reason, in the order shown.</param>
+/// <param name="Facts">Requester, role, duration, request id, reason and, when people approve, the approvals so far ("1 of 2 approvals: bob"), in the order shown.</param>
 /// <param name="Notes">Decisions and step-up confirmations, oldest first.</param>
 /// <param name="Status">Where the request stands; null while buttons are shown instead.</param>
 /// <param name="Actions">The buttons; empty unless the request is still open to decisions.</param>

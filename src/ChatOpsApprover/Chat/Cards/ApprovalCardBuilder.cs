@@ -18,12 +18,17 @@ public static class ApprovalCardBuilder
         [
             new("Requester", CardText.Of(CardSpan.Person(request.PersonId))),
             new("Role", CardText.Plain(role.Name)),
-            new("Duration", CardText.Plain(duration)),
+            new("Duration", CardText.Plain(request.ApprovedDuration < request.Duration ? $"{DurationText.Format(request.ApprovedDuration)} (asked for {duration})" : duration)),
             new("Request id", CardText.Plain(id)),
             new("Reason", CardText.Plain(request.Reason), Wide: true),
         ];
+        if (!role.AutoApprove)
+        {
+            facts.Add(new CardFact("Approvals", Progress(request, role), Wide: true));
+        }
 
         var notes = request.Decisions.Select(DecisionNote)
+            .Concat(request.EscalatedTo.Count > 0 ? [EscalationNote(request.EscalatedTo)] : [])
             .Concat(request.StepUps.Select(s => StepUpNote(request, s)).OfType<CardNote>())
             .ToList();
 
@@ -34,12 +39,44 @@ public static class ApprovalCardBuilder
             facts,
             notes,
             open ? null : status,
-            open ? [new CardAction(CardActionKind.Approve, "Approve"), new CardAction(CardActionKind.Deny, "Deny")] : [],
+            open ? Actions(request) : [],
             notice);
     }
 
+    /// <summary>Approve, approve for less (when shorter steps exist), deny.</summary>
+    private static List<CardAction> Actions(AccessRequest request)
+    {
+        var actions = new List<CardAction> { new(CardActionKind.Approve, "Approve") };
+        if (ShorterDurations.Below(request.Duration) is { Count: > 0 } shorter)
+        {
+            actions.Add(new CardAction(CardActionKind.ApproveFor, CardAction.ApproveForLabel) { Choices = shorter });
+        }
+
+        actions.Add(new CardAction(CardActionKind.Deny, "Deny"));
+        return actions;
+    }
+
+    /// <summary>"1 of 2 approvals: bob" — how far the request is, and who approved so far.</summary>
+    private static CardText Progress(AccessRequest request, RoleDefinition role)
+    {
+        var approvers = request.Approvals.Select(a => a.ApproverId).ToList();
+        var count = $"{approvers.Count} of {role.RequiredApprovals} approvals";
+        return approvers.Count == 0 ? CardText.Plain(count) : People($"{count}: ", approvers, string.Empty);
+    }
+
+    /// <summary>"before bob, dave after", each person a span the platform shows its own way.</summary>
+    private static CardText People(string before, IReadOnlyList<string> people, string after) =>
+        new([before, .. people.SelectMany((p, i) => i == 0 ? [CardSpan.Person(p)] : new[] { CardSpan.Words(", "), CardSpan.Person(p) }), after]);
+
+    /// <summary>"Escalated to erin, frank: they may decide it too".</summary>
+    private static CardNote EscalationNote(IReadOnlyList<string> people) =>
+        new(People("Escalated to ", people, ": they may decide it too"), CardTone.Waiting);
+
     private static CardNote DecisionNote(Decision decision) => new(
-        CardText.Of(decision.Approved ? "Approved by " : "Denied by ", CardSpan.Person(decision.ApproverId), $" at {RequestMessages.Time(decision.At)}"),
+        CardText.Of(
+            decision.Approved ? "Approved by " : "Denied by ",
+            CardSpan.Person(decision.ApproverId),
+            $"{(decision.Duration is { } shorter ? $" for {DurationText.Format(shorter)}" : string.Empty)} at {RequestMessages.Time(decision.At)}{RequestMessages.Because(decision)}"),
         CardTone.Neutral);
 
     private static CardNote? StepUpNote(AccessRequest request, StepUpConfirmation stepUp) =>

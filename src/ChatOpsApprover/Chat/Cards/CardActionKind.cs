@@ -7,5 +7,12 @@ namespace ChatOpsApprover.Chat.Cards;
 public enum CardActionKind
 {
     Approve,
+
+    /// <summary>
+    /// Approves for one of the shorter <see cref="CardAction.Choices"/>: on Slack a select beside Approve whose pick
+    /// approves at once; on Teams a choice on the card submitted with Approve.
+    /// </summary>
+    ApproveFor,
+    /// <summary>Asks the approver why (<see cref="CardAction.DenyReasonLabel"/>); a denial without a reason is refused.</summary>
     Deny,
 }

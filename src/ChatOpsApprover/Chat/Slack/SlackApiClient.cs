@@ -56,12 +56,28 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         return response["channel"]?["id"]?.GetValue<string>() ?? throw new SlackApiException("conversations.open", "missing channel id");
     }
 
-    private async Task<JsonNode> CallAsync(string method, JsonObject body, CancellationToken cancellationToken)
+    /// <summary>Opens a modal for the user whose click gave <paramref name="triggerId"/> (valid about 3 seconds, once).</summary>
+    public async Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.ApiBaseUrl, method))
+        await CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, cancellationToken);
+    }
+
+    /// <summary>The user ids in a usergroup (a GET with a query string: this method takes no JSON body).</summary>
+    public async Task<IReadOnlyList<string>> UserGroupMembersAsync(string userGroupId, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync("usergroups.users.list", new HttpRequestMessage(HttpMethod.Get, new Uri(options.Value.ApiBaseUrl, $"usergroups.users.list?usergroup={Uri.EscapeDataString(userGroupId)}")), cancellationToken);
+        return response["users"]?.AsArray().Select(u => u?.GetValue<string>()).OfType<string>().ToArray() ?? throw new SlackApiException("usergroups.users.list", "missing users");
+    }
+
+    private Task<JsonNode> CallAsync(string method, JsonObject body, CancellationToken cancellationToken) =>
+        SendAsync(method, new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.ApiBaseUrl, method))
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
+        }, cancellationToken);
+
+    private async Task<JsonNode> SendAsync(string method, HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        using var request = message;
         HttpResponseMessage response;
         try
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Chat.Cards;
+using ChatOpsApprover.Domain;
 
 namespace ChatOpsApprover.Chat.Slack;
 
@@ -9,6 +10,7 @@ public static class SlackApprovalCard
 {
     public const string ApproveAction = CardAction.ApproveId;
     public const string DenyAction = CardAction.DenyId;
+    public const string ApproveForAction = CardAction.ApproveForId;
 
     /// <summary>The card as fallback text and blocks; <paramref name="slackUserIdOf"/> gives a person's Slack id, to mention them.</summary>
     public static (string Text, JsonArray Blocks) Render(ApprovalCard card, Func<string, string?> slackUserIdOf)
@@ -33,7 +35,7 @@ public static class SlackApprovalCard
             {
                 ["type"] = "actions",
                 ["block_id"] = $"jit_decision_{value}",
-                ["elements"] = new JsonArray([.. card.Actions.Select(a => Button(a, value))]),
+                ["elements"] = new JsonArray([.. card.Actions.Select(a => Element(a, value))]),
             });
         }
 
@@ -59,16 +61,32 @@ public static class SlackApprovalCard
         CardTone.Refused => ":no_entry:",
     };
 
-    private static JsonObject Button(CardAction action, string requestId) => new()
+    private static JsonObject Element(CardAction action, string requestId) => action.Kind switch
+    {
+        CardActionKind.Approve => Button(action, requestId, "primary"),
+        CardActionKind.Deny => Button(action, requestId, "danger"),
+        CardActionKind.ApproveFor => ShorterSelect(action, requestId),
+    };
+
+    private static JsonObject Button(CardAction action, string requestId, string style) => new()
     {
         ["type"] = "button",
         ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = action.Label },
         ["action_id"] = action.Id,
         ["value"] = requestId,
-        ["style"] = action.Kind switch
+        ["style"] = style,
+    };
+
+    /// <summary>Picking a duration approves at once for it; each option's value is "&lt;request id&gt;:&lt;seconds&gt;".</summary>
+    private static JsonObject ShorterSelect(CardAction action, string requestId) => new()
+    {
+        ["type"] = "static_select",
+        ["action_id"] = action.Id,
+        ["placeholder"] = new JsonObject { ["type"] = "plain_text", ["text"] = action.Label },
+        ["options"] = new JsonArray([.. action.Choices.Select(d => new JsonObject
         {
-            CardActionKind.Approve => "primary",
-            CardActionKind.Deny => "danger",
-        },
+            ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = DurationText.Format(d) },
+            ["value"] = $"{requestId}:{(long)d.TotalSeconds}",
+        })]),
     };
 }

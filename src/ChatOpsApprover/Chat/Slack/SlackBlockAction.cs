@@ -3,8 +3,12 @@ using System.Text.Json;
 
 namespace ChatOpsApprover.Chat.Slack;
 
-/// <summary>A click on an approval card's button, read from a block_actions interaction payload.</summary>
-public sealed record SlackBlockAction(string UserId, string? ChannelId, string ActionId, long RequestId)
+/// <summary>
+/// A click on an approval card's button, read from a block_actions interaction payload. <see cref="TriggerId"/> lets
+/// the bot open a modal for the clicker, for about 3 seconds. A pick in the "approve for less" select carries its
+/// <see cref="Duration"/> (the option's value is "&lt;request id&gt;:&lt;seconds&gt;").
+/// </summary>
+public sealed record SlackBlockAction(string UserId, string? ChannelId, string ActionId, long RequestId, string? TriggerId, TimeSpan? Duration = null)
 {
     /// <summary>Reads the payload; false with a message saying what is wrong when it is not a click on Approve or Deny.</summary>
     public static bool TryRead(string payload, out SlackBlockAction action, out string error)
@@ -41,14 +45,29 @@ public sealed record SlackBlockAction(string UserId, string? ChannelId, string A
             var first = actions[0];
             var actionId = first.TryGetProperty("action_id", out var a) ? a.GetString() : null;
             var value = first.TryGetProperty("value", out var v) ? v.GetString() : null;
-            if (actionId is not (SlackApprovalCard.ApproveAction or SlackApprovalCard.DenyAction)
+            TimeSpan? duration = null;
+            if (actionId == SlackApprovalCard.ApproveForAction)
+            {
+                var picked = first.TryGetProperty("selected_option", out var option) && option.ValueKind == JsonValueKind.Object && option.TryGetProperty("value", out var ov) ? ov.GetString() : null;
+                var parts = picked?.Split(':');
+                if (parts is not { Length: 2 } || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is <= 0 or > 366 * 86_400)
+                {
+                    return false;
+                }
+
+                value = parts[0];
+                duration = TimeSpan.FromSeconds(seconds);
+            }
+
+            if (actionId is not (SlackApprovalCard.ApproveAction or SlackApprovalCard.ApproveForAction or SlackApprovalCard.DenyAction)
                 || value is null
                 || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var requestId))
             {
                 return false;
             }
 
-            action = new SlackBlockAction(userId, channelId, actionId, requestId);
+            var triggerId = root.TryGetProperty("trigger_id", out var trigger) && trigger.ValueKind == JsonValueKind.String ? trigger.GetString() : null;
+            action = new SlackBlockAction(userId, channelId, actionId, requestId, triggerId, duration);
             return true;
         }
         catch (JsonException)

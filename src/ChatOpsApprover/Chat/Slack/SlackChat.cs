@@ -14,6 +14,9 @@ public sealed class SlackChat : IChatPlatformRegistration
 
     public string ChannelKey => "SlackChannel";
 
+    /// <summary>Usergroups, named "slack:S…" in configuration; their members come from <see cref="SlackUserGroups"/>.</summary>
+    public bool HasGroups => true;
+
     public StringComparer UserIdComparer => StringComparer.Ordinal;
 
     public string? ReadMention(string text) =>

@@ -1,5 +1,6 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.Domain;
 using ChatOpsApprover.Health;
 using ChatOpsApprover.Observability;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,9 @@ public static class SlackEndpoints
         services.AddSingleton<SlackSignedFormReader>();
         services.AddSingleton<SlackCommandHandler>();
         services.AddSingleton<SlackInteractionHandler>();
+        services.AddSingleton<SlackUserGroups>();
+        services.AddSingleton<IChatGroupSource>(sp => sp.GetRequiredService<SlackUserGroups>());
+        services.AddHostedService(sp => sp.GetRequiredService<SlackUserGroups>());
         return services;
     }
 

@@ -5,11 +5,21 @@ using ChatOpsApprover.Requests;
 namespace ChatOpsApprover.Chat.Slack;
 
 /// <summary>
-/// POST /slack/interactions: Approve and Deny clicks on approval cards. Slack wants a fast empty 200; the clicker is
-/// told what their click did by an ephemeral message where they clicked, sent by a job.
+/// POST /slack/interactions: clicks on approval cards and the deny modal's submission. Approve is decided at once;
+/// Deny opens a modal asking why (in the request: the click's trigger_id lives about 3 seconds), and its submission
+/// decides, or keeps the modal open when the reason is missing. Slack wants a fast answer; the clicker is told what
+/// their answer did by an ephemeral message where they clicked, sent by a job.
 /// </summary>
-public sealed class SlackInteractionHandler(SlackSignedFormReader reader, DecideOnRequest decide, ChatNotifications notifications)
+public sealed class SlackInteractionHandler(
+    SlackSignedFormReader reader,
+    DecideOnRequest decide,
+    ChatNotifications notifications,
+    SlackApiClient api,
+    ILogger<SlackInteractionHandler> logger)
 {
+    /// <summary>views.open must happen while the trigger is valid; after this the click is answered another way.</summary>
+    private static readonly TimeSpan ModalDeadline = TimeSpan.FromMilliseconds(2500);
+
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         var (form, refusal) = await reader.ReadAsync(context);
@@ -18,18 +28,70 @@ public sealed class SlackInteractionHandler(SlackSignedFormReader reader, Decide
             return refusal;
         }
 
-        if (!SlackBlockAction.TryRead(form!.GetValueOrDefault("payload").ToString(), out var action, out var error))
+        var payload = form!.GetValueOrDefault("payload").ToString();
+        if (SlackDenySubmission.TryRead(payload) is { } submission)
+        {
+            return await SubmitDenialAsync(submission, context.RequestAborted);
+        }
+
+        if (!SlackBlockAction.TryRead(payload, out var action, out var error))
         {
             return Results.BadRequest(error);
         }
 
-        var approve = action.ActionId == SlackApprovalCard.ApproveAction;
-        var result = await decide.DecideAsync(new ChatUser(SlackChat.Key, action.UserId), new DecisionInput(action.RequestId, approve, action.ChannelId), context.RequestAborted);
-        if (action.ChannelId is not null)
+        var user = new ChatUser(SlackChat.Key, action.UserId);
+        if (action.ActionId == SlackApprovalCard.DenyAction)
         {
-            notifications.TellUser(SlackChat.Key, action.UserId, action.ChannelId, result.Message);
+            await OpenDenyModalAsync(user, action, context.RequestAborted);
+            return Results.Ok();
         }
 
+        var result = await decide.DecideAsync(user, new DecisionInput(action.RequestId, Approve: true, action.ChannelId, Duration: action.Duration), context.RequestAborted);
+        Tell(action.UserId, action.ChannelId, result.Message);
         return Results.Ok();
+    }
+
+    /// <summary>Asks why, but only someone whose denial would count; anyone else is told why not at once.</summary>
+    private async Task OpenDenyModalAsync(ChatUser user, SlackBlockAction action, CancellationToken cancellationToken)
+    {
+        var check = await decide.CheckAsync(user, action.RequestId);
+        if (check != DecisionOutcome.Recorded || action.TriggerId is null)
+        {
+            Tell(action.UserId, action.ChannelId, RequestMessages.ForDecision(check == DecisionOutcome.Recorded ? DecisionOutcome.ReasonRequired : check, action.RequestId));
+            return;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ModalDeadline);
+        try
+        {
+            await api.OpenViewAsync(action.TriggerId, SlackDenyModal.View(action.RequestId, action.ChannelId), deadline.Token);
+        }
+        catch (Exception e) when (e is ChatApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Slack views.open for the deny form of request {RequestId} failed: {Why}; the approver is asked to click Deny again", action.RequestId, e.Message);
+            Tell(action.UserId, action.ChannelId, $"The form to deny request #{action.RequestId} could not be opened; click Deny again. Nothing changed.");
+        }
+    }
+
+    private async Task<IResult> SubmitDenialAsync(SlackDenySubmission submission, CancellationToken cancellationToken)
+    {
+        var result = await decide.DecideAsync(new ChatUser(SlackChat.Key, submission.UserId), new DecisionInput(submission.RequestId, Approve: false, submission.ChannelId, submission.Reason), cancellationToken);
+        if (result.Outcome == DecisionOutcome.ReasonRequired)
+        {
+            return SlackDenyModal.Errors("Say why you deny the request: the requester reads this.");
+        }
+
+        // An empty answer closes the modal; what the submission did is said where the card is.
+        Tell(submission.UserId, submission.ChannelId, result.Message);
+        return Results.Ok();
+    }
+
+    private void Tell(string userId, string? channelId, string message)
+    {
+        if (channelId is not null)
+        {
+            notifications.TellUser(SlackChat.Key, userId, channelId, message);
+        }
     }
 }

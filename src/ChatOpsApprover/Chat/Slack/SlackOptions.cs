@@ -12,6 +12,9 @@ public sealed class SlackOptions
     /// <summary>How far a request's timestamp may be from now before it is refused as a replay.</summary>
     public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the members of usergroups named as slack:&lt;id&gt; are read again (usergroups.users.list is rate-limited).</summary>
+    public TimeSpan UserGroupRefresh { get; set; } = TimeSpan.FromMinutes(5);
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -23,6 +26,11 @@ public sealed class SlackOptions
         if (TimestampTolerance <= TimeSpan.Zero || TimestampTolerance > TimeSpan.FromMinutes(5))
         {
             errors.Add("Slack:TimestampTolerance: must be positive and at most 00:05:00.");
+        }
+
+        if (UserGroupRefresh < TimeSpan.FromSeconds(10))
+        {
+            errors.Add("Slack:UserGroupRefresh: must be at least 00:00:10 (Slack rate-limits usergroups.users.list).");
         }
 
         return errors;

@@ -36,6 +36,13 @@ public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory)
         return true;
     }
 
+    /// <summary>A reply in the card's thread that mentions them: they are notified and find the card right above it.</summary>
+    public async Task NudgeAsync(ChatMessageRef card, IReadOnlyList<Person> people, string text, ApprovalCard? withCard, CancellationToken cancellationToken)
+    {
+        var mentions = string.Join(" ", people.Select(p => SlackText.Mention(SlackChat.UserId(p), p.Id)));
+        await api.PostMessageAsync(card.Channel, $"{mentions} {SlackText.Escape(text)}", blocks: null, threadTs: card.MessageId, cancellationToken);
+    }
+
     public Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>
         api.PostEphemeralAsync(channel, userId, SlackText.Escape(text), cancellationToken);
 

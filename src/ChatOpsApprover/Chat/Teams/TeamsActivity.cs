@@ -64,6 +64,17 @@ public sealed record TeamsActivity(
     private static string? String(JsonElement? parent, string name) =>
         parent is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>
+    /// The value of a card input submitted with an Action.Execute click (Teams merges the inputs into the action's
+    /// data, under their ids); null when absent, empty or not text.
+    /// </summary>
+    public string? ExecuteInput(string inputId) =>
+        Value is { ValueKind: JsonValueKind.Object } value
+        && value.TryGetProperty("action", out var action) && action.ValueKind == JsonValueKind.Object
+        && action.TryGetProperty("data", out var data) && String(data, inputId) is { Length: > 0 } text
+            ? text
+            : null;
+
     /// <summary>An Action.Execute click: its verb and the request id in its data.</summary>
     public bool TryReadExecute(out string verb, out long requestId)
     {

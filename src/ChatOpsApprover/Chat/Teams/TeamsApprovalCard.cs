@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using ChatOpsApprover.Chat.Cards;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Requests;
 using static ChatOpsApprover.Chat.Teams.AdaptiveCards;
 
 namespace ChatOpsApprover.Chat.Teams;
@@ -14,6 +16,12 @@ public static class TeamsApprovalCard
     public const string ApproveVerb = CardAction.ApproveId;
     public const string DenyVerb = CardAction.DenyId;
     public const string RequestIdField = "requestId";
+
+    /// <summary>The id of the card's reason input; Teams sends its text in the Deny click's data under this name.</summary>
+    public const string ReasonInput = "reason";
+
+    /// <summary>The id of the card's "approve for less" choice; Teams sends the chosen seconds in the Approve click's data.</summary>
+    public const string DurationInput = "duration";
 
     /// <summary>The card; its notice, if any, is shown only to the person whose click produced this copy.</summary>
     public static JsonObject Render(ApprovalCard card)
@@ -40,7 +48,39 @@ public static class TeamsApprovalCard
             body.Add(Line(Run(card.Notice, color: "Accent")));
         }
 
-        return Card(body, card.Actions.Count > 0 ? [.. card.Actions.Select(a => Execute(a, card.RequestId))] : null);
+        // Approve for less: on Teams a choice submitted with Approve (nothing chosen: what was asked).
+        if (card.Actions.FirstOrDefault(a => a.Kind == CardActionKind.ApproveFor) is { } shorter)
+        {
+            body.Add(new JsonObject
+            {
+                ["type"] = "Input.ChoiceSet",
+                ["id"] = DurationInput,
+                ["label"] = shorter.Label,
+                ["style"] = "compact",
+                ["placeholder"] = "the duration asked",
+                ["choices"] = new JsonArray([.. shorter.Choices.Select(d => new JsonObject
+                {
+                    ["title"] = DurationText.Format(d),
+                    ["value"] = ((long)d.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                })]),
+            });
+        }
+
+        // Deny asks why: on Teams the reason is typed on the card and submitted with the click.
+        if (card.Actions.Any(a => a.Kind == CardActionKind.Deny))
+        {
+            body.Add(new JsonObject
+            {
+                ["type"] = "Input.Text",
+                ["id"] = ReasonInput,
+                ["label"] = CardAction.DenyReasonLabel,
+                ["isMultiline"] = true,
+                ["maxLength"] = DecisionInput.MaxReasonLength,
+            });
+        }
+
+        var buttons = card.Actions.Where(a => a.Kind != CardActionKind.ApproveFor).ToList();
+        return Card(body, buttons.Count > 0 ? [.. buttons.Select(a => Execute(a, card.RequestId))] : null);
     }
 
     /// <summary>A message activity carrying the card, with its summary for notifications.</summary>
@@ -66,6 +106,7 @@ public static class TeamsApprovalCard
         {
             CardActionKind.Approve => "positive",
             CardActionKind.Deny => "destructive",
+            CardActionKind.ApproveFor => throw new ArgumentException("Approve for less is a choice on the card, not a button.", nameof(action)),
         },
     };
 }

@@ -5,8 +5,9 @@ using ChatOpsApprover.Requests;
 namespace ChatOpsApprover.Chat.Teams;
 
 /// <summary>
-/// A click on an approval card (an adaptiveCard/action invoke): Approve and Deny go through the same decision as on
-/// Slack, and the invoke is answered with the card as it now stands and a line for the clicker.
+/// A click on an approval card (an adaptiveCard/action invoke): Approve and Deny (with the reason typed on the card)
+/// go through the same decision as on Slack, and the invoke is answered with the card as it now stands and a line for
+/// the clicker — a Deny without a reason keeps the card as it was, with its buttons, saying a reason is required.
 /// </summary>
 public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirectory directory, RequestStore requests)
 {
@@ -28,7 +29,10 @@ public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirecto
         string? notice = null;
         if (verb is TeamsApprovalCard.ApproveVerb or TeamsApprovalCard.DenyVerb)
         {
-            var result = await decide.DecideAsync(clicker, new DecisionInput(requestId, verb == TeamsApprovalCard.ApproveVerb), cancellationToken);
+            var approve = verb == TeamsApprovalCard.ApproveVerb;
+            var reason = approve ? null : activity.ExecuteInput(TeamsApprovalCard.ReasonInput);
+            var duration = approve ? ChosenDuration(activity) : null;
+            var result = await decide.DecideAsync(clicker, new DecisionInput(requestId, approve, Reason: reason, Duration: duration), cancellationToken);
             notice = result.Message;
         }
 
@@ -37,11 +41,17 @@ public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirecto
         var person = directory.FindByChatUser(clicker);
         var request = person is null ? null : await requests.FindAsync(requestId);
         var role = request is null ? null : directory.FindRole(request.RoleName);
-        if (request is null || role is null || !AccessPolicy.MaySee(request, role, person!))
+        if (request is null || role is null || !AccessPolicy.MaySee(directory, request, role, person!))
         {
             return TeamsInvokeResponse.Message(notice ?? (person is null ? RequestMessages.ForDecision(DecisionOutcome.UnknownPerson, requestId) : RequestMessages.NotVisible(requestId)));
         }
 
         return TeamsInvokeResponse.Card(TeamsApprovalCard.Render(ApprovalCardBuilder.Build(request, role, notice)));
     }
+
+    /// <summary>The shorter duration chosen on the card, in seconds; anything unreadable is a duration never offered.</summary>
+    private static TimeSpan? ChosenDuration(TeamsActivity activity) =>
+        activity.ExecuteInput(TeamsApprovalCard.DurationInput) is not { } chosen ? null
+        : long.TryParse(chosen, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 366 * 86_400 ? TimeSpan.FromSeconds(seconds)
+        : TimeSpan.Zero;
 }

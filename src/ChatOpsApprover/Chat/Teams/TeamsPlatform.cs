@@ -38,15 +38,41 @@ public sealed class TeamsPlatform(
     }
 
     public Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken) =>
-        TeamsChat.ObjectId(person) is { } objectId ? SendToUserAsync(objectId, text, cancellationToken) : Task.FromResult(false);
+        TeamsChat.ObjectId(person) is { } objectId ? SendToUserAsync(objectId, TextActivity(text), cancellationToken) : Task.FromResult(false);
+
+    /// <summary>
+    /// A 1:1 message to each of them (Teams mentions in a channel thread need more than a text), and on escalation the
+    /// card itself, so they can decide from there. Someone who cannot be reached is logged and skipped.
+    /// </summary>
+    public async Task NudgeAsync(ChatMessageRef card, IReadOnlyList<Person> people, string text, ApprovalCard? withCard, CancellationToken cancellationToken)
+    {
+        foreach (var person in people)
+        {
+            if (TeamsChat.ObjectId(person) is not { } objectId)
+            {
+                continue;
+            }
+
+            if (!await SendToUserAsync(objectId, TextActivity(text), cancellationToken))
+            {
+                logger.LogWarning("Could not reach {Person} on Teams about request {RequestId}; they still see it in the approval channel", person.Id, withCard?.RequestId);
+                continue;
+            }
+
+            if (withCard is not null)
+            {
+                await SendToUserAsync(objectId, TeamsApprovalCard.Activity(withCard), cancellationToken);
+            }
+        }
+    }
 
     /// <summary>Teams has no message that only one person in a channel sees: the message goes to their 1:1 chat.</summary>
     public async Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>
-        await SendToUserAsync(userId, text, cancellationToken);
+        await SendToUserAsync(userId, TextActivity(text), cancellationToken);
 
     /// <summary>Sends to the person's 1:1 chat; false when they cannot be reached there.</summary>
     public Task<bool> SendPrivatelyAsync(string aadObjectId, string text, CancellationToken cancellationToken) =>
-        SendToUserAsync(aadObjectId, text, cancellationToken);
+        SendToUserAsync(aadObjectId, TextActivity(text), cancellationToken);
 
     /// <summary>A plain-text message, the form every reply and notification takes.</summary>
     public static JsonObject TextActivity(string text) => new()
@@ -56,7 +82,7 @@ public sealed class TeamsPlatform(
         ["textFormat"] = "plain",
     };
 
-    private async Task<bool> SendToUserAsync(string aadObjectId, string text, CancellationToken cancellationToken)
+    private async Task<bool> SendToUserAsync(string aadObjectId, JsonObject activity, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.IsConfigured)
@@ -81,7 +107,7 @@ public sealed class TeamsPlatform(
             await users.RememberAsync(new TeamsUserRecord(aadObjectId, null, tenant, null, conversationId), time.GetUtcNow());
         }
 
-        await connector.SendAsync(serviceUrl, conversationId, TextActivity(text), cancellationToken);
+        await connector.SendAsync(serviceUrl, conversationId, activity, cancellationToken);
         return true;
     }
 }

@@ -70,7 +70,7 @@ public sealed class SlackFlowTests
     {
         await using var bot = await BotHost.StartAsync();
         var id = await bot.RequestAccessAsync();
-        using var response = await bot.ClickAsync("U0DAVE", id, approve: false);
+        using var response = await bot.DenyAsync("U0DAVE", id);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await bot.WaitForStatusAsync(id, RequestStatus.Denied);
         await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains("denied by dave", StringComparison.Ordinal)), "the denial DM");

@@ -18,7 +18,7 @@ public sealed class TeamsStepUpFlowTests
     private static Task WaitForTeamsCardLineAsync(BotHost bot, string startsWith, string endsWith = "") =>
         Wait.UntilAsync(
             () => bot.Teams.CallsTo("update").Any(c => c.ConversationId == BotHost.TeamsApprovalChannel && c.Card is { } card
-                && card["body"]!.AsArray().Select(line => string.Concat(line!["inlines"]!.AsArray().Select(run => run!["text"]!.GetValue<string>())))
+                && card["body"]!.AsArray().Where(line => line!["inlines"] is not null).Select(line => string.Concat(line!["inlines"]!.AsArray().Select(run => run!["text"]!.GetValue<string>())))
                     .Any(line => line.StartsWith(startsWith, StringComparison.Ordinal) && line.EndsWith(endsWith, StringComparison.Ordinal))),
             $"the Teams card to show \"{startsWith}…{endsWith}\"");
 

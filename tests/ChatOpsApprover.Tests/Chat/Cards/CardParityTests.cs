@@ -77,7 +77,7 @@ public sealed class CardParityTests
             ["active"] = active,
             ["expired"] = active with { Status = RequestStatus.Expired, EndedAt = T0.AddMinutes(124), EndedBy = "system" },
             ["revoked"] = active with { Status = RequestStatus.Revoked, EndedAt = T0.AddMinutes(30), EndedBy = "alice" },
-            ["denied"] = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("dave", false, T0.AddMinutes(1), SlackChat.Key)] },
+            ["denied"] = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("dave", false, T0.AddMinutes(1), SlackChat.Key, "not during the <!here> freeze")] },
             ["failed, the requester's step-up refused"] = pending with
             {
                 Status = RequestStatus.Failed,
@@ -127,6 +127,8 @@ public sealed class CardParityTests
             Assert.Contains("Duration: 2h", teams);
             Assert.Contains("Request id: 7", teams);
             Assert.Contains("Reason: " + Reason, teams);
+            var approvedBy = request.Approvals.Select(a => a.ApproverId).ToList();
+            Assert.Contains($"Approvals: {approvedBy.Count} of 1 approvals{(approvedBy.Count > 0 ? ": " + string.Join(", ", approvedBy) : string.Empty)}", teams);
             foreach (var decision in request.Decisions)
             {
                 Assert.Contains(teams, l => l.StartsWith($"{(decision.Approved ? "Approved" : "Denied")} by {decision.ApproverId} at ", StringComparison.Ordinal));
@@ -134,6 +136,20 @@ public sealed class CardParityTests
 
             var pending = request.Status == RequestStatus.Pending;
             Assert.Equal(pending, teams.Contains("[Approve]") && teams.Contains("[Deny]"));
+
+            // Deny asks why on both: Teams on the card, Slack in the modal the button opens, with the same words.
+            var teamsInputs = VisibleText.InputsOf(TeamsApprovalCard.Render(ApprovalCardBuilder.Build(request, Role)));
+            Assert.Equal(pending ? [$"Input.ChoiceSet duration: {CardAction.ApproveForLabel}", $"Input.Text reason: {CardAction.DenyReasonLabel}"] : [], teamsInputs);
+
+            // Approve for less: the steps below the 2h asked, on both.
+            Assert.Equal(pending, teams.Contains($"[{CardAction.ApproveForLabel} 15m, 30m, 1h]") && slack.Contains($"[{CardAction.ApproveForLabel} 15m, 30m, 1h]"));
+            if (pending)
+            {
+                var modal = SlackDenyModal.View(request.Id, "C0APPROVALS");
+                Assert.Equal(CardAction.DenyReasonLabel, modal["blocks"]![0]!["label"]!["text"]!.GetValue<string>());
+                Assert.Equal("plain_text_input", modal["blocks"]![0]!["element"]!["type"]!.GetValue<string>());
+            }
+
             Assert.Equal(pending, slack.Contains("[Approve]") && slack.Contains("[Deny]"));
             Assert.Equal(!pending, teams.Any(l => l.StartsWith("Status: ", StringComparison.Ordinal)));
 
@@ -177,6 +193,60 @@ public sealed class CardParityTests
         Assert.DoesNotContain("<!channel>", json, StringComparison.Ordinal);
         Assert.DoesNotContain("<https://evil", json, StringComparison.Ordinal);
         Assert.DoesNotContain("<@", TeamsApprovalCard.Activity(card).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApprovalsForLess_ReadTheSameOnBoth_AndTheShortestStands()
+    {
+        var pending = Requests(StepUpRisk.None)["pending"];
+        var request = pending with
+        {
+            Decisions = [new Decision("bob", true, T0.AddMinutes(1), SlackChat.Key, Duration: TimeSpan.FromHours(1)), new Decision("dave", true, T0.AddMinutes(2), TeamsChat.Key, Duration: TimeSpan.FromMinutes(30))],
+        };
+        Assert.Equal(TimeSpan.FromMinutes(30), request.ApprovedDuration);
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(request, Role with { RequiredApprovals = 3 }));
+        Assert.Contains("Duration: 30m (asked for 2h)", teams);
+        Assert.Contains("Approved by bob for 1h at 2026-11-02 10:16 UTC", teams);
+        Assert.Contains("Approved by dave for 30m at 2026-11-02 10:17 UTC", teams);
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+
+        // Nothing shorter than 15 minutes is offered.
+        var (shortSlack, shortTeams) = RenderBoth(ApprovalCardBuilder.Build(pending with { Duration = TimeSpan.FromMinutes(15) }, Role));
+        Assert.DoesNotContain(shortTeams, l => l.StartsWith($"[{CardAction.ApproveForLabel}", StringComparison.Ordinal));
+        Assert.Equal(shortSlack.Order(StringComparer.Ordinal), shortTeams.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AnEscalation_ReadsTheSameOnBoth_AndKeepsTheButtons()
+    {
+        var request = Requests(StepUpRisk.None)["pending"] with { EscalatedTo = ["bob", "dave"] };
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(request, Role));
+        Assert.Contains("Escalated to bob, dave: they may decide it too", teams);
+        Assert.Contains("[Approve]", slack);
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void TheDenialsReason_ReadsTheSameOnBoth_Literally()
+    {
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(Requests(StepUpRisk.None)["denied"], Role));
+        Assert.Contains("Denied by dave at 2026-11-02 10:16 UTC: not during the <!here> freeze", teams);
+        Assert.Contains("Status: denied by dave: not during the <!here> freeze", teams);
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void TheApprovalProgress_ReadsTheSameOnBoth_WithWhoApprovedSoFar()
+    {
+        var request = Requests(StepUpRisk.None)["pending, an approval from an unknown Slack user"];
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(request, Role with { RequiredApprovals = 2 }));
+        Assert.Contains("Approvals: 1 of 2 approvals: dave", teams);
+        Assert.Contains("[Approve]", teams);
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+
+        var card = ApprovalCardBuilder.Build(request with { Decisions = [.. request.Decisions, new Decision("bob", true, T0.AddMinutes(2), SlackChat.Key)] }, Role with { RequiredApprovals = 3 });
+        Assert.Contains("@U0BOB", SlackApprovalCard.Render(card, id => SlackChat.UserId(Directory.FindPerson(id))).Blocks.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Approvals: 2 of 3 approvals: dave, bob", RenderBoth(card).Teams);
     }
 
     [Fact]

@@ -46,7 +46,9 @@ public static partial class VisibleText
                     lines.AddRange(block["elements"]!.AsArray().SelectMany(e => OfMrkdwn(e!["text"]!.GetValue<string>(), personOfSlackId)));
                     break;
                 case "actions":
-                    lines.AddRange(block["elements"]!.AsArray().Select(e => $"[{e!["text"]!["text"]!.GetValue<string>()}]"));
+                    lines.AddRange(block["elements"]!.AsArray().Select(e => e!["type"]!.GetValue<string>() == "static_select"
+                        ? $"[{e["placeholder"]!["text"]!.GetValue<string>()} {string.Join(", ", e["options"]!.AsArray().Select(o => o!["text"]!["text"]!.GetValue<string>()))}]"
+                        : $"[{e["text"]!["text"]!.GetValue<string>()}]"));
                     break;
                 case var other:
                     throw new InvalidOperationException($"A block of type {other} is not expected on a card.");
@@ -75,13 +77,23 @@ public static partial class VisibleText
         return raw.Select(l => ItalicLine().Match(l) is { Success: true } italic ? italic.Groups["text"].Value : LeadingBold().Replace(l, "${bold}")).ToList();
     }
 
-    /// <summary>An Adaptive Card's body, one line per RichTextBlock, and its buttons.</summary>
+    /// <summary>
+    /// An Adaptive Card's body, one line per RichTextBlock, and its buttons; a choice reads "[Label a, b]" as Slack's
+    /// select does. Text inputs are left out: Slack asks for the same things elsewhere (a modal); tests look at them
+    /// with <see cref="InputsOf"/>.
+    /// </summary>
     public static List<string> OfAdaptiveCard(JsonObject card)
     {
         var lines = card["body"]!.AsArray()
+            .Where(block => block!["type"]!.GetValue<string>() != "Input.Text")
             .Select(block =>
             {
-                Assert.Equal("RichTextBlock", block!["type"]!.GetValue<string>());
+                if (block!["type"]!.GetValue<string>() == "Input.ChoiceSet")
+                {
+                    return $"[{block["label"]!.GetValue<string>()} {string.Join(", ", block["choices"]!.AsArray().Select(c => c!["title"]!.GetValue<string>()))}]";
+                }
+
+                Assert.Equal("RichTextBlock", block["type"]!.GetValue<string>());
                 return string.Concat(block["inlines"]!.AsArray().Select(run =>
                 {
                     Assert.Equal("TextRun", run!["type"]!.GetValue<string>());
@@ -96,4 +108,11 @@ public static partial class VisibleText
 
         return lines;
     }
+
+    /// <summary>An Adaptive Card's inputs as "type id: label".</summary>
+    public static List<string> InputsOf(JsonObject card) =>
+        card["body"]!.AsArray()
+            .Where(block => block!["type"]!.GetValue<string>().StartsWith("Input.", StringComparison.Ordinal))
+            .Select(block => $"{block!["type"]!.GetValue<string>()} {block["id"]!.GetValue<string>()}: {block["label"]?.GetValue<string>()}")
+            .ToList();
 }

@@ -31,6 +31,6 @@ public sealed class SlackManifestTests
         Assert.EndsWith("/slack/commands", command["url"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.EndsWith("/slack/interactions", manifest["settings"]!["interactivity"]!["request_url"]!.GetValue<string>(), StringComparison.Ordinal);
         var scopes = manifest["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => s!.GetValue<string>()).Order().ToArray();
-        Assert.Equal(["chat:write", "commands", "im:write"], scopes);
+        Assert.Equal(["chat:write", "commands", "im:write", "usergroups:read"], scopes);
     }
 }

@@ -79,13 +79,18 @@ public sealed class TeamsAdapterTests
         var card = TeamsApprovalCard.Render(ApprovalCardBuilder.Build(pending, role));
         Assert.Equal("1.5", card["version"]!.GetValue<string>());
         Assert.Equal(2, card["actions"]!.AsArray().Count);
-        var reasonRun = card["body"]!.AsArray().SelectMany(b => b!["inlines"]!.AsArray()).Single(r => r!["text"]!.GetValue<string>().Contains("evil", StringComparison.Ordinal))!;
+        var text = card["body"]!.AsArray().Where(b => !b!["type"]!.GetValue<string>().StartsWith("Input.", StringComparison.Ordinal)).ToList();
+        var reasonRun = text.SelectMany(b => b!["inlines"]!.AsArray()).Single(r => r!["text"]!.GetValue<string>().Contains("evil", StringComparison.Ordinal))!;
         Assert.Equal("TextRun", reasonRun["type"]!.GetValue<string>());
-        Assert.All(card["body"]!.AsArray(), b => Assert.Equal("RichTextBlock", b!["type"]!.GetValue<string>()));
+        Assert.All(text, b => Assert.Equal("RichTextBlock", b!["type"]!.GetValue<string>()));
+
+        // Besides the text, the denial's reason input (and the approve-for-less choice), only while pending.
+        Assert.Equal("reason", card["body"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "Input.Text")!["id"]!.GetValue<string>());
 
         var denied = pending with { Status = RequestStatus.Denied, Decisions = [new Decision("bob", false, DateTimeOffset.UnixEpoch, TeamsChat.Key)] };
         var after = TeamsApprovalCard.Render(ApprovalCardBuilder.Build(denied, role, notice: "You denied #7."));
         Assert.Null(after["actions"]);
+        Assert.DoesNotContain("Input.Text", after.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("Denied by bob", after.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("You denied #7.", after.ToJsonString(), StringComparison.Ordinal);
     }
