@@ -89,9 +89,12 @@ public sealed class AuditExportTests
             Assert.Equal(entries[i - 1]["hash"]!.GetValue<string>(), entries[i]["prev_hash"]!.GetValue<string>());
         }
 
-        // Without "to" the export runs to the newest entry.
-        using var all = await GetAsync(bot, $"/audit/export?from={Day(start.AddDays(-3))}");
-        Assert.Equal(await bot.ScalarAsync("SELECT count(*) FROM jit.audit_log"), (await all.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        // Without "to" the export runs to the newest entry. Reads of the log are themselves logged after each read and
+        // sealed a moment later, so they are left out of the comparison.
+        var changes = await bot.ScalarAsync("SELECT count(*) FROM jit.audit_log WHERE event <> 'audit.read'");
+        using var all = await GetAsync(bot, $"/audit/export?from={Day(start.AddDays(-3))}&format=jsonl");
+        var exported = (await all.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["event"]!.GetValue<string>());
+        Assert.Equal(changes, exported.Count(e => e != "audit.read"));
     }
 
     [Fact]

@@ -70,13 +70,16 @@ public sealed class ReplayTests
         await using var first = await BotHost.StartAsync();
         await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
         var id = await first.RequestAccessAsync();
-        var body = BotHost.ClickBody("U0BOB", id, approve: false);
+        // Approve decides at the click (Deny opens a modal first).
+        var body = BotHost.ClickBody("U0BOB", id, approve: true);
         var timestamp = first.Time.GetUtcNow().ToUnixTimeSeconds();
 
         using var original = await first.PostSignedAsync("/slack/interactions", body, timestamp: timestamp);
         Assert.Equal(HttpStatusCode.OK, original.StatusCode);
-        await first.WaitForStatusAsync(id, RequestStatus.Denied);
+        // Nothing waits for a second factor here: the approval goes on to the grant; count once all of it is recorded.
+        await first.WaitForStatusAsync(id, RequestStatus.Active);
         await Wait.UntilAsync(() => Task.FromResult(EphemeralsTo(first, "U0BOB") == 1 ? (object?)true : null), "bob told what his click did");
+        await first.AuditSealedAsync();
         var decisions = await first.ScalarAsync("SELECT count(*) FROM jit.decisions");
         var audit = await first.ScalarAsync("SELECT count(*) FROM jit.audit_log");
 
@@ -113,7 +116,7 @@ public sealed class ReplayTests
         await using var first = await BotHost.StartAsync();
         await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
         var id = await first.TeamsRequestAccessAsync();
-        var click = first.TeamsCardAction(TeamsIds.Bob, id, TeamsApprovalCard.DenyVerb);
+        var click = first.TeamsCardAction(TeamsIds.Bob, id, TeamsApprovalCard.DenyVerb, new JsonObject { [TeamsApprovalCard.ReasonInput] = "not needed now" });
 
         using var original = await first.PostTeamsAsync(click);
         Assert.Equal(HttpStatusCode.OK, original.StatusCode);
