@@ -41,7 +41,9 @@ public static class TestPostgres
             }
             else
             {
-                var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}");
+                // Unique per run, not only per process id: a run that was killed leaves its folder (and maybe its server)
+                // behind, and a later run may get the same process id.
+                var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
                 _cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) =>
                 {
@@ -70,7 +72,7 @@ public static class TestPostgres
     /// </summary>
     public static async Task<PrivateCluster> StartPrivateClusterAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}-private-{Interlocked.Increment(ref _counter)}");
+        var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}-private-{Guid.NewGuid():N}");
         var cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true);
         var admin = new NpgsqlConnectionStringBuilder(cluster.ConnectionString("postgres")) { Pooling = false }.ConnectionString;
         await CreateTemplateAsync(admin);
