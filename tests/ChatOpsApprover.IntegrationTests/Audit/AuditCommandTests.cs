@@ -29,6 +29,9 @@ public sealed class AuditCommandTests
         bot.Time.Advance(TimeSpan.FromDays(3));
         await bot.WaitForStatusAsync(first, RequestStatus.Expired);
         await bot.RequestAccessAsync("U0CAROL", "request prod-db-read 1h later");
+
+        // Entries reach the log a moment after their commit (the outbox's sealer): read once they are all there.
+        await bot.AuditSealedAsync();
         var yesterday = bot.Time.GetUtcNow().AddDays(-1).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         var alice = await bot.CommandAsync("U0DAVE", "audit alice");
