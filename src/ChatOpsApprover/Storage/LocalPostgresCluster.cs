@@ -32,6 +32,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly bool _stopOnDispose;
     private readonly string? _password;
+    private string _serverOptions = string.Empty;
 
     private LocalPostgresCluster(string dataDirectory, int port, bool stopOnDispose, string? password)
     {
@@ -59,8 +60,9 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// With <paramref name="passwordAuthentication"/>, a new cluster is created with scram-sha-256 and a generated
     /// password, and one created earlier with trust authentication is upgraded in place (password set, pg_hba.conf
     /// rewritten, configuration reloaded): its data stays. The test suite's throwaway clusters use trust.
+    /// <paramref name="extraServerOptions"/> (server settings as -c name=value, last one wins) tune a throwaway cluster.
     /// </summary>
-    public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, int port, bool stopOnDispose, CancellationToken cancellationToken = default, bool passwordAuthentication = false)
+    public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, int port, bool stopOnDispose, CancellationToken cancellationToken = default, bool passwordAuthentication = false, string extraServerOptions = "")
     {
         dataDirectory = Path.GetFullPath(dataDirectory);
         var bin = FindBinaries();
@@ -92,13 +94,15 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             port = FreePort();
         }
 
-        var options = $"-p {port} -c listen_addresses=127.0.0.1 -k {dataDirectory} -c max_connections=300 -c fsync=on -c shared_buffers=128MB";
-        await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", pgData, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot, cancellationToken);
+        var cluster = new LocalPostgresCluster(dataDirectory, port, stopOnDispose, password) { _serverOptions = extraServerOptions };
+        await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", pgData, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", cluster.ServerOptions(), "start"], asRoot, cancellationToken);
         await File.WriteAllTextAsync(portFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
-        var cluster = new LocalPostgresCluster(dataDirectory, port, stopOnDispose, password);
         await cluster.RequirePasswordAsync(pgData, cancellationToken);
         return cluster;
     }
+
+    private string ServerOptions() =>
+        $"-p {Port} -c listen_addresses=127.0.0.1 -k {_dataDirectory} -c max_connections=300 -c fsync=on -c shared_buffers=128MB {_serverOptions}";
 
     /// <summary>The generated password, made on first use: 32 random bytes in hex, in a file only the server's user can read.</summary>
     private static async Task<string> PasswordAsync(string dataDirectory, bool asRoot, CancellationToken cancellationToken)
@@ -174,11 +178,23 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(_dataDirectory, "data"), "-m", mode, "-w", "stop"], Environment.UserName == "root", CancellationToken.None);
     }
 
+    /// <summary>
+    /// Stops, at once, a server left running in <paramref name="dataDirectory"/> by a process that is gone (a killed test
+    /// run, say), so that its folder can be removed; does nothing when none runs there.
+    /// </summary>
+    public static async Task StopLeftoverAsync(string dataDirectory)
+    {
+        var pgData = Path.Combine(Path.GetFullPath(dataDirectory), "data");
+        if (File.Exists(Path.Combine(pgData, "postmaster.pid")))
+        {
+            await TryRunAsync(Path.Combine(FindBinaries(), "pg_ctl"), ["-D", pgData, "-m", "immediate", "-w", "stop"], Environment.UserName == "root", CancellationToken.None);
+        }
+    }
+
     public async Task StartAgainAsync()
     {
         var bin = FindBinaries();
-        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -k {_dataDirectory} -c max_connections=300";
-        await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(_dataDirectory, "data"), "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "-o", options, "start"], Environment.UserName == "root", CancellationToken.None);
+        await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(_dataDirectory, "data"), "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "-o", ServerOptions(), "start"], Environment.UserName == "root", CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

@@ -13,6 +13,10 @@ namespace ChatOpsApprover.IntegrationTests.Infrastructure;
 public static class TestPostgres
 {
     private const string TemplateName = "chatops_template";
+
+    // A test cluster lives as long as one run and no machine crash needs surviving: no flush to disk, and a small WAL
+    // (hundreds of databases are copied from the template, each copy written to the WAL).
+    private const string ThrowawayServerOptions = "-c fsync=off -c full_page_writes=off -c max_wal_size=256MB -c min_wal_size=64MB";
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _adminConnectionString;
     private static LocalPostgresCluster? _cluster;
@@ -41,10 +45,9 @@ public static class TestPostgres
             }
             else
             {
-                // Unique per run, not only per process id: a run that was killed leaves its folder (and maybe its server)
-                // behind, and a later run may get the same process id.
-                var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
-                _cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true);
+                // Unique per run, not only per process id: a later run may get the same process id.
+                var folder = await TestFolders.NewAsync("shared");
+                _cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true, extraServerOptions: ThrowawayServerOptions);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) =>
                 {
                     // A test run leaves nothing behind: no server, no data folder.
@@ -72,8 +75,8 @@ public static class TestPostgres
     /// </summary>
     public static async Task<PrivateCluster> StartPrivateClusterAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"chatops-tests-{Environment.ProcessId}-private-{Guid.NewGuid():N}");
-        var cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true);
+        var folder = await TestFolders.NewAsync("private");
+        var cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true, extraServerOptions: ThrowawayServerOptions);
         var admin = new NpgsqlConnectionStringBuilder(cluster.ConnectionString("postgres")) { Pooling = false }.ConnectionString;
         await CreateTemplateAsync(admin);
         return new PrivateCluster(cluster, folder, admin);

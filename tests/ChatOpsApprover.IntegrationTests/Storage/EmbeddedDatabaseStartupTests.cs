@@ -13,7 +13,7 @@ public sealed class EmbeddedDatabaseStartupTests
     [Fact]
     public async Task NewCluster_AsksForTheGeneratedPassword()
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"chatops-embedded-{Guid.NewGuid():N}");
+        var folder = await TestFolders.NewAsync("embedded");
         var cluster = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: true, passwordAuthentication: true);
         try
         {
@@ -38,7 +38,7 @@ public sealed class EmbeddedDatabaseStartupTests
     [Fact]
     public async Task ClusterMadeWithTrust_IsUpgradedInPlace_AndKeepsItsData()
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"chatops-embedded-{Guid.NewGuid():N}");
+        var folder = await TestFolders.NewAsync("embedded");
         var trusting = await LocalPostgresCluster.StartAsync(folder, 0, stopOnDispose: false);
         try
         {

@@ -11,7 +11,7 @@ public sealed class ProductionStartupTests
     [Fact]
     public async Task Production_WithoutAConnectionString_StopsNamingTheKey_AndStartsNoEmbeddedDatabase()
     {
-        var embedded = Path.Combine(Path.GetTempPath(), $"chatops-prod-{Guid.NewGuid():N}");
+        var embedded = await TestFolders.NewAsync("production");
         var (exitCode, output, error) = await ProgramRun.RunAsync(Production(new()
         {
             ["ConnectionStrings__Postgres"] = "",
