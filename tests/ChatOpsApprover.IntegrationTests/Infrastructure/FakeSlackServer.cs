@@ -45,6 +45,9 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     public IEnumerable<SlackCall> CallsTo(string method) => _calls.Where(c => c.Method == method);
 
+    /// <summary>Socket Mode: apps.connections.open and the WebSocket it points to.</summary>
+    public FakeSlackSocketMode SocketMode { get; } = new();
+
     public static async Task<FakeSlackServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -52,6 +55,8 @@ public sealed class FakeSlackServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var server = new FakeSlackServer(app);
+        app.UseWebSockets();
+        app.Map("/socket/{number}", server.SocketMode.AcceptAsync);
         app.MapPost("/api/{method}", server.HandleAsync);
         app.MapGet("/api/{method}", server.HandleGetAsync);
         await app.StartAsync();
@@ -93,7 +98,9 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context, string method)
     {
-        var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
+        // apps.connections.open is posted without a body.
+        var text = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        var body = text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? [];
         if (_overrides.TryGetValue(method, out var queue) && queue.TryDequeue(out var handler))
         {
             _calls.Enqueue(new SlackCall(method + "#overridden", body, context.Request.Headers.Authorization));
@@ -109,6 +116,12 @@ public sealed class FakeSlackServer : IAsyncDisposable
         }
 
         _calls.Enqueue(new SlackCall(method, body, context.Request.Headers.Authorization));
+        if (method == "apps.connections.open")
+        {
+            await context.Response.WriteAsJsonAsync(SocketMode.OpenConnection(context.Request.Headers.Authorization, ApiBaseUrl));
+            return;
+        }
+
         if (context.Request.Headers.Authorization != "Bearer xoxb-test-token")
         {
             await context.Response.WriteAsJsonAsync(new { ok = false, error = "invalid_auth" });

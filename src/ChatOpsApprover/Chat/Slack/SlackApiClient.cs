@@ -69,6 +69,20 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         return response["users"]?.AsArray().Select(u => u?.GetValue<string>()).OfType<string>().ToArray() ?? throw new SlackApiException("usergroups.users.list", "missing users");
     }
 
+    /// <summary>
+    /// A new Socket Mode WebSocket address (apps.connections.open, with the app-level token: the bot token is refused
+    /// there). Each address serves one connection.
+    /// </summary>
+    public async Task<Uri> OpenSocketConnectionAsync(string appToken, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.ApiBaseUrl, "apps.connections.open"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", appToken);
+        var response = await SendAsync("apps.connections.open", request, cancellationToken);
+        return Uri.TryCreate(response["url"]?.GetValue<string>(), UriKind.Absolute, out var url) && (url.Scheme == "wss" || url.Scheme == "ws")
+            ? url
+            : throw new SlackApiException("apps.connections.open", "missing or invalid url");
+    }
+
     private Task<JsonNode> CallAsync(string method, JsonObject body, CancellationToken cancellationToken) =>
         SendAsync(method, new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.ApiBaseUrl, method))
         {

@@ -7,8 +7,8 @@ namespace ChatOpsApprover.Chat.Slack;
 
 /// <summary>
 /// Readiness: when Slack is used (someone has a Slack id, a role or the audit trail has a Slack channel, or one of the
-/// credentials is set), both its signing secret and its bot token are set: without them every Slack request is
-/// refused and nothing can be posted. A bot nobody configured for Slack is ready without them.
+/// credentials is set), its bot token and either its signing secret or (Socket Mode) its app token are set: without
+/// them every Slack request is refused and nothing can be posted. A bot nobody configured for Slack is ready without them.
 /// </summary>
 public sealed class SlackCredentialsCheck(IOptions<SlackOptions> slack, IOptions<AccessOptions> access, IOptions<AuditOptions> audit) : IHealthCheck
 {
@@ -17,9 +17,10 @@ public sealed class SlackCredentialsCheck(IOptions<SlackOptions> slack, IOptions
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var missing = new List<string>();
-        if (string.IsNullOrWhiteSpace(slack.Value.SigningSecret))
+        // Over Socket Mode nothing arrives signed: the app token's connection is the proof.
+        if (string.IsNullOrWhiteSpace(slack.Value.SigningSecret) && string.IsNullOrWhiteSpace(slack.Value.AppToken))
         {
-            missing.Add("Slack:SigningSecret");
+            missing.Add("Slack:SigningSecret (or Slack:AppToken for Socket Mode)");
         }
 
         if (string.IsNullOrWhiteSpace(slack.Value.BotToken))
@@ -30,7 +31,7 @@ public sealed class SlackCredentialsCheck(IOptions<SlackOptions> slack, IOptions
         var usedBy = UsedBy(missing);
         return Task.FromResult((missing.Count, usedBy) switch
         {
-            (0, _) => HealthCheckResult.Healthy("Slack's signing secret and bot token are set"),
+            (0, _) => HealthCheckResult.Healthy("Slack's credentials are set"),
             (_, null) => HealthCheckResult.Healthy("Slack is not configured"),
             _ => HealthCheckResult.Unhealthy($"{string.Join(" and ", missing)} not set, but Slack is used ({usedBy})"),
         });

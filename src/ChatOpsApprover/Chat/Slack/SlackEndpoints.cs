@@ -1,4 +1,5 @@
 using ChatOpsApprover.Audit;
+using ChatOpsApprover.Chat.Slack.SocketMode;
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Health;
@@ -7,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.Chat.Slack;
 
-/// <summary>Slack's registration and inbound routes: POST /slack/commands and POST /slack/interactions, both signature-verified.</summary>
+/// <summary>
+/// Slack's registration and inbound routes: POST /slack/commands and POST /slack/interactions, both signature-verified,
+/// and, with Slack:AppToken, the same handlers reached over a Socket Mode connection.
+/// </summary>
 public static class SlackEndpoints
 {
     public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration)
@@ -35,6 +39,8 @@ public static class SlackEndpoints
         services.AddSingleton<SlackUserGroups>();
         services.AddSingleton<IChatGroupSource>(sp => sp.GetRequiredService<SlackUserGroups>());
         services.AddHostedService(sp => sp.GetRequiredService<SlackUserGroups>());
+        services.AddSingleton<SlackSocketDispatcher>();
+        services.AddHostedService<SlackSocketModeClient>();
         return services;
     }
 

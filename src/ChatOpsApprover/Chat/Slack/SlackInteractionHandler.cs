@@ -1,11 +1,12 @@
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
+using Microsoft.Extensions.Primitives;
 
 namespace ChatOpsApprover.Chat.Slack;
 
 /// <summary>
-/// POST /slack/interactions: clicks on approval cards and the deny modal's submission. Approve is decided at once;
+/// POST /slack/interactions (or a Socket Mode envelope): clicks on approval cards and the deny modal's submission. Approve is decided at once;
 /// Deny opens a modal asking why (in the request: the click's trigger_id lives about 3 seconds), and its submission
 /// decides, or keeps the modal open when the reason is missing. Slack wants a fast answer; the clicker is told what
 /// their answer did by an ephemeral message where they clicked, sent by a job.
@@ -28,10 +29,16 @@ public sealed class SlackInteractionHandler(
             return refusal;
         }
 
-        var payload = form!.GetValueOrDefault("payload").ToString();
+        return await HandleVerifiedAsync(form!, context.RequestAborted);
+    }
+
+    /// <summary>An interaction Slack delivered (its payload field), checked as Slack's and as its first delivery.</summary>
+    public async Task<IResult> HandleVerifiedAsync(Dictionary<string, StringValues> form, CancellationToken cancellationToken)
+    {
+        var payload = form.GetValueOrDefault("payload").ToString();
         if (SlackDenySubmission.TryRead(payload) is { } submission)
         {
-            return await SubmitDenialAsync(submission, context.RequestAborted);
+            return await SubmitDenialAsync(submission, cancellationToken);
         }
 
         if (!SlackBlockAction.TryRead(payload, out var action, out var error))
@@ -42,11 +49,11 @@ public sealed class SlackInteractionHandler(
         var user = new ChatUser(SlackChat.Key, action.UserId);
         if (action.ActionId == SlackApprovalCard.DenyAction)
         {
-            await OpenDenyModalAsync(user, action, context.RequestAborted);
+            await OpenDenyModalAsync(user, action, cancellationToken);
             return Results.Ok();
         }
 
-        var result = await decide.DecideAsync(user, new DecisionInput(action.RequestId, Approve: true, action.ChannelId, Duration: action.Duration), context.RequestAborted);
+        var result = await decide.DecideAsync(user, new DecisionInput(action.RequestId, Approve: true, action.ChannelId, Duration: action.Duration), cancellationToken);
         Tell(action.UserId, action.ChannelId, result.Message);
         return Results.Ok();
     }

@@ -14,6 +14,9 @@ public sealed class SlackReplayGuard(SlackRequestSignatureStore store, Signature
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>Longer than Slack goes on sending an event again (its last retry comes after about 5 minutes).</summary>
+    private static readonly TimeSpan EnvelopeMemory = TimeSpan.FromHours(1);
+
     private readonly ConcurrentDictionary<string, SeenSignature> _seen = new(StringComparer.Ordinal);
     private readonly Lock _purgeGate = new();
     private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
@@ -22,31 +25,43 @@ public sealed class SlackReplayGuard(SlackRequestSignatureStore store, Signature
     /// <param name="validUntil">When the signature stops passing the timestamp check.</param>
     public async Task<bool> IsReplayAsync(HttpContext context, string signature, DateTimeOffset validUntil)
     {
-        var seen = new SeenSignature(validUntil);
-        if (!_seen.TryAdd(signature, seen))
-        {
-            Refused(context, _seen.GetValueOrDefault(signature) ?? seen);
-            return true;
-        }
-
-        bool claimed;
-        try
-        {
-            claimed = await store.TryClaimAsync(signature, validUntil, PurgeDue(), context.RequestAborted);
-        }
-        catch
-        {
-            // Not handled: nothing was claimed.
-            _seen.TryRemove(signature, out _);
-            throw;
-        }
-
+        var (claimed, seen) = await ClaimAsync(signature, validUntil, context.RequestAborted);
         if (!claimed)
         {
             Refused(context, seen);
         }
 
         return !claimed;
+    }
+
+    /// <summary>
+    /// Claims a Socket Mode envelope by its id, across instances: false when it was handled already (Slack sends an
+    /// event again when its acknowledgement was late). Envelopes carry no signature; their socket is the proof.
+    /// </summary>
+    public async Task<bool> TryClaimEnvelopeAsync(string envelopeId, CancellationToken cancellationToken)
+    {
+        var (claimed, _) = await ClaimAsync("envelope:" + envelopeId, time.GetUtcNow() + EnvelopeMemory, cancellationToken);
+        return claimed;
+    }
+
+    private async Task<(bool Claimed, SeenSignature Seen)> ClaimAsync(string key, DateTimeOffset validUntil, CancellationToken cancellationToken)
+    {
+        var seen = new SeenSignature(validUntil);
+        if (!_seen.TryAdd(key, seen))
+        {
+            return (false, _seen.GetValueOrDefault(key) ?? seen);
+        }
+
+        try
+        {
+            return (await store.TryClaimAsync(key, validUntil, PurgeDue(), cancellationToken), seen);
+        }
+        catch
+        {
+            // Not handled: nothing was claimed.
+            _seen.TryRemove(key, out _);
+            throw;
+        }
     }
 
     private void Refused(HttpContext context, SeenSignature seen)

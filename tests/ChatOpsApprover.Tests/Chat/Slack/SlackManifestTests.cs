@@ -6,13 +6,43 @@ namespace ChatOpsApprover.Tests.Chat.Slack;
 public sealed class SlackManifestTests
 {
     private static readonly string ManifestPath = Path.Combine(AppContext.BaseDirectory, "manifests", "slack", "manifest.json");
+    private static readonly string SocketModeManifestPath = Path.Combine(AppContext.BaseDirectory, "manifests", "slack", "manifest.socket-mode.json");
 
-    [Fact]
-    public async Task Manifest_ValidatesAgainstSlacksSchema()
+    [Theory]
+    [InlineData("manifest.json")]
+    [InlineData("manifest.socket-mode.json")]
+    public async Task Manifest_ValidatesAgainstSlacksSchema(string file)
     {
         var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "schemas", "slack-manifest.schema.1.0.0.json"));
-        var errors = schema.Validate(await File.ReadAllTextAsync(ManifestPath));
+        var errors = schema.Validate(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "manifests", "slack", file)));
         Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")));
+    }
+
+    [Fact]
+    public void SocketModeManifest_TurnsSocketModeOn_NamesNoUrl_AndOtherwiseMatchesTheHttpOne()
+    {
+        var http = JsonNode.Parse(File.ReadAllText(ManifestPath))!;
+        var socket = JsonNode.Parse(File.ReadAllText(SocketModeManifestPath))!;
+        Assert.True(socket["settings"]!["socket_mode_enabled"]!.GetValue<bool>());
+        Assert.DoesNotContain("\"url\"", socket.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("request_url", socket.ToJsonString(), StringComparison.Ordinal);
+
+        // Everything else is the same app: the same command, scopes and features, less the addresses.
+        static string WithoutAddresses(JsonNode manifest)
+        {
+            var copy = JsonNode.Parse(manifest.ToJsonString())!;
+            copy["settings"]!["socket_mode_enabled"] = false;
+            copy["settings"]!["interactivity"]!.AsObject().Remove("request_url");
+            copy["settings"]!["event_subscriptions"]?.AsObject().Remove("request_url");
+            foreach (var command in copy["features"]!["slash_commands"]!.AsArray())
+            {
+                command!.AsObject().Remove("url");
+            }
+
+            return copy.ToJsonString();
+        }
+
+        Assert.Equal(WithoutAddresses(http), WithoutAddresses(socket));
     }
 
     [Fact]

@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Primitives;
+
+namespace ChatOpsApprover.Chat.Slack.SocketMode;
+
+/// <summary>
+/// Hands a Socket Mode envelope to the same handler its HTTP request would reach, once across every instance, and
+/// turns that handler's HTTP answer into the acknowledgement's payload: the slash command's ephemeral reply, a
+/// modal's response_action. Events are acknowledged and not acted on (the bot subscribes to none yet).
+/// </summary>
+public sealed class SlackSocketDispatcher(
+    SlackReplayGuard deliveries,
+    SlackCommandHandler commands,
+    SlackInteractionHandler interactions,
+    IServiceProvider services,
+    ILogger<SlackSocketDispatcher> logger)
+{
+    /// <summary>The acknowledgement to send for <paramref name="envelope"/> (its envelope_id, and a payload when there is one).</summary>
+    public async Task<JsonObject> AcknowledgeAsync(SlackSocketEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var ack = new JsonObject { ["envelope_id"] = envelope.EnvelopeId };
+        if (!await deliveries.TryClaimEnvelopeAsync(envelope.EnvelopeId!, cancellationToken))
+        {
+            logger.LogInformation("Slack Socket Mode envelope {EnvelopeId} ({Type}) was already handled; acknowledged again and not run again", envelope.EnvelopeId, envelope.Type);
+            return ack;
+        }
+
+        JsonObject? payload;
+        try
+        {
+            payload = envelope.Type switch
+            {
+                SlackSocketEnvelope.SlashCommands when envelope.Payload.ValueKind == JsonValueKind.Object =>
+                    await PayloadOfAsync(await commands.HandleVerifiedAsync(FormOf(envelope.Payload), cancellationToken), asReply: true),
+                SlackSocketEnvelope.Interactive when envelope.Payload.ValueKind == JsonValueKind.Object =>
+                    await PayloadOfAsync(await interactions.HandleVerifiedAsync(new() { ["payload"] = envelope.Payload.GetRawText() }, cancellationToken), asReply: false),
+                _ => null,
+            };
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && envelope.Type == SlackSocketEnvelope.SlashCommands)
+        {
+            // Over HTTP the person would see Slack's own error; here they get words instead of silence.
+            logger.LogError(e, "Slack Socket Mode command envelope {EnvelopeId} failed", envelope.EnvelopeId);
+            payload = Reply("The command could not be handled just now. Try again in a minute; if it keeps failing, tell the bot's operators.");
+        }
+
+        if (payload is not null && envelope.AcceptsResponsePayload)
+        {
+            ack["payload"] = payload;
+        }
+
+        return ack;
+    }
+
+    /// <summary>A slash command's fields, as the form its HTTP request would have posted.</summary>
+    private static Dictionary<string, StringValues> FormOf(JsonElement payload)
+    {
+        var form = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+        foreach (var field in payload.EnumerateObject())
+        {
+            form[field.Name] = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() : field.Value.GetRawText();
+        }
+
+        return form;
+    }
+
+    /// <summary>
+    /// What the handler would have answered over HTTP, as a payload: its JSON object; for a command, a refusal in
+    /// words becomes an ephemeral reply. An empty answer has no payload.
+    /// </summary>
+    private async Task<JsonObject?> PayloadOfAsync(IResult result, bool asReply)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await result.ExecuteAsync(context);
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(body.ToArray());
+        var json = context.Response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true ? JsonNode.Parse(text) : null;
+        return json switch
+        {
+            JsonObject answer => answer,
+            JsonValue words when asReply && words.TryGetValue<string>(out var said) => Reply(said),
+            _ when asReply && json is null => Reply(text),
+            _ => null,
+        };
+    }
+
+    private static JsonObject Reply(string text) => new() { ["response_type"] = "ephemeral", ["text"] = text };
+}
