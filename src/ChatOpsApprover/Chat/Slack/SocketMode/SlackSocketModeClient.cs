@@ -48,7 +48,7 @@ public sealed class SlackSocketModeClient(
                     current = next;
                     failures = 0;
                     logger.LogInformation("Connected to Slack over Socket Mode");
-                    if (!await current.Ended)
+                    if (!await current.Ended.WaitAsync(stoppingToken))
                     {
                         await current.DisposeAsync();
                         current = null;
