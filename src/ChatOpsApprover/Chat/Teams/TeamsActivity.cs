@@ -20,6 +20,12 @@ public sealed record TeamsActivity(
     string? Name,
     JsonElement? Value)
 {
+    /// <summary>The bot's own id in this conversation (recipient.id).</summary>
+    public string? RecipientId { get; init; }
+
+    /// <summary>The ids of the members a conversationUpdate says were added (the bot's own id when it was installed).</summary>
+    public IReadOnlyList<string> MembersAdded { get; init; } = [];
+
     public bool IsPersonal => string.Equals(ConversationType, "personal", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Reads an activity; null when the body is not a JSON object.</summary>
@@ -50,7 +56,13 @@ public sealed record TeamsActivity(
                 tenant,
                 String(root, "text"),
                 String(root, "name"),
-                root.TryGetProperty("value", out var value) ? value.Clone() : null);
+                root.TryGetProperty("value", out var value) ? value.Clone() : null)
+            {
+                RecipientId = String(Child(root, "recipient"), "id"),
+                MembersAdded = root.TryGetProperty("membersAdded", out var added) && added.ValueKind == JsonValueKind.Array
+                    ? [.. added.EnumerateArray().Select(m => String(m, "id")).OfType<string>()]
+                    : [],
+            };
         }
         catch (JsonException)
         {

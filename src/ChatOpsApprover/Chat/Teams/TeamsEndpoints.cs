@@ -35,10 +35,12 @@ public static class TeamsEndpoints
         services.AddSingleton<TeamsTenantPolicy>();
         services.AddSingleton<TeamsSenderRecorder>();
         services.AddSingleton<TeamsCardActionHandler>();
+        services.AddSingleton<TeamsRequestFormHandler>();
 
         // Per request, as the endpoint's parameters were: the message handler replies through ConnectorClient, a
         // typed HttpClient that must not be held for the life of the app.
         services.AddScoped<TeamsMessageHandler>();
+        services.AddScoped<TeamsWelcome>();
         services.AddScoped<TeamsMessagingEndpoint>();
         services.AddReadinessCheck<TeamsCredentialsCheck>(TeamsCredentialsCheck.Name);
         return services;

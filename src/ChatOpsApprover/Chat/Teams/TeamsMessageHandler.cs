@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Requests;
 
@@ -12,6 +13,7 @@ public sealed class TeamsMessageHandler(
     TeamsUserStore users,
     ConnectorClient connector,
     TeamsPlatform platform,
+    TeamsRequestFormHandler forms,
     TimeProvider time,
     ILogger<TeamsMessageHandler> logger)
 {
@@ -28,11 +30,19 @@ public sealed class TeamsMessageHandler(
             return Results.Ok();
         }
 
+        var commandText = TeamsText.CommandText(activity.Text);
+        if (activity.IsPersonal && TeamsRequestFormHandler.IsAskedFor(commandText) && activity.FromAadObjectId is { } asker && forms.FormFor(asker) is { } form)
+        {
+            // "jit request" alone in the 1:1 chat: the form instead of the grammar.
+            await SendAsync(activity, AdaptiveCards.Activity(TeamsRequestForm.Render(form), RequestForm.Title), cancellationToken);
+            return Results.Ok();
+        }
+
         ChatReply reply;
         try
         {
             reply = activity.FromAadObjectId is { } aad
-                ? await commands.HandleAsync(new ChatUser(TeamsChat.Key, aad), JitCommandParser.Parse(TeamsText.CommandText(activity.Text)), cancellationToken)
+                ? await commands.HandleAsync(new ChatUser(TeamsChat.Key, aad), JitCommandParser.Parse(commandText), cancellationToken)
                 : new ChatReply("Your Teams account has no Microsoft Entra object id, so ChatOpsApprover cannot tell who you are.");
         }
         catch
@@ -59,8 +69,21 @@ public sealed class TeamsMessageHandler(
                     : "I could not reach you in a 1:1 chat: write to me there, e.g. jit help.";
             }
 
+            await SendAsync(activity, TeamsPlatform.TextActivity(text), cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The command itself is done; a lost reply is not worth a retry that the deduplication would drop anyway.
+            logger.LogWarning("Could not send the reply to a Teams command: {Error}", e.Message);
+        }
+    }
+
+    private async Task SendAsync(TeamsActivity activity, System.Text.Json.Nodes.JsonObject reply, CancellationToken cancellationToken)
+    {
+        try
+        {
             // The serviceUrl was checked against the token: it is the connector that sent this activity.
-            await connector.ReplyAsync(new Uri(activity.ServiceUrl!), activity.ConversationId!, activity.Id!, TeamsPlatform.TextActivity(text), cancellationToken);
+            await connector.ReplyAsync(new Uri(activity.ServiceUrl!), activity.ConversationId!, activity.Id!, reply, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -10,6 +10,8 @@ public sealed class TeamsMessagingEndpoint(
     TeamsSenderRecorder senders,
     TeamsMessageHandler messages,
     TeamsCardActionHandler cardActions,
+    TeamsRequestFormHandler forms,
+    TeamsWelcome welcome,
     TeamsUserStore activities,
     TimeProvider time)
 {
@@ -32,6 +34,7 @@ public sealed class TeamsMessagingEndpoint(
             "message" => await messages.HandleAsync(activity, context.RequestAborted),
             "invoke" when activity.Name == TeamsCardActionHandler.InvokeName => await CardActionOnceAsync(activity, context.RequestAborted),
             "invoke" => TeamsInvokeResponse.Error(400, "BadRequest", $"This bot answers only {TeamsCardActionHandler.InvokeName} invokes."),
+            "conversationUpdate" => await welcome.GreetAsync(activity, context.RequestAborted),
             // conversationUpdate, installationUpdate, typing, reactions…: acknowledged, nothing to do.
             _ => Results.Ok(),
         };
@@ -55,7 +58,9 @@ public sealed class TeamsMessagingEndpoint(
 
         try
         {
-            return await cardActions.HandleAsync(activity, cancellationToken);
+            return activity.TryReadExecute(out var verb, out _) && verb is TeamsRequestForm.SubmitVerb or TeamsRequestForm.OpenVerb
+                ? await forms.ClickAsync(activity, verb, cancellationToken)
+                : await cardActions.HandleAsync(activity, cancellationToken);
         }
         catch
         {

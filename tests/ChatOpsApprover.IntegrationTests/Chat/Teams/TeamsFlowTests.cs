@@ -86,7 +86,12 @@ public sealed class TeamsFlowTests
         foreach (var input in inputs)
         {
             var slack = WebUtility.HtmlDecode(await bot.CommandAsync("U0ALICE", input));
-            Assert.Equal(slack, await bot.TeamsCommandAsync(TeamsIds.Alice, "jit " + input));
+            if (input != "request")
+            {
+                // "jit request" alone in the 1:1 chat answers with the request form instead (TeamsRequestFormTests).
+                Assert.Equal(slack, await bot.TeamsCommandAsync(TeamsIds.Alice, "jit " + input));
+            }
+
             Assert.Equal(slack, await bot.TeamsCommandAsync(TeamsIds.Alice, "jit " + input, inChannel: true));
         }
 
