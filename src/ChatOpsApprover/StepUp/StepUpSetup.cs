@@ -57,13 +57,22 @@ public static class StepUpSetup
         return services;
     }
 
-    /// <summary>Enrollments that wait for an admin need someone who may approve them.</summary>
+    /// <summary>Enrollments that wait for an admin need someone who may approve them, and a channel where they are asked.</summary>
     private static IEnumerable<string> AdminsFor(StepUpOptions options, IConfiguration configuration)
     {
-        if (options.Approval == EnrollmentApproval.Admin
-            && !configuration.GetSection("People").GetChildren().Any(p => string.Equals(p["Admin"], "true", StringComparison.OrdinalIgnoreCase)))
+        if (options.Approval != EnrollmentApproval.Admin)
+        {
+            yield break;
+        }
+
+        if (!configuration.GetSection("People").GetChildren().Any(p => string.Equals(p["Admin"], "true", StringComparison.OrdinalIgnoreCase)))
         {
             yield return "StepUp:EnrollmentApproval: Admin needs at least one admin (People:<id>:Admin = true) to approve enrollments; nobody is one.";
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration["Audit:SlackChannel"]) && string.IsNullOrWhiteSpace(configuration["Audit:TeamsChannel"]))
+        {
+            yield return "StepUp:EnrollmentApproval: Admin needs an audit channel (Audit:SlackChannel or Audit:TeamsChannel), where admins approve enrollments; none is set, so no enrollment could ever be approved.";
         }
     }
 

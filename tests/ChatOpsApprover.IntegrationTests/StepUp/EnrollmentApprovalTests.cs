@@ -270,4 +270,15 @@ public sealed class EnrollmentApprovalTests
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync("Admin", s => s["People:erin:Admin"] = "false"));
         Assert.Contains("StepUp:EnrollmentApproval: Admin needs at least one admin", failure.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AdminMode_WithoutAnAuditChannel_StopsStartUp_NamingTheKey()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync("Admin", s =>
+        {
+            s["Audit:SlackChannel"] = string.Empty;
+            s["Audit:TeamsChannel"] = null;
+        }));
+        Assert.Contains("StepUp:EnrollmentApproval: Admin needs an audit channel (Audit:SlackChannel or Audit:TeamsChannel)", failure.ToString(), StringComparison.Ordinal);
+    }
 }
