@@ -52,8 +52,17 @@ public static class AuditEvents
 
     // The mfa.* events are about second factors; their names are older than the code's words and stay as they are.
 
-    /// <summary>A person confirmed a new second factor with a valid code (enrollment). No request.</summary>
+    /// <summary>
+    /// A person confirmed a new second factor with a valid code (enrollment). No request. Details: address, device,
+    /// approval ("not required", or "awaiting an admin" with the enrollment's id in "enrollment").
+    /// </summary>
     public const string MfaEnrolled = "mfa.enrolled";
+
+    /// <summary>An admin approved a new enrollment (details: person, enrollment); the factor can be used from now on. No request.</summary>
+    public const string MfaEnrollmentApproved = "mfa.enrollment_approved";
+
+    /// <summary>An admin refused a new enrollment (details: person, enrollment); the factor was removed. No request.</summary>
+    public const string MfaEnrollmentRefused = "mfa.enrollment_refused";
 
     /// <summary>An admin removed a person's second factor. No request.</summary>
     public const string MfaReset = "mfa.reset";

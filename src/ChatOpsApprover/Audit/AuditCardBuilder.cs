@@ -57,5 +57,10 @@ public static class AuditCardBuilder
         standalone && record.RequestId is { } requestId ? "request #" + requestId.ToString(CultureInfo.InvariantCulture) : null,
         AuditText.Details(record),
         AuditText.Anchor(record),
-        standalone);
+        standalone,
+        EnrollmentAwaitingAdmin(record));
+
+    /// <summary>The enrollment an <see cref="AuditEvents.MfaEnrolled"/> entry asks the admins to decide, if it asks.</summary>
+    private static Guid? EnrollmentAwaitingAdmin(AuditRecord record) =>
+        record.Event == AuditEvents.MfaEnrolled && record.Details.TryGetValue("enrollment", out var id) && Guid.TryParse(id, out var enrollment) ? enrollment : null;
 }

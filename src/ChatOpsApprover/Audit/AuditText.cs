@@ -33,6 +33,9 @@ public static class AuditText
         AuditEvents.SecuritySignatureFailures => "Burst of requests with bad signatures",
         AuditEvents.SecurityReplaysRefused => "Replayed requests refused",
         AuditEvents.AuditRead => "Audit log read",
+        AuditEvents.MfaEnrolled => "New second factor enrolled",
+        AuditEvents.MfaEnrollmentApproved => "Enrollment approved",
+        AuditEvents.MfaEnrollmentRefused => "Enrollment refused",
         _ => @event,
     };
 

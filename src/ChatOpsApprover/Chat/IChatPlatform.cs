@@ -28,6 +28,9 @@ public interface IChatPlatform
     /// </summary>
     Task NudgeAsync(ChatMessageRef card, IReadOnlyList<Person> people, string text, ApprovalCard? withCard, CancellationToken cancellationToken);
 
+    /// <summary>A link that opens the card where it was posted, or null when this platform cannot link to it.</summary>
+    Uri? LinkTo(ChatMessageRef card);
+
     /// <summary>Shows a message to one user only, in the channel where they acted.</summary>
     Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken);
 }

@@ -57,7 +57,7 @@ public sealed class JitCommandDispatcher(
             await dispatcher._requestAccess.RequestAsync(user, new RequestAccessInput(command.Role, command.Duration, command.Reason), cancellationToken)));
 
         public Task<ChatReply> List(JitCommand.List command) =>
-            ForRegistered(async p => RequestMessages.RequestList(await dispatcher._listRequests.ListAsync(p)));
+            ForRegistered(async p => RequestMessages.RequestList(await dispatcher._listRequests.ListAsync(p), await dispatcher._listRequests.WaitingForAsync(p, user.Platform)));
 
         public Task<ChatReply> Roles(JitCommand.Roles command) =>
             ForRegistered(p => Task.FromResult(RequestMessages.RoleList(dispatcher._listRoles.List(p))));

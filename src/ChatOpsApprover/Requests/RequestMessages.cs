@@ -116,6 +116,33 @@ public static class RequestMessages
     };
 
     /// <summary>"jit list": a person's open requests, one line each.</summary>
+    /// <summary>"jit list" for someone approvers wait on: their own requests, then those waiting for their answer, with card links.</summary>
+    public static string RequestList(IReadOnlyList<AccessRequest> open, IReadOnlyList<WaitingRequest> waiting)
+    {
+        if (waiting.Count == 0)
+        {
+            return RequestList(open);
+        }
+
+        var text = new StringBuilder(open.Count == 0 ? "You have no pending or active requests." : RequestList(open));
+        text.Append("\n\nWaiting for your decision:");
+        foreach (var (request, link, place) in waiting.Take(ListRequests.MaxWaiting))
+        {
+            text.Append("\n• #").Append(request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Append(' ').Append(request.RoleName).Append(" for ").Append(DurationText.Format(request.Duration))
+                .Append(", asked by ").Append(request.PersonId)
+                .Append(" at ").Append(Time(request.RequestedAt))
+                .Append(": ").Append(link is not null ? link.AbsoluteUri : place is not null ? "its card is in " + place : "its card is not posted yet");
+        }
+
+        if (waiting.Count > ListRequests.MaxWaiting)
+        {
+            text.Append("\n…and more; decide these first, or see each role's approval channel.");
+        }
+
+        return text.ToString();
+    }
+
     public static string RequestList(IReadOnlyList<AccessRequest> open)
     {
         if (open.Count == 0)

@@ -79,6 +79,17 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return await WithDecisionsAndStepUpsAsync(connection, null, await ReadRequestsAsync(command));
     }
 
+    /// <summary>Pending requests of these roles, oldest first, at most <paramref name="limit"/>, with their decisions.</summary>
+    public async Task<IReadOnlyList<AccessRequest>> ListPendingAsync(IReadOnlyCollection<string> roleNames, int limit)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.access_requests WHERE status = @pending AND role_name = ANY(@roles) ORDER BY id LIMIT @limit", connection);
+        command.Parameters.AddWithValue("pending", RequestLifecycle.ToStorage(RequestStatus.Pending));
+        command.Parameters.AddWithValue("roles", roleNames.ToArray());
+        command.Parameters.AddWithValue("limit", limit);
+        return await WithDecisionsAndStepUpsAsync(connection, null, await ReadRequestsAsync(command));
+    }
+
     /// <summary>The ids of every request of a person and/or of a role (null: any).</summary>
     public async Task<long[]> IdsOfAsync(string? personId, string? roleName, CancellationToken cancellationToken)
     {

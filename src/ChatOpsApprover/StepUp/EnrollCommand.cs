@@ -5,7 +5,7 @@ using Npgsql;
 namespace ChatOpsApprover.StepUp;
 
 /// <summary>jit enroll: a single-use enrollment link, unless the person already has an active second factor.</summary>
-public sealed class EnrollCommand(NpgsqlDataSource dataSource, EnrollmentStart enrollment, LinkIssuer links)
+public sealed class EnrollCommand(NpgsqlDataSource dataSource, EnrollmentStart enrollment, LinkIssuer links, FactorStore factors)
 {
     public async Task<ChatReply> RunAsync(Person person, CancellationToken cancellationToken)
     {
@@ -14,6 +14,11 @@ public sealed class EnrollCommand(NpgsqlDataSource dataSource, EnrollmentStart e
         var url = await enrollment.StartAsync(connection, transaction, person);
         if (url is null)
         {
+            if (await factors.FindAsync(connection, transaction, person.Id, forUpdate: false) is { AwaitsApproval: true })
+            {
+                return new ChatReply("Your second factor is set up and awaits an admin's approval (asked in the audit channel); you are told here when they decide. Nothing was changed.");
+            }
+
             return new ChatReply("You already have a second factor. To replace it (a new phone, a lost app), ask an admin to reset it with: jit admin reset-mfa " + person.Id);
         }
 

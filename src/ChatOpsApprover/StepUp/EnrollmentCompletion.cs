@@ -2,6 +2,7 @@ using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Requests;
 using Hangfire;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ChatOpsApprover.StepUp;
@@ -9,7 +10,8 @@ namespace ChatOpsApprover.StepUp;
 /// <summary>
 /// Completes an enrollment once its first code was accepted: the factor becomes active, the link is used up, the
 /// device and network become the person's first known ones, and confirmations that waited for the factor get their
-/// links.
+/// links — or, with StepUp:EnrollmentApproval = Admin, the factor waits for an admin's approval from the audit channel
+/// and the links follow that approval (<see cref="DecideOnEnrollment"/>).
 /// </summary>
 public sealed class EnrollmentCompletion(
     FactorStore factors,
@@ -18,27 +20,57 @@ public sealed class EnrollmentCompletion(
     StepUpConfirmationStore confirmations,
     RequestStore requests,
     AuditLog audit,
-    IBackgroundJobClient jobs)
+    IBackgroundJobClient jobs,
+    IOptions<StepUpOptions> options)
 {
     /// <summary>Commits the caller's transaction, which holds the link's and the factor's locks.</summary>
     public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, long step, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await factors.ActivateAsync(connection, transaction, link.PersonId, step, now);
+        Guid? approvalId = options.Value.Approval switch
+        {
+            EnrollmentApproval.None => null,
+            EnrollmentApproval.Admin => Guid.NewGuid(),
+        };
+        await factors.ActivateAsync(connection, transaction, link.PersonId, step, approvalId, now);
         await links.MarkUsedAsync(connection, transaction, link.TokenHash, now);
         var newDevice = await knownClients.RememberAsync(connection, transaction, link.PersonId, client, now);
-        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.MfaEnrolled, null, link.PersonId, ChatPlatform.Web, now, new Dictionary<string, string>
-        {
-            ["address"] = client.Address,
-        }));
-        await transaction.CommitAsync(cancellationToken);
 
-        var waiting = await StillWaitingForAsync(link.PersonId);
-        foreach (var (requestId, purpose, platform) in waiting)
+        // Loud either way: the audit channel posts it on its own, naming the person, where from and whether it waits.
+        var details = new Dictionary<string, string>
         {
-            jobs.Enqueue<StepUpJobs>(j => j.SendLinkAsync(requestId, link.PersonId, purpose, platform, null, null, CancellationToken.None));
+            ["person"] = link.PersonId,
+            ["address"] = client.Address,
+            ["device"] = newDevice is null ? "a browser seen before" : "a new browser",
+            ["approval"] = approvalId is null ? "not required" : "awaiting an admin",
+        };
+        if (approvalId is { } id)
+        {
+            details["enrollment"] = id.ToString();
         }
 
-        return LinkPageViews.Enrolled(link.PersonId, waiting.Select(w => w.RequestId).ToList(), newDevice);
+        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.MfaEnrolled, null, link.PersonId, ChatPlatform.Web, now, details));
+        await transaction.CommitAsync(cancellationToken);
+
+        if (approvalId is not null)
+        {
+            var pending = await StillWaitingForAsync(link.PersonId);
+            return LinkPageViews.EnrolledAwaitingApproval(link.PersonId, pending.Select(w => w.RequestId).Distinct().ToList(), newDevice);
+        }
+
+        var waiting = await SendWaitingLinksAsync(link.PersonId);
+        return LinkPageViews.Enrolled(link.PersonId, waiting, newDevice);
+    }
+
+    /// <summary>Sends a link for every confirmation that waited for this person's factor; returns their requests.</summary>
+    public async Task<IReadOnlyList<long>> SendWaitingLinksAsync(string personId)
+    {
+        var waiting = await StillWaitingForAsync(personId);
+        foreach (var (requestId, purpose, platform) in waiting)
+        {
+            jobs.Enqueue<StepUpJobs>(j => j.SendLinkAsync(requestId, personId, purpose, platform, null, null, CancellationToken.None));
+        }
+
+        return waiting.Select(w => w.RequestId).ToList();
     }
 
     /// <summary>Confirmations waiting for this person on requests that can still go ahead.</summary>

@@ -11,12 +11,40 @@ public sealed class FactorStore
     public async Task<StoredFactor?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string personId, bool forUpdate)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT person_id, secret_protected, active, last_used_step, locked_at IS NOT NULL FROM jit.mfa_factors WHERE person_id = @person" + (forUpdate ? " FOR UPDATE" : string.Empty),
+            $"SELECT {Columns} FROM jit.mfa_factors WHERE person_id = @person" + (forUpdate ? " FOR UPDATE" : string.Empty),
             connection, transaction);
         command.Parameters.AddWithValue("person", personId);
+        return await ReadOneAsync(command);
+    }
+
+    /// <summary>The factor whose enrollment waits for the admin approval <paramref name="approvalId"/>; null once it was decided.</summary>
+    public async Task<StoredFactor?> FindAwaitingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid approvalId, bool forUpdate)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM jit.mfa_factors WHERE approval_id = @approval AND active" + (forUpdate ? " FOR UPDATE" : string.Empty), connection, transaction);
+        command.Parameters.AddWithValue("approval", approvalId);
+        return await ReadOneAsync(command);
+    }
+
+    /// <summary>An admin approved the enrollment: the factor can confirm step-ups from now on.</summary>
+    public async Task<bool> ApproveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid approvalId, string adminId, DateTimeOffset now)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jit.mfa_factors SET approval_id = NULL, approved_by = @admin, approved_at = @now WHERE approval_id = @approval AND active",
+            connection, transaction);
+        command.Parameters.AddWithValue("approval", approvalId);
+        command.Parameters.AddWithValue("admin", adminId);
+        command.Parameters.AddWithValue("now", now);
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
+    private const string Columns = "person_id, secret_protected, active, last_used_step, locked_at IS NOT NULL, approval_id";
+
+    private static async Task<StoredFactor?> ReadOneAsync(NpgsqlCommand command)
+    {
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync()
-            ? new StoredFactor(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetBoolean(4))
+            ? new StoredFactor(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetGuid(5))
             : null;
     }
 
@@ -35,15 +63,19 @@ public sealed class FactorStore
         return await command.ExecuteNonQueryAsync() == 1;
     }
 
-    /// <summary>Makes a pending factor active, remembering the step its confirming code used.</summary>
-    public async Task ActivateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, long step, DateTimeOffset now)
+    /// <summary>
+    /// Makes a pending factor active, remembering the step its confirming code used. With an
+    /// <paramref name="approvalId"/> it still waits for an admin's approval before it can confirm anything.
+    /// </summary>
+    public async Task ActivateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, long step, Guid? approvalId, DateTimeOffset now)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE jit.mfa_factors SET active = true, activated_at = @now, last_used_step = @step WHERE person_id = @person AND NOT active",
+            "UPDATE jit.mfa_factors SET active = true, activated_at = @now, last_used_step = @step, approval_id = @approval WHERE person_id = @person AND NOT active",
             connection, transaction);
         command.Parameters.AddWithValue("person", personId);
         command.Parameters.AddWithValue("step", step);
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.Add(new NpgsqlParameter("approval", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = approvalId is { } id ? id : DBNull.Value });
         if (await command.ExecuteNonQueryAsync() != 1)
         {
             throw new InvalidOperationException("The factor was not pending; the caller must hold its lock.");

@@ -105,6 +105,16 @@ public static class LinkPageViews
             };
         }
 
+        if (factor.AwaitsApproval)
+        {
+            return new LinkPageView(409, LinkPageTone.Problem, "Your authenticator awaits an admin's approval",
+                $"{link.PersonId}'s second factor was set up, but an admin has not approved it yet, so it cannot confirm anything. Nothing was changed.")
+            {
+                ForPerson = link.PersonId,
+                Next = "Ask an admin to approve your enrollment in the audit channel. A new confirmation link is sent to you in chat as soon as they do.",
+            };
+        }
+
         return factor.Locked ? FactorLocked(link) : null;
     }
 
@@ -209,6 +219,18 @@ public static class LinkPageViews
             Next = confirmationsSent.Count > 0
                 ? $"A confirmation link for request {string.Join(", ", confirmationsSent.Select(id => "#" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)))} has been sent to you in chat."
                 : "You can close this page.",
+            RememberDevice = rememberDevice,
+        };
+
+    /// <summary>Enrolled, but (StepUp:EnrollmentApproval = Admin) usable only once an admin approves it.</summary>
+    public static LinkPageView EnrolledAwaitingApproval(string personId, IReadOnlyList<long> waitingRequests, string? rememberDevice) =>
+        new(200, LinkPageTone.Success, "Your second factor is set up",
+            "Before it can be used, an admin must approve it: your authenticator awaits an admin's approval. The admins have been asked in the audit channel.")
+        {
+            ForPerson = personId,
+            Next = (waitingRequests.Count > 0
+                ? $"As soon as an admin approves it, a confirmation link for request {string.Join(", ", waitingRequests.Select(id => "#" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)))} is sent to you in chat."
+                : "You are told in chat when an admin approves or refuses it.") + " If you did not set this up yourself, tell your security team now.",
             RememberDevice = rememberDevice,
         };
 

@@ -32,6 +32,17 @@ public sealed class StepUpJobs(StepUpMessenger messenger, AccessDirectory direct
         }
     }
 
+    /// <summary>Tells a person an admin approved or refused their new second factor; a refusal they did not expect is a warning.</summary>
+    public async Task TellEnrollmentDecidedAsync(string personId, string adminId, bool approved, ChatPlatform platform, CancellationToken cancellationToken)
+    {
+        if (directory.FindPerson(personId) is { } person)
+        {
+            await notifications.SendDirectAsync(person, platform, approved
+                ? $"{adminId} approved your new second factor: you can confirm with it from now on. Confirmation links that waited for it are on their way."
+                : $"{adminId} refused your new second factor, and it was removed. If you set it up yourself, enroll again with: jit enroll (and tell an admin it is you).\nIf you did not set it up, tell your security team.", cancellationToken);
+        }
+    }
+
     /// <summary>Tells a person their factor was reset, so a reset they did not ask for does not go unnoticed.</summary>
     public async Task TellResetAsync(string personId, string adminId, ChatPlatform platform, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ public sealed class StepUpMessenger(NpgsqlDataSource dataSource, RequestStore re
 {
     /// <summary>
     /// The message for <paramref name="personId"/>, with a new link (or an enrollment link when they have no factor
-    /// yet); null when nothing on this request is waiting for them any more.
+    /// yet, or no link and word that their factor awaits an admin's approval); null when nothing on this request is
+    /// waiting for them any more.
     /// </summary>
     public async Task<string?> PrepareAsync(long requestId, string personId, StepUpPurpose purpose, CancellationToken cancellationToken)
     {
@@ -28,6 +29,17 @@ public sealed class StepUpMessenger(NpgsqlDataSource dataSource, RequestStore re
 
         var factor = await factors.FindAsync(connection, transaction, personId, forUpdate: false);
         string text;
+        if (factor is { AwaitsApproval: true })
+        {
+            // No link: it could not be used. The approval sends one (DecideOnEnrollment).
+            return purpose switch
+            {
+                StepUpPurpose.Requester => $"Your request #{request.Id} for {request.RoleName} ({DurationText.Format(request.Duration)}) waits for you to confirm it with your second factor",
+                StepUpPurpose.Approver => $"Your approval of request #{request.Id} ({request.PersonId} asks for {request.RoleName}) waits for you to confirm it with your second factor",
+            } + ", but your authenticator awaits an admin's approval, so it cannot confirm anything yet. Nothing was granted. " +
+                "As soon as an admin approves your enrollment (in the audit channel), a confirmation link is sent to you.";
+        }
+
         if (factor is not { Active: true })
         {
             var enroll = await enrollment.StartAsync(connection, transaction, person);

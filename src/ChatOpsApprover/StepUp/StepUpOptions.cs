@@ -41,6 +41,21 @@ public sealed class StepUpOptions
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 
+    /// <summary>
+    /// "None" (the default): a confirmed enrollment can be used at once. "Admin": it waits until an admin (People:&lt;id&gt;:Admin)
+    /// approves it from the audit channel, against someone who takes over a chat account that never enrolled.
+    /// </summary>
+    public string? EnrollmentApproval { get; set; }
+
+    /// <summary>The parsed <see cref="EnrollmentApproval"/>; <see cref="StepUp.EnrollmentApproval.None"/> when unset or unreadable (validation refuses the latter).</summary>
+    public EnrollmentApproval Approval => ParseApproval(EnrollmentApproval) ?? StepUp.EnrollmentApproval.None;
+
+    /// <summary>A choice by its name (any case); numbers are not names.</summary>
+    private static EnrollmentApproval? ParseApproval(string? value) =>
+        value?.Trim() is { Length: > 0 } text && !text.All(char.IsDigit) && Enum.TryParse<EnrollmentApproval>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : null;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -73,6 +88,11 @@ public sealed class StepUpOptions
         if (MaxAttempts is < 1 or > 10)
         {
             errors.Add("StepUp:MaxAttempts: must be between 1 and 10 (default 5).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(EnrollmentApproval) && ParseApproval(EnrollmentApproval) is null)
+        {
+            errors.Add($"StepUp:EnrollmentApproval: \"{(EnrollmentApproval.Length > 40 ? EnrollmentApproval[..40] + "…" : EnrollmentApproval)}\" is not a choice; use None (the default: a new enrollment is usable at once) or Admin (an admin approves each new enrollment from the audit channel).");
         }
 
         for (var i = 0; i < TrustedProxies.Count; i++)

@@ -11,7 +11,7 @@ public static class StepUpSetup
 {
     public static IServiceCollection AddStepUp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<StepUpOptions>(configuration.GetSection("StepUp"), o => o.Validate());
+        services.AddValidatedOptions<StepUpOptions>(configuration.GetSection("StepUp"), o => [.. o.Validate(), .. AdminsFor(o, configuration)]);
         services.AddTrustedProxyHeaders();
         services.AddPostgresDataProtection(configuration);
         services.AddAntiforgery(options =>
@@ -38,6 +38,7 @@ public static class StepUpSetup
         services.AddSingleton<EnrollCommand>();
         services.AddSingleton<FactorResetCommand>();
         services.AddSingleton<EnrollmentCompletion>();
+        services.AddSingleton<DecideOnEnrollment>();
         services.AddSingleton<StepUpCompletion>();
         services.AddSingleton<StepUpMessenger>();
         services.AddSingleton<EnrollmentPageHandler>();
@@ -54,6 +55,25 @@ public static class StepUpSetup
             .AddFilter(RequestLogScope.HostingDiagnostics, LogLevel.None)
             .AddFilter("Microsoft.AspNetCore.Routing.Matching", LogLevel.Information));
         return services;
+    }
+
+    /// <summary>Enrollments that wait for an admin need someone who may approve them, and a channel where they are asked.</summary>
+    private static IEnumerable<string> AdminsFor(StepUpOptions options, IConfiguration configuration)
+    {
+        if (options.Approval != EnrollmentApproval.Admin)
+        {
+            yield break;
+        }
+
+        if (!configuration.GetSection("People").GetChildren().Any(p => string.Equals(p["Admin"], "true", StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return "StepUp:EnrollmentApproval: Admin needs at least one admin (People:<id>:Admin = true) to approve enrollments; nobody is one.";
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration["Audit:SlackChannel"]) && string.IsNullOrWhiteSpace(configuration["Audit:TeamsChannel"]))
+        {
+            yield return "StepUp:EnrollmentApproval: Admin needs an audit channel (Audit:SlackChannel or Audit:TeamsChannel), where admins approve enrollments; none is set, so no enrollment could ever be approved.";
+        }
     }
 
     public static IEndpointRouteBuilder MapStepUp(this IEndpointRouteBuilder app) => app.MapLinkPages();

@@ -1,7 +1,12 @@
 namespace ChatOpsApprover.StepUp;
 
 /// <summary>
-/// A person's second factor: pending until enrollment confirms it with a first code, then active.
-/// <see cref="SecretProtected"/> is a Data Protection payload (<see cref="FactorSecrets"/>).
+/// A person's second factor: pending until enrollment confirms it with a first code, then active. With
+/// StepUp:EnrollmentApproval = Admin an active factor also waits for an admin (<see cref="ApprovalId"/> set) before it
+/// can confirm anything. <see cref="SecretProtected"/> is a Data Protection payload (<see cref="FactorSecrets"/>).
 /// </summary>
-public sealed record StoredFactor(string PersonId, string SecretProtected, bool Active, long? LastUsedStep, bool Locked = false);
+public sealed record StoredFactor(string PersonId, string SecretProtected, bool Active, long? LastUsedStep, bool Locked = false, Guid? ApprovalId = null)
+{
+    /// <summary>Confirmed by its person, but not yet approved by an admin: it cannot confirm a step-up.</summary>
+    public bool AwaitsApproval => Active && ApprovalId is not null;
+}

@@ -104,6 +104,21 @@ public sealed class StepUpRulesTests
     }
 
     [Theory]
+    [InlineData(null, EnrollmentApproval.None, true)]
+    [InlineData("None", EnrollmentApproval.None, true)]
+    [InlineData("admin", EnrollmentApproval.Admin, true)]
+    [InlineData("Admins", EnrollmentApproval.None, false)]
+    [InlineData("1", EnrollmentApproval.None, false)]
+    public void EnrollmentApproval_IsNoneOrAdmin_AnythingElseNamesTheKey(string? value, EnrollmentApproval parsed, bool valid)
+    {
+        var options = new StepUpOptions { EnrollmentApproval = value };
+        var errors = options.Validate();
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.StartsWith("StepUp:EnrollmentApproval:", e, StringComparison.Ordinal));
+        Assert.Equal(parsed, options.Approval);
+    }
+
+    [Theory]
     [InlineData("", true)]
     [InlineData("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=", true)]
     [InlineData("c2hvcnQ=", false)]

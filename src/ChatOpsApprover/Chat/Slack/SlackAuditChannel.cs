@@ -34,8 +34,46 @@ public sealed class SlackAuditChannel(SlackApiClient api, IOptions<AuditOptions>
         await api.UpdateMessageAsync(message.Channel, message.MessageId, text, blocks, cancellationToken);
     }
 
-    public async Task PostEventAsync(AuditRecord record, ChatMessageRef? thread, CancellationToken cancellationToken) =>
-        await api.PostMessageAsync(thread?.Channel ?? Channel!, RenderEvent(AuditCardBuilder.Event(record, standalone: thread is null)), blocks: null, thread?.MessageId, cancellationToken);
+    public async Task PostEventAsync(AuditRecord record, ChatMessageRef? thread, CancellationToken cancellationToken)
+    {
+        var card = AuditCardBuilder.Event(record, standalone: thread is null);
+        await api.PostMessageAsync(thread?.Channel ?? Channel!, RenderEvent(card), EventBlocks(card), thread?.MessageId, cancellationToken);
+    }
+
+    /// <summary>Blocks only for an enrollment that waits for an admin: its text, what is asked, and Approve / Refuse.</summary>
+    public static JsonArray? EventBlocks(AuditEventCard card)
+    {
+        if (card.EnrollmentToDecide is not { } enrollment)
+        {
+            return null;
+        }
+
+        var value = enrollment.ToString();
+        return
+        [
+            SlackBlocks.Section(RenderEvent(card)),
+            SlackBlocks.Context(SlackText.Escape(card.DecisionPrompt!)),
+            new JsonObject
+            {
+                ["type"] = "actions",
+                ["block_id"] = "jit_enrollment_" + value,
+                ["elements"] = new JsonArray
+                {
+                    EnrollmentButton(AuditEventCard.ApproveEnrollmentId, AuditEventCard.ApproveEnrollmentLabel, value, "primary"),
+                    EnrollmentButton(AuditEventCard.RefuseEnrollmentId, AuditEventCard.RefuseEnrollmentLabel, value, "danger"),
+                },
+            },
+        ];
+    }
+
+    private static JsonObject EnrollmentButton(string actionId, string label, string value, string style) => new()
+    {
+        ["type"] = "button",
+        ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = label },
+        ["action_id"] = actionId,
+        ["value"] = value,
+        ["style"] = style,
+    };
 
     /// <summary>The request's audit message: its facts, its status and the newest lines of its history that fit.</summary>
     public static (string Text, JsonArray Blocks) RenderRequest(AuditTimeline timeline)

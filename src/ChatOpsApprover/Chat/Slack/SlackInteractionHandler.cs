@@ -1,6 +1,7 @@
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
+using ChatOpsApprover.StepUp;
 using Microsoft.Extensions.Primitives;
 
 namespace ChatOpsApprover.Chat.Slack;
@@ -9,11 +10,13 @@ namespace ChatOpsApprover.Chat.Slack;
 /// POST /slack/interactions (or a Socket Mode envelope): clicks on approval cards and the deny modal's submission. Approve is decided at once;
 /// Deny opens a modal asking why (in the request: the click's trigger_id lives about 3 seconds), and its submission
 /// decides, or keeps the modal open when the reason is missing. Slack wants a fast answer; the clicker is told what
-/// their answer did by an ephemeral message where they clicked, sent by a job.
+/// their answer did by an ephemeral message where they clicked, sent by a job. Approve / Refuse on a new enrollment in
+/// the audit channel (StepUp:EnrollmentApproval = Admin) is decided at once, the same way.
 /// </summary>
 public sealed class SlackInteractionHandler(
     SlackSignedFormReader reader,
     DecideOnRequest decide,
+    DecideOnEnrollment enrollments,
     ChatNotifications notifications,
     SlackApiClient api,
     ILogger<SlackInteractionHandler> logger)
@@ -39,6 +42,18 @@ public sealed class SlackInteractionHandler(
         if (SlackDenySubmission.TryRead(payload) is { } submission)
         {
             return await SubmitDenialAsync(submission, cancellationToken);
+        }
+
+        if (SlackEnrollmentAction.TryRead(payload) is { } enrollment)
+        {
+            if (!enrollment.IsComplete)
+            {
+                return Results.BadRequest("The enrollment button's payload does not say who clicked (user.id) or which enrollment (value, an id).");
+            }
+
+            var (_, message) = await enrollments.DecideAsync(new ChatUser(SlackChat.Key, enrollment.UserId), enrollment.EnrollmentId, enrollment.Approve, cancellationToken);
+            Tell(enrollment.UserId, enrollment.ChannelId, message);
+            return Results.Ok();
         }
 
         if (!SlackBlockAction.TryRead(payload, out var action, out var error))

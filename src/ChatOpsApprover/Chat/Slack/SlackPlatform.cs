@@ -11,6 +11,10 @@ public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory)
 
     public string? ApprovalChannel(RoleDefinition role) => role.ApprovalChannelOn(SlackChat.Key);
 
+    /// <summary>The message's permalink as Slack forms it: the channel and the message's ts without its dot.</summary>
+    public Uri? LinkTo(ChatMessageRef card) =>
+        new($"https://slack.com/archives/{Uri.EscapeDataString(card.Channel)}/p{Uri.EscapeDataString(card.MessageId.Replace(".", string.Empty, StringComparison.Ordinal))}");
+
     public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, ApprovalCard card, CancellationToken cancellationToken)
     {
         var (text, blocks) = SlackApprovalCard.Render(card, SlackUserIdOf);

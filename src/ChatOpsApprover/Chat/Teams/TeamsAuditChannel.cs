@@ -101,6 +101,25 @@ public sealed class TeamsAuditChannel(ConnectorClient connector, IOptions<TeamsO
         }
 
         body.Add(Line(Run(card.Anchor, subtle: true)));
-        return Activity(Card(body), card.Summary);
+        if (card.EnrollmentToDecide is not { } enrollment)
+        {
+            return Activity(Card(body), card.Summary);
+        }
+
+        body.Add(Line(Run(card.DecisionPrompt!, color: "Warning")));
+        return Activity(Card(body,
+        [
+            EnrollmentButton(AuditEventCard.ApproveEnrollmentId, AuditEventCard.ApproveEnrollmentLabel, enrollment, "positive"),
+            EnrollmentButton(AuditEventCard.RefuseEnrollmentId, AuditEventCard.RefuseEnrollmentLabel, enrollment, "destructive"),
+        ]), card.Summary);
     }
+
+    private static JsonObject EnrollmentButton(string verb, string title, Guid enrollment, string style) => new()
+    {
+        ["type"] = "Action.Execute",
+        ["title"] = title,
+        ["verb"] = verb,
+        ["data"] = new JsonObject { [AuditEventCard.EnrollmentField] = enrollment.ToString() },
+        ["style"] = style,
+    };
 }

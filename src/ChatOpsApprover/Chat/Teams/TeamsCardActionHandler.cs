@@ -1,6 +1,8 @@
+using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Requests;
+using ChatOpsApprover.StepUp;
 
 namespace ChatOpsApprover.Chat.Teams;
 
@@ -8,13 +10,25 @@ namespace ChatOpsApprover.Chat.Teams;
 /// A click on an approval card (an adaptiveCard/action invoke): Approve and Deny (with the reason typed on the card)
 /// go through the same decision as on Slack, and the invoke is answered with the card as it now stands and a line for
 /// the clicker — a Deny without a reason keeps the card as it was, with its buttons, saying a reason is required.
+/// Approve / Refuse on a new enrollment in the audit channel (StepUp:EnrollmentApproval = Admin) is answered with a line.
 /// </summary>
-public sealed class TeamsCardActionHandler(DecideOnRequest decide, AccessDirectory directory, RequestStore requests)
+public sealed class TeamsCardActionHandler(DecideOnRequest decide, DecideOnEnrollment enrollments, AccessDirectory directory, RequestStore requests)
 {
     public const string InvokeName = "adaptiveCard/action";
 
     public async Task<IResult> HandleAsync(TeamsActivity activity, CancellationToken cancellationToken)
     {
+        if (activity.TryReadExecute(out var enrollmentVerb, out _) && enrollmentVerb is AuditEventCard.ApproveEnrollmentId or AuditEventCard.RefuseEnrollmentId)
+        {
+            if (!Guid.TryParse(activity.ExecuteInput(AuditEventCard.EnrollmentField), out var enrollment) || activity.FromAadObjectId is not { } admin)
+            {
+                return TeamsInvokeResponse.Error(400, "BadRequest", $"The enrollment action needs an {AuditEventCard.EnrollmentField} in its data and who clicked (from.aadObjectId).");
+            }
+
+            var (_, message) = await enrollments.DecideAsync(new ChatUser(TeamsChat.Key, admin), enrollment, enrollmentVerb == AuditEventCard.ApproveEnrollmentId, cancellationToken);
+            return TeamsInvokeResponse.Message(message);
+        }
+
         if (!activity.TryReadExecute(out var verb, out var requestId) || requestId == 0)
         {
             return TeamsInvokeResponse.Error(400, "BadRequest", "The card action is not an Action.Execute with a requestId in its data.");

@@ -21,6 +21,10 @@ public sealed class TeamsPlatform(
 
     public string? ApprovalChannel(RoleDefinition role) => options.Value.IsConfigured ? role.ApprovalChannelOn(TeamsChat.Key) : null;
 
+    /// <summary>A deep link to the card's message: the channel's conversation id (without a thread part) and the post's activity id.</summary>
+    public Uri? LinkTo(ChatMessageRef card) =>
+        new($"https://teams.microsoft.com/l/message/{card.Channel.Split(';')[0]}/{Uri.EscapeDataString(card.MessageId)}");
+
     public async Task<ChatMessageRef> PostApprovalCardAsync(string channel, ApprovalCard card, CancellationToken cancellationToken)
     {
         var activityId = await connector.SendAsync(options.Value.ServiceUrl, channel, TeamsApprovalCard.Activity(card), cancellationToken);
