@@ -33,6 +33,7 @@ public static class AuditText
         AuditEvents.SecuritySignatureFailures => "Burst of requests with bad signatures",
         AuditEvents.SecurityReplaysRefused => "Replayed requests refused",
         AuditEvents.AuditRead => "Audit log read",
+        AuditEvents.StepUpReviewNeeded => "Needs review: risky step-up let through",
         _ => @event,
     };
 
