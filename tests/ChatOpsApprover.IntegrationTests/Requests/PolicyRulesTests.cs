@@ -174,4 +174,28 @@ public sealed class PolicyRulesTests
         await WaitForCardAsync(bot, via, "1 of 2 approvals");
         Assert.Equal(RequestStatus.Pending, (await bot.RequestAsync(longer)).Status);
     }
+
+    [Fact]
+    public async Task RiskNewNetworkReview_GrantsTheAccess_AndMarksItForReview()
+    {
+        await using var bot = await StartAsync(InHours, s =>
+        {
+            s["Roles:prod-db-read:StepUp"] = "Requester";
+            s["Roles:prod-db-read:Risk:NewNetwork"] = "true";
+            s["Roles:prod-db-read:Risk:Action"] = "Review";
+        });
+        using var home = new LinkBrowser();
+        var secret = await bot.EnrollAsync("U0ALICE", home);
+        var id = await bot.RequestAccessAsync("U0ALICE", "request prod-db-read 1h from the road");
+        await bot.ClickApproveAsync("U0BOB", id);
+        var link = await bot.WaitForLinkAsync("U0ALICE");
+
+        // The same device on another network: let through, marked for review.
+        using var travelling = new LinkBrowser("127.0.0.2", home.Cookies);
+        Assert.Equal("Confirmed", (await travelling.SubmitAsync(link, bot.Code(secret))).Title);
+        await bot.WaitForStatusAsync(id, RequestStatus.Active);
+        await bot.AuditSealedAsync();
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.verified' AND request_id = {id} AND details->>'rule' = 'Risk:NewNetwork: new network → granted, marked for review'"));
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.review_needed' AND request_id = {id} AND actor = 'policy' AND details->>'person' = 'alice' AND details->>'rule' = 'Risk:NewNetwork'"));
+    }
 }
