@@ -99,11 +99,14 @@ public static class AccessPolicy
         return DecisionOutcome.Recorded;
     }
 
-    /// <summary>After a counted vote: a denial ends it; <see cref="RoleDefinition.RequiredApprovals"/> approvals by distinct people approve it.</summary>
-    public static RequestStatus StatusAfterVote(RoleDefinition role, int approvals, bool approvedNow) =>
+    /// <summary>After a counted vote: a denial ends it; <see cref="RequiredApprovals"/> approvals by distinct people approve it.</summary>
+    public static RequestStatus StatusAfterVote(int required, int approvals, bool approvedNow) =>
         !approvedNow ? RequestStatus.Denied
-        : approvals >= role.RequiredApprovals ? RequestStatus.Approved
+        : approvals >= required ? RequestStatus.Approved
         : RequestStatus.Pending;
+
+    /// <summary>How many different people must approve <paramref name="request"/>: the role's number, plus what policy rules added when it was made.</summary>
+    public static int RequiredApprovals(RoleDefinition role, AccessRequest request) => role.RequiredApprovals + request.ExtraApprovals;
 
     /// <summary>
     /// Who may see a request's details (requester, reason, decisions, its card) when they name it by id: its requester,

@@ -57,6 +57,18 @@ public sealed record AccessRequest(
     /// </summary>
     public bool MayHoldAccessAtTarget => GrantSentAt is not null && !HeldOutside;
 
+    /// <summary>Approvals needed beyond the role's RequiredApprovals, because a policy rule asked for them.</summary>
+    public int ExtraApprovals { get; init; }
+
+    /// <summary>A policy rule asked that approvers confirm their approvals with their second factor.</summary>
+    public bool ApproverStepUp { get; init; }
+
+    /// <summary>Approved by policy when it was made, without anyone's approval.</summary>
+    public bool AutoApproved { get; init; }
+
+    /// <summary>The policy rules that fired when the request was made, with why; shown on its card.</summary>
+    public IReadOnlyList<PolicyRuleHit> PolicyRules { get; init; } = [];
+
     /// <summary>People who became approvers of this request when it was escalated (person ids), on top of the role's.</summary>
     public IReadOnlyList<string> EscalatedTo { get; init; } = [];
 }

@@ -80,6 +80,12 @@ public static class AuditEvents
     /// <summary>A valid code confirmed a step-up (details: purpose, new_device, new_network).</summary>
     public const string StepUpVerified = "stepup.verified";
 
+    /// <summary>
+    /// A step-up was verified from a new device or network that the role's Risk rule watches with Review: access goes
+    /// ahead, and the entry marks it for review (details: person, purpose, rule, why); actor "policy".
+    /// </summary>
+    public const string StepUpReviewNeeded = "stepup.review_needed";
+
     /// <summary>A valid code came from a new device or network and the role refuses that (details as for verified).</summary>
     public const string StepUpRefused = "stepup.refused";
 }

@@ -38,6 +38,26 @@ public sealed record RoleDefinition(
     /// <summary>Who a waiting request is escalated to (entries as <see cref="Approvers"/>).</summary>
     public IReadOnlyList<string> EscalateTo { get; init; } = [];
 
+    /// <summary>When the role is normally requested; null: at any time.</summary>
+    public WorkingHours? Hours { get; init; }
+
+    /// <summary>What a request outside <see cref="Hours"/> needs.</summary>
+    public OutsideHoursAction OutsideHours { get; init; } = OutsideHoursAction.Refuse;
+
+    /// <summary>With <see cref="AutoApprove"/>: where auto-approval applies; null: everywhere (AutoApprove: true).</summary>
+    public AutoApproveLimits? AutoApproveLimits { get; init; }
+
+    /// <summary>The role's risk signals and what they ask for.</summary>
+    public RiskRules Risk { get; init; } = RiskRules.None;
+
+    /// <summary>Whether some request of this role may need people to approve it (so it needs approvers and a channel).</summary>
+    public bool MayNeedApprovers =>
+        !AutoApprove || AutoApproveLimits is not null || Risk.WatchesRequests || (Hours is not null && OutsideHours != OutsideHoursAction.Refuse);
+
+    /// <summary>Whether a rule may ask one approval more than <see cref="RequiredApprovals"/>.</summary>
+    public bool MayNeedExtraApproval =>
+        (Risk.WatchesRequests && Risk.Action == RiskAction.ExtraApproval) || (Hours is not null && OutsideHours == OutsideHoursAction.ExtraApproval);
+
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);
 }

@@ -12,8 +12,18 @@ public static class StepUpRules
     /// <summary>Whether an approval counts only after the approver confirms it. Denials always count at once: they grant nothing.</summary>
     public static bool ApproverMustConfirm(RoleDefinition role) => !role.AutoApprove && (role.StepUp is StepUpPolicy.Approver or StepUpPolicy.Both);
 
-    /// <summary>A valid code from a new device or network is refused when the role says so; otherwise it only gets marked.</summary>
-    public static bool Refuses(RoleDefinition role, StepUpRisk risk) => role.BlockRiskyStepUp && risk.IsRisky;
+    /// <summary>
+    /// Whether an approval of <paramref name="request"/> counts only after the approver confirms it: the role asks for it,
+    /// or a policy rule did when the request was made.
+    /// </summary>
+    public static bool ApproverMustConfirm(RoleDefinition role, AccessRequest request) =>
+        !request.AutoApproved && (role.StepUp is StepUpPolicy.Approver or StepUpPolicy.Both || request.ApproverStepUp);
+
+    /// <summary>
+    /// A valid code from a new device or network is refused when the role says so (BlockRiskyStepUp, or Risk with
+    /// Block on a watched signal); otherwise it is marked, and maybe flagged for review (see <see cref="PolicyEvaluation.OnStepUp"/>).
+    /// </summary>
+    public static bool Refuses(RoleDefinition role, StepUpRisk risk) => PolicyEvaluation.OnStepUp(role, risk).Action == StepUpRiskAction.Block;
 
     /// <summary>
     /// Whether an approved request may be granted now: never while a requester confirmation is waiting or was refused,

@@ -37,20 +37,7 @@ public static class ChatOpsApproverApp
         ProductionRequirements.Enforce(builder);
 
         await builder.AddDatabaseAsync();
-        builder.Services.AddHealth();
-        builder.AddObservability();
-        builder.Services.AddRequests(builder.Configuration);
-        builder.Services.AddGrants(builder.Configuration);
-        builder.Services.AddGrantTargetType<PostgresTargetType>();
-        builder.Services.AddWebhookTargets();
-        builder.Services.AddKubernetesTargets();
-        builder.Services.AddJobs(builder.Configuration);
-        builder.Services.AddSlack(builder.Configuration);
-        builder.Services.AddTeams(builder.Configuration);
-        builder.Services.AddAudit(builder.Configuration);
-        builder.Services.AddJobsDashboard(builder.Configuration);
-        builder.Services.AddStepUp(builder.Configuration);
-        builder.AddSandbox();
+        AddFeatures(builder);
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -68,5 +55,27 @@ public static class ChatOpsApproverApp
         app.MapStepUp();
         app.MapSandbox();
         return app;
+    }
+
+    /// <summary>
+    /// Every feature's services and options, each validated at start-up; <c>policy check</c> registers the same to run
+    /// the same validation without starting anything.
+    /// </summary>
+    public static void AddFeatures(WebApplicationBuilder builder)
+    {
+        builder.Services.AddHealth();
+        builder.AddObservability();
+        builder.Services.AddRequests(builder.Configuration);
+        builder.Services.AddGrants(builder.Configuration);
+        builder.Services.AddGrantTargetType<PostgresTargetType>();
+        builder.Services.AddWebhookTargets();
+        builder.Services.AddKubernetesTargets();
+        builder.Services.AddJobs(builder.Configuration);
+        builder.Services.AddSlack(builder.Configuration);
+        builder.Services.AddTeams(builder.Configuration);
+        builder.Services.AddAudit(builder.Configuration);
+        builder.Services.AddJobsDashboard(builder.Configuration);
+        builder.Services.AddStepUp(builder.Configuration);
+        builder.AddSandbox();
     }
 }

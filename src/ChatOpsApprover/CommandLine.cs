@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Diagnostics;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Health;
+using ChatOpsApprover.Policy;
 using ChatOpsApprover.Storage;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -12,7 +13,7 @@ using Npgsql;
 namespace ChatOpsApprover;
 
 /// <summary>
-/// Commands that run instead of the web host — "audit verify", "migrate [--app-role &lt;role&gt;]", "health [--url &lt;url&gt;]", "help" — parsed by
+/// Commands that run instead of the web host — "audit verify", "migrate [--app-role &lt;role&gt;]", "health [--url &lt;url&gt;]", "policy check|explain", "help" — parsed by
 /// System.CommandLine, with the same configuration as the web host. An argument "--Key=value" is configuration
 /// wherever it stands (unless --Key is an option of the commands), exactly as the web host reads it.
 /// </summary>
@@ -35,6 +36,7 @@ public static class CommandLine
             AuditCommandLine.Create(settings),
             Migrate(settings),
             HealthCommand.Create(settings),
+            PolicyCommandLine.Create(settings),
         };
         root.Add(Help(root));
 

@@ -23,6 +23,10 @@ public static class AuditCardBuilder
                 new("Access", CardText.Plain($"{request.Grant} for {request.Login} at {request.Target}")),
                 new("Reason", CardText.Plain(request.Reason), Wide: true),
             ];
+        if (request is { PolicyRules.Count: > 0 })
+        {
+            facts.Add(new CardFact("Policy", CardText.Plain(string.Join("; ", request.PolicyRules)), Wide: true));
+        }
 
         // The newest lines that fit; older ones remain in the thread.
         var history = new List<string>();

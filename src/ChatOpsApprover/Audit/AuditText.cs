@@ -36,6 +36,7 @@ public static class AuditText
         AuditEvents.MfaEnrolled => "New second factor enrolled",
         AuditEvents.MfaEnrollmentApproved => "Enrollment approved",
         AuditEvents.MfaEnrollmentRefused => "Enrollment refused",
+        AuditEvents.StepUpReviewNeeded => "Needs review: risky step-up let through",
         _ => @event,
     };
 

@@ -31,6 +31,7 @@ public sealed class AccessOptions
         {
             role.Settings = configuration.GetSection("Roles").GetSection(name);
             ReadPerPlatform(role.Settings, registered, p => p.ChannelKey, role.ApprovalChannels);
+            ReadAutoApprove($"Roles:{name}:AutoApprove", role.Settings.GetSection("AutoApprove"), role);
         }
 
         foreach (var (name, target) in Targets)
@@ -140,6 +141,13 @@ public sealed class AccessOptions
                 errors.Add($"{key}:RequiredApprovals: must be 1 or more.");
             }
 
+            var policy = RolePolicyReader.Read(key, role, errors);
+            var definition = ToRole(name, role, policy);
+            if (role.AutoApproveLimits?.For is { Count: > 0 } autoFor)
+            {
+                errors.AddRange(GroupRules.CheckEntries($"{key}:AutoApprove:For", autoFor, groups, people, groupPlatforms));
+            }
+
             errors.AddRange(GroupRules.CheckEntries($"{key}:Approvers", role.Approvers, groups, people, groupPlatforms));
             if (role.Requesters is { } requesters)
             {
@@ -148,14 +156,19 @@ public sealed class AccessOptions
 
             // Known only when no entry is a platform's group, whose members are read at run time.
             var approvers = StaticPeopleIn(role.Approvers, groups, groupPlatforms);
-            if (!role.AutoApprove && approvers is not null && approvers.Count < role.RequiredApprovals)
+            // A rule asking one approval more needs one approver more; auto-approved roles whose rules may send a
+            // request to people need them as well.
+            var needed = role.RequiredApprovals + (definition.MayNeedExtraApproval ? 1 : 0);
+            if (definition.MayNeedApprovers && approvers is not null && approvers.Count < needed)
             {
-                errors.Add($"{key}:Approvers: {role.RequiredApprovals} approval(s) are required, each by a different person, but the entries name only {approvers.Count} approver(s).");
+                errors.Add(needed > role.RequiredApprovals
+                    ? $"{key}:Approvers: {needed} approval(s) may be required (RequiredApprovals and one more that a rule may ask for), each by a different person, but the entries name only {approvers.Count} approver(s)."
+                    : $"{key}:Approvers: {needed} approval(s) are required, each by a different person, but the entries name only {approvers.Count} approver(s).");
             }
 
-            if (!role.AutoApprove && role.ApprovalChannels.Count == 0)
+            if (definition.MayNeedApprovers && role.ApprovalChannels.Count == 0)
             {
-                errors.Add($"{key}: name where approval cards go ({Either(registered.Platforms.Select(p => p.ChannelKey))}).");
+                errors.Add($"{key}: name where approval cards go ({Either(registered.Platforms.Select(p => p.ChannelKey))}){(role.AutoApprove ? "; AutoApprove's limits or the role's rules may send a request to approvers" : string.Empty)}.");
             }
         }
 
@@ -168,28 +181,77 @@ public sealed class AccessOptions
             new Dictionary<ChatPlatform, string>(p.Value.Identities),
             new Dictionary<string, string>(p.Value.Logins, StringComparer.Ordinal),
             p.Value.Admin)),
-        Roles.Select(r => new RoleDefinition(
-            r.Key,
-            r.Value.Description ?? string.Empty,
-            r.Value.Target,
-            r.Value.Grant,
-            r.Value.MaxDuration,
-            r.Value.Approvers.ToArray(),
-            r.Value.RequiredApprovals,
-            r.Value.AutoApprove,
-            new Dictionary<ChatPlatform, string>(r.Value.ApprovalChannels))
-        {
-            StepUp = r.Value.StepUp,
-            BlockRiskyStepUp = r.Value.BlockRiskyStepUp,
-            Requesters = r.Value.Requesters?.ToArray(),
-            PendingTimeout = r.Value.PendingTimeout,
-            ReminderAfter = r.Value.ReminderAfter,
-            EscalateAfter = r.Value.EscalateAfter,
-            EscalateTo = r.Value.EscalateTo.ToArray(),
-        }),
+        Roles.Select(r => ToRole(r.Key, r.Value, RolePolicyReader.Read($"Roles:{r.Key}", r.Value, []))),
         registered.Platforms,
         GroupLists(),
         groupSources);
+
+    private static RoleDefinition ToRole(string name, RoleOptions role, RolePolicy policy) => new(
+        name,
+        role.Description ?? string.Empty,
+        role.Target,
+        role.Grant,
+        role.MaxDuration,
+        role.Approvers.ToArray(),
+        role.RequiredApprovals,
+        role.AutoApprove,
+        new Dictionary<ChatPlatform, string>(role.ApprovalChannels))
+    {
+        StepUp = role.StepUp,
+        BlockRiskyStepUp = role.BlockRiskyStepUp,
+        Requesters = role.Requesters?.ToArray(),
+        PendingTimeout = role.PendingTimeout,
+        ReminderAfter = role.ReminderAfter,
+        EscalateAfter = role.EscalateAfter,
+        EscalateTo = role.EscalateTo.ToArray(),
+        Hours = policy.Hours,
+        OutsideHours = policy.OutsideHours,
+        AutoApproveLimits = policy.AutoApproveLimits,
+        Risk = policy.Risk,
+    };
+
+    /// <summary>
+    /// AutoApprove is <c>true</c>/<c>false</c> or an object (For, OnlyInHours, MaxDuration) that limits it; the binder
+    /// knows one form per property, so both are read here, and a value that is neither is a problem naming the key.
+    /// </summary>
+    private static void ReadAutoApprove(string key, IConfigurationSection section, RoleOptions role)
+    {
+        role.AutoApprove = false;
+        role.AutoApproveLimits = null;
+        role.ReadProblems.Clear();
+        if (section.Value is { } text)
+        {
+            if (bool.TryParse(text.Trim(), out var on))
+            {
+                role.AutoApprove = on;
+            }
+            else
+            {
+                role.ReadProblems.Add($"{key}: \"{text}\" is neither true, false nor an object {{ For, OnlyInHours, MaxDuration }}.");
+            }
+
+            return;
+        }
+
+        if (!section.GetChildren().Any())
+        {
+            return;
+        }
+
+        var limits = new AutoApproveOptions();
+        try
+        {
+            section.Bind(limits);
+        }
+        catch (InvalidOperationException e)
+        {
+            role.ReadProblems.Add($"{key}: {e.Message} Use {{ \"For\": [ \"group:oncall\" ], \"OnlyInHours\": true, \"MaxDuration\": \"01:00:00\" }}.");
+            return;
+        }
+
+        role.AutoApprove = true;
+        role.AutoApproveLimits = limits;
+    }
 
     /// <summary>The roles on a target, with their own settings.</summary>
     public IReadOnlyList<TargetRole> RolesOn(string target) =>

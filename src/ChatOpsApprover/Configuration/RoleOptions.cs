@@ -25,8 +25,27 @@ public sealed class RoleOptions
 
     public List<string> EscalateTo { get; set; } = [];
 
-    /// <summary>When true no human approval is needed; the request is approved as soon as it is made.</summary>
-    public bool AutoApprove { get; set; }
+    /// <summary>
+    /// Roles:&lt;name&gt;:AutoApprove, in either form: <c>true</c> (no human approval is needed; the request is approved
+    /// as soon as it is made) or an object that limits it (<see cref="AutoApproveLimits"/>). Read by
+    /// <see cref="AccessOptions.Load"/> rather than the binder, which knows only one form (internal, so it leaves it alone).
+    /// </summary>
+    internal bool AutoApprove { get; set; }
+
+    /// <summary>The object form of AutoApprove: For, OnlyInHours, MaxDuration; null for <c>true</c>.</summary>
+    internal AutoApproveOptions? AutoApproveLimits { get; set; }
+
+    /// <summary>When the role is normally requested (Days, From, To, TimeZone); unset: at any time.</summary>
+    public HoursOptions? Hours { get; set; }
+
+    /// <summary>What a request outside Hours needs: Refuse (the default), ExtraApproval or ApproverStepUp.</summary>
+    public string? OutsideHours { get; set; }
+
+    /// <summary>Risk signals (LongerThan, FirstRequest, NewDevice, NewNetwork) and what they ask for (Action, StepUpAction).</summary>
+    public RiskOptions? Risk { get; set; }
+
+    /// <summary>Problems found while reading the role's settings by hand (AutoApprove), each naming its key.</summary>
+    internal List<string> ReadProblems { get; } = [];
 
     /// <summary>Where approval cards go per chat platform, read from Roles:&lt;name&gt;:&lt;the platform's channel key&gt; (SlackChannel, TeamsChannel, …).</summary>
     public Dictionary<ChatPlatform, string> ApprovalChannels { get; } = [];

@@ -23,12 +23,13 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
     {
         await store.InsertDecisionAsync(connection, transaction, request.Id, decision);
         var approvals = request.Approvals.Count() + (decision.Approved ? 1 : 0);
-        var next = AccessPolicy.StatusAfterVote(role, approvals, decision.Approved);
+        var required = AccessPolicy.RequiredApprovals(role, request);
+        var next = AccessPolicy.StatusAfterVote(required, approvals, decision.Approved);
         var (outcome, auditEvent) = VoteResult(next);
         var details = new Dictionary<string, string>
         {
             ["approvals"] = approvals.ToString(CultureInfo.InvariantCulture),
-            ["required"] = role.RequiredApprovals.ToString(CultureInfo.InvariantCulture),
+            ["required"] = required.ToString(CultureInfo.InvariantCulture),
         };
         if (decision.Duration is { } shorter)
         {

@@ -61,7 +61,7 @@ public sealed class DecideOnRequest(
             return new DecisionResult(DecisionOutcome.DurationNotOffered, requestId);
         }
 
-        if (input.Approve && StepUpRules.ApproverMustConfirm(role))
+        if (input.Approve && StepUpRules.ApproverMustConfirm(role, request))
         {
             // Only the intent is recorded; the vote is counted when this approver's code is verified.
             await approvals.AskAsync(connection, transaction, requestId, approver.Id, StepUpPurpose.Approver, user.Platform, now, duration);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
@@ -42,28 +43,55 @@ public sealed class RequestAccess(
         var now = time.GetUtcNow();
         long id;
         AccessRequest? created = null;
+        PolicyVerdict.Allowed allowed;
         await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            id = await store.InsertAsync(connection, transaction, person!.Id, role, login, input.Duration, input.Reason, user.Platform, now);
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestCreated, id, person.Id, user.Platform, now, new Dictionary<string, string>
+            var firstRequest = role.Risk.FirstRequest && !await store.HasRequestedBeforeAsync(connection, transaction, person!.Id, role.Name);
+            var verdict = PolicyEvaluation.Evaluate(directory, role, new PolicyQuestion(person!.Id, input.Duration, now, firstRequest));
+            if (verdict is PolicyVerdict.Refused refused)
+            {
+                logger.LogInformation("Access request for {Role} refused by policy rule {Rule}", role.Name, refused.Rule.Rule);
+                return RequestAccessResult.Refused(refused.Message);
+            }
+
+            allowed = (PolicyVerdict.Allowed)verdict;
+            id = await store.InsertAsync(connection, transaction, person.Id, role, login, input.Duration, input.Reason, user.Platform, now, allowed);
+            var details = new Dictionary<string, string>
             {
                 ["role"] = role.Name,
                 ["duration"] = DurationText.Format(input.Duration),
                 ["reason"] = input.Reason,
-            }));
-            if (role.AutoApprove)
+            };
+            if (allowed.Rules.Count > 0)
+            {
+                // Which rules decided the request and why, for the audit trail.
+                details["policy"] = string.Join("; ", allowed.Rules);
+                details["required"] = allowed.AutoApproved ? "0" : (role.RequiredApprovals + allowed.ExtraApprovals).ToString(CultureInfo.InvariantCulture);
+                if (allowed.ApproverStepUp)
+                {
+                    details["approver_step_up"] = "true";
+                }
+            }
+
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestCreated, id, person.Id, user.Platform, now, details));
+            if (allowed.AutoApproved)
             {
                 created = await store.FindAsync(connection, transaction, id, forUpdate: true);
                 await store.MoveAsync(connection, transaction, created!, RequestStatus.Approved, new StatusChange());
-                await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestApproved, id, "policy", ChatPlatform.System, now, new Dictionary<string, string> { ["rule"] = "AutoApprove" }));
+                var rule = allowed.Rules.FirstOrDefault(r => r.Rule == "AutoApprove");
+                await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestApproved, id, "policy", ChatPlatform.System, now, new Dictionary<string, string>
+                {
+                    ["rule"] = "AutoApprove",
+                    ["why"] = rule?.Why ?? "AutoApprove is true",
+                }));
                 await approvals.OnApprovedAsync(connection, transaction, created!, role, now);
             }
 
             await transaction.CommitAsync(cancellationToken);
         }
 
-        if (!role.AutoApprove)
+        if (!allowed.AutoApproved)
         {
             // Its timeout may be earlier than anything the scheduler waits for.
             timeouts.Wake();
@@ -71,6 +99,8 @@ public sealed class RequestAccess(
             return new RequestAccessResult(RequestAccessOutcome.SentToApprovers, id, role.Name, input.Duration);
         }
 
+        // Where the role has an approval channel, the card there says it was auto-approved and by which rule.
+        notifications.RequestCreated(id);
         if (StepUpRules.RequesterMustConfirm(role))
         {
             approvals.AfterCommit(created!, role, DecisionOutcome.Approved);

@@ -18,7 +18,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     /// <summary>The columns <see cref="ReadRequestsAsync"/> reads, in its order: select exactly these.</summary>
     private const string Columns =
         "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason, "
-        + "grant_sent_at, held_outside, grant_receipt, sessions_closed, cleanup_due_at, escalated_to";
+        + "grant_sent_at, held_outside, grant_receipt, sessions_closed, cleanup_due_at, escalated_to, "
+        + "extra_approvals, approver_step_up, auto_approved, policy_rules";
 
     /// <summary>What the revocation sweep takes on: active requests whose window ended, and access left to clean up; either once its retry time came.</summary>
     private const string Due =
@@ -31,14 +32,20 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     public NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>Stores a new request as <see cref="RequestStatus.Pending"/>, where every request starts.</summary>
-    public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, RoleDefinition role, string login, TimeSpan duration, string reason, ChatPlatform platform, DateTimeOffset now)
+    public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, RoleDefinition role, string login, TimeSpan duration, string reason, ChatPlatform platform, DateTimeOffset now, PolicyVerdict.Allowed policy)
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, expires_at, remind_at, escalate_at)
-            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now, @expires, @remind, @escalate)
+            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, expires_at, remind_at, escalate_at,
+                                             extra_approvals, approver_step_up, auto_approved, policy_rules)
+            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now, @expires, @remind, @escalate,
+                    @extra, @approver_step_up, @auto_approved, @rules)
             RETURNING id
             """, connection, transaction);
+        command.Parameters.AddWithValue("extra", policy.ExtraApprovals);
+        command.Parameters.AddWithValue("approver_step_up", policy.ApproverStepUp);
+        command.Parameters.AddWithValue("auto_approved", policy.AutoApproved);
+        command.Parameters.AddWithValue("rules", policy.Rules.Select(r => r.ToString()).ToArray());
         command.Parameters.AddWithValue("person", personId);
         command.Parameters.AddWithValue("role", role.Name);
         command.Parameters.AddWithValue("target", role.Target);
@@ -53,6 +60,15 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.Add(OrNull("remind", NpgsqlDbType.TimestampTz, now + role.ReminderAfter));
         command.Parameters.Add(OrNull("escalate", NpgsqlDbType.TimestampTz, now + role.EscalateAfter));
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Whether the person ever requested the role before (Risk:FirstRequest), whatever became of it.</summary>
+    public async Task<bool> HasRequestedBeforeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, string roleName)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM jit.access_requests WHERE person_id = @person AND role_name = @role)", connection, transaction);
+        command.Parameters.AddWithValue("person", personId);
+        command.Parameters.AddWithValue("role", roleName);
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Loads a request; with <paramref name="forUpdate"/> the row stays locked until the transaction ends.</summary>
@@ -597,6 +613,10 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 SessionsClosed = reader.IsDBNull(19) ? null : reader.GetInt32(19),
                 CleanupDueAt = reader.IsDBNull(20) ? null : reader.GetFieldValue<DateTimeOffset>(20),
                 EscalatedTo = reader.GetFieldValue<string[]>(21),
+                ExtraApprovals = reader.GetInt32(22),
+                ApproverStepUp = reader.GetBoolean(23),
+                AutoApproved = reader.GetBoolean(24),
+                PolicyRules = reader.GetFieldValue<string[]>(25).Select(PolicyRuleHit.Parse).ToArray(),
             });
         }
 

@@ -37,7 +37,13 @@ public sealed class StepUpCompletion(
             ["address"] = client.Address,
         };
 
-        if (StepUpRules.Refuses(role, risk))
+        var (riskAction, riskRule) = PolicyEvaluation.OnStepUp(role, risk);
+        if (riskRule is not null)
+        {
+            details["rule"] = riskRule.ToString();
+        }
+
+        if (riskAction == StepUpRiskAction.Block)
         {
             await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Refused, risk, now);
             await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpRefused, request.Id, link.PersonId, ChatPlatform.Web, now, details));
@@ -53,6 +59,17 @@ public sealed class StepUpCompletion(
         await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Verified, risk, now);
         var newDevice = await knownClients.RememberAsync(connection, transaction, link.PersonId, client, now);
         await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpVerified, request.Id, link.PersonId, ChatPlatform.Web, now, details));
+        if (riskAction == StepUpRiskAction.Review)
+        {
+            // Access goes ahead; the audit channel shows the entry so someone looks at it.
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpReviewNeeded, request.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string>
+            {
+                ["person"] = link.PersonId,
+                ["purpose"] = PurposeNames.Of(purpose),
+                ["rule"] = riskRule!.Rule,
+                ["why"] = riskRule.Why,
+            }));
+        }
         metrics.StepUpFinished(StepUpState.Verified);
         return purpose switch
         {

@@ -63,9 +63,9 @@ public sealed class AccessPolicyTests
     public void Votes_DenyWins_AndApprovalNeedsTheRequiredCount()
     {
         var twoNeeded = Read with { RequiredApprovals = 2 };
-        Assert.Equal(RequestStatus.Denied, AccessPolicy.StatusAfterVote(twoNeeded, 1, approvedNow: false));
-        Assert.Equal(RequestStatus.Pending, AccessPolicy.StatusAfterVote(twoNeeded, 1, approvedNow: true));
-        Assert.Equal(RequestStatus.Approved, AccessPolicy.StatusAfterVote(twoNeeded, 2, approvedNow: true));
+        Assert.Equal(RequestStatus.Denied, AccessPolicy.StatusAfterVote(twoNeeded.RequiredApprovals, 1, approvedNow: false));
+        Assert.Equal(RequestStatus.Pending, AccessPolicy.StatusAfterVote(twoNeeded.RequiredApprovals, 1, approvedNow: true));
+        Assert.Equal(RequestStatus.Approved, AccessPolicy.StatusAfterVote(twoNeeded.RequiredApprovals, 2, approvedNow: true));
     }
 
     [Theory]

@@ -22,9 +22,14 @@ public static class ApprovalCardBuilder
             new("Request id", CardText.Plain(id)),
             new("Reason", CardText.Plain(request.Reason), Wide: true),
         ];
-        if (!role.AutoApprove)
+        if (!request.AutoApproved)
         {
             facts.Add(new CardFact("Approvals", Progress(request, role), Wide: true));
+        }
+
+        if (PolicyLine(request) is { } policy)
+        {
+            facts.Add(new CardFact("Policy", policy, Wide: true));
         }
 
         var notes = request.Decisions.Select(DecisionNote)
@@ -60,8 +65,23 @@ public static class ApprovalCardBuilder
     private static CardText Progress(AccessRequest request, RoleDefinition role)
     {
         var approvers = request.Approvals.Select(a => a.ApproverId).ToList();
-        var count = $"{approvers.Count} of {role.RequiredApprovals} approvals";
+        var count = $"{approvers.Count} of {AccessPolicy.RequiredApprovals(role, request)} approvals";
         return approvers.Count == 0 ? CardText.Plain(count) : People($"{count}: ", approvers, string.Empty);
+    }
+
+    /// <summary>
+    /// Which policy rules decided the request and why, separated by "; ": "auto-approved by policy (rule AutoApprove: …)",
+    /// or the rules that asked for more ("OutsideHours: … → one more approval"). Null when no rule fired.
+    /// </summary>
+    private static CardText? PolicyLine(AccessRequest request)
+    {
+        if (request.PolicyRules.Count == 0)
+        {
+            return null;
+        }
+
+        var lines = request.PolicyRules.Select(r => r.Rule == "AutoApprove" && request.AutoApproved ? $"auto-approved by policy (rule {r})" : $"rule {r}");
+        return CardText.Plain(string.Join("; ", lines));
     }
 
     /// <summary>"before bob, dave after", each person a span the platform shows its own way.</summary>
