@@ -38,6 +38,9 @@ public sealed record RoleDefinition(
     /// <summary>Who a waiting request is escalated to (entries as <see cref="Approvers"/>).</summary>
     public IReadOnlyList<string> EscalateTo { get; init; } = [];
 
+    /// <summary>How the role may be taken in an emergency without approval; null: it may not.</summary>
+    public BreakGlassRule? BreakGlass { get; init; }
+
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);
 }

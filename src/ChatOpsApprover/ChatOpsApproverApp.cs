@@ -1,4 +1,5 @@
 using ChatOpsApprover.Audit;
+using ChatOpsApprover.BreakGlass;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Configuration;
@@ -40,6 +41,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddHealth();
         builder.AddObservability();
         builder.Services.AddRequests(builder.Configuration);
+        builder.Services.AddBreakGlass();
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddGrantTargetType<PostgresTargetType>();
         builder.Services.AddWebhookTargets();

@@ -33,6 +33,8 @@ public static class AuditText
         AuditEvents.SecuritySignatureFailures => "Burst of requests with bad signatures",
         AuditEvents.SecurityReplaysRefused => "Replayed requests refused",
         AuditEvents.AuditRead => "Audit log read",
+        AuditEvents.BreakGlassUsed => "BREAK-GLASS used, needs review",
+        AuditEvents.BreakGlassReviewed => "Break-glass use reviewed",
         _ => @event,
     };
 
@@ -75,6 +77,7 @@ public static class AuditText
                 AuditEvents.AccessRevoked => $"Revoked by {record.Actor}",
                 AuditEvents.AccessExpired => "Expired: access ended at the end of its window",
                 AuditEvents.RevokeFailed => "Still active: revocation failed and is being retried",
+                AuditEvents.BreakGlassUsed => "Break-glass: no approver, waiting for the requester's second factor; needs review",
                 _ => status,
             };
         }

@@ -28,6 +28,12 @@ public interface IChatPlatform
     /// </summary>
     Task NudgeAsync(ChatMessageRef card, IReadOnlyList<Person> people, string text, ApprovalCard? withCard, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Posts an alert everyone in <paramref name="channel"/> should notice at once (a break-glass use), as loudly as the
+    /// platform allows. <paramref name="text"/> is plain text; the adapter escapes it.
+    /// </summary>
+    Task PostAlertAsync(string channel, string text, CancellationToken cancellationToken);
+
     /// <summary>Shows a message to one user only, in the channel where they acted.</summary>
     Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken);
 }

@@ -25,6 +25,9 @@ public sealed class RoleOptions
 
     public List<string> EscalateTo { get; set; } = [];
 
+    /// <summary>Emergency access without approval (always with the requester's second factor, alerted and reviewed); null: none.</summary>
+    public BreakGlassOptions? BreakGlass { get; set; }
+
     /// <summary>When true no human approval is needed; the request is approved as soon as it is made.</summary>
     public bool AutoApprove { get; set; }
 
