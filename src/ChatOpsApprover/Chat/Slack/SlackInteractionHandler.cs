@@ -5,7 +5,8 @@ using ChatOpsApprover.Requests;
 namespace ChatOpsApprover.Chat.Slack;
 
 /// <summary>
-/// POST /slack/interactions: clicks on approval cards and the deny modal's submission. Approve is decided at once;
+/// POST /slack/interactions: clicks on approval cards, the deny modal's submission, the "Request access" shortcut and
+/// the request modal's submission (<see cref="SlackRequestForm"/>). Approve is decided at once;
 /// Deny opens a modal asking why (in the request: the click's trigger_id lives about 3 seconds), and its submission
 /// decides, or keeps the modal open when the reason is missing. Slack wants a fast answer; the clicker is told what
 /// their answer did by an ephemeral message where they clicked, sent by a job.
@@ -15,6 +16,7 @@ public sealed class SlackInteractionHandler(
     DecideOnRequest decide,
     ChatNotifications notifications,
     SlackApiClient api,
+    SlackRequestForm requestForm,
     ILogger<SlackInteractionHandler> logger)
 {
     /// <summary>views.open must happen while the trigger is valid; after this the click is answered another way.</summary>
@@ -29,6 +31,23 @@ public sealed class SlackInteractionHandler(
         }
 
         var payload = form!.GetValueOrDefault("payload").ToString();
+        if (SlackRequestSubmission.TryRead(payload) is { } request)
+        {
+            return await requestForm.SubmitAsync(request, context.RequestAborted);
+        }
+
+        if (SlackShortcut.TryRead(payload) is { } shortcut)
+        {
+            if (shortcut.CallbackId != SlackRequestModal.ShortcutCallbackId)
+            {
+                return Results.BadRequest($"Unknown shortcut \"{shortcut.CallbackId}\"; this app has one: {SlackRequestModal.ShortcutCallbackId}.");
+            }
+
+            // A shortcut has no channel to answer in: whatever happens is shown in the modal itself.
+            await requestForm.OpenAsync(shortcut.UserId, shortcut.TriggerId, channelId: null, context.RequestAborted);
+            return Results.Ok();
+        }
+
         if (SlackDenySubmission.TryRead(payload) is { } submission)
         {
             return await SubmitDenialAsync(submission, context.RequestAborted);

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using ChatOpsApprover.Domain;
+using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Requests;
+
+namespace ChatOpsApprover.Chat.Slack;
+
+/// <summary>
+/// The request modal's two moments: opening it for a person (views.open with the trigger_id, while the command or
+/// shortcut is being answered: the trigger lives about 3 seconds), and its submission, checked like the typed command —
+/// problems come back on the block they concern and keep the modal open; a valid one closes it and goes to
+/// <see cref="RequestAccess"/>, exactly as "/jit request" does.
+/// </summary>
+public sealed class SlackRequestForm(
+    AccessDirectory directory,
+    ListRoles listRoles,
+    RequestAccess requestAccess,
+    SlackApiClient api,
+    ChatNotifications notifications,
+    ILogger<SlackRequestForm> logger)
+{
+    /// <summary>views.open must happen while the trigger is valid; after this the person is answered another way.</summary>
+    private static readonly TimeSpan ModalDeadline = TimeSpan.FromMilliseconds(2500);
+
+    /// <summary>
+    /// Opens the form (or, for someone not registered or with no role to request, a modal that says so); false when
+    /// Slack did not open it in time, so the caller answers in text.
+    /// </summary>
+    public async Task<bool> OpenAsync(string userId, string triggerId, string? channelId, CancellationToken cancellationToken)
+    {
+        var user = new ChatUser(SlackChat.Key, userId);
+        JsonObject view;
+        if (directory.FindByChatUser(user) is not { } person)
+        {
+            view = SlackRequestModal.Notice(RequestMessages.NotRegistered(user));
+        }
+        else
+        {
+            var roles = listRoles.List(person);
+            view = roles.Count == 0 ? SlackRequestModal.Notice(RequestMessages.RoleList(roles)) : SlackRequestModal.View(roles, channelId);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ModalDeadline);
+        try
+        {
+            await api.OpenViewAsync(triggerId, view, deadline.Token);
+            return true;
+        }
+        catch (Exception e) when (e is ChatApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Slack views.open for the request form failed: {Why}; the person is answered in text instead", e.Message);
+            return false;
+        }
+    }
+
+    public async Task<IResult> SubmitAsync(SlackRequestSubmission submission, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reason = submission.Reason?.Trim();
+        if (string.IsNullOrEmpty(submission.Role))
+        {
+            errors[SlackRequestModal.RoleBlock] = "Pick the role you need.";
+        }
+
+        if (submission.Duration is null)
+        {
+            errors[SlackRequestModal.DurationBlock] = "Pick how long you need it.";
+        }
+        else if (submission.Role is { } name && directory.FindRole(name) is { } role && submission.Duration > role.MaxDuration)
+        {
+            errors[SlackRequestModal.DurationBlock] = $"{role.Name} can be granted for at most {DurationText.Format(role.MaxDuration)}; pick a shorter duration.";
+        }
+
+        if (string.IsNullOrEmpty(reason))
+        {
+            errors[SlackRequestModal.ReasonBlock] = "A reason is required so approvers and auditors know why.";
+        }
+        else if (reason.Length > JitCommandParser.MaxReasonLength)
+        {
+            errors[SlackRequestModal.ReasonBlock] = $"The reason is {reason.Length} characters long; keep it under {JitCommandParser.MaxReasonLength}.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return SlackRequestModal.Errors(errors);
+        }
+
+        var user = new ChatUser(SlackChat.Key, submission.UserId);
+        var result = await requestAccess.RequestAsync(user, new RequestAccessInput(submission.Role!, submission.Duration!.Value, reason!), cancellationToken);
+        if (result.Outcome == RequestAccessOutcome.Refused)
+        {
+            // Who may request what, and where they have a login, is about the role.
+            return SlackRequestModal.Errors(new Dictionary<string, string> { [SlackRequestModal.RoleBlock] = result.Refusal! });
+        }
+
+        // The modal closes; the requester is told what the command would have answered, where they typed it, or by DM.
+        var reply = RequestMessages.ForRequest(result);
+        if (submission.ChannelId is { } channel)
+        {
+            notifications.TellUser(SlackChat.Key, submission.UserId, channel, reply);
+        }
+        else if (directory.FindByChatUser(user) is { } person)
+        {
+            notifications.TellPerson(person.Id, SlackChat.Key, reply);
+        }
+
+        return Results.Ok();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ChatOpsApprover.Domain;
+
+namespace ChatOpsApprover.Chat.Slack;
+
+/// <summary>
+/// The request form on Slack, opened by "/jit request" without arguments, "/jit" alone, or the global shortcut
+/// (<see cref="ShortcutCallbackId"/>): a role select of the roles the person may request (with their descriptions), a
+/// duration select of the usual steps up to the longest of those roles' maximums (and each role's own maximum), and a
+/// required reason. Its view_submission is checked like the command (<see cref="SlackRequestForm"/>).
+/// </summary>
+public static class SlackRequestModal
+{
+    /// <summary>The global shortcut "Request access" (manifests/slack).</summary>
+    public const string ShortcutCallbackId = "jit_request";
+
+    /// <summary>The modal itself, so its submission is told apart from the deny modal's.</summary>
+    public const string CallbackId = "jit_request_form";
+
+    public const string RoleBlock = "role";
+    public const string RoleAction = "role";
+    public const string DurationBlock = "duration";
+    public const string DurationAction = "duration";
+    public const string ReasonBlock = "reason";
+    public const string ReasonAction = "reason";
+
+    /// <summary>Slack shows at most 100 options in a static select.</summary>
+    private const int MaxOptions = 100;
+
+    private static readonly TimeSpan[] Steps =
+    [
+        TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2),
+        TimeSpan.FromHours(4), TimeSpan.FromHours(8), TimeSpan.FromHours(12), TimeSpan.FromHours(24),
+    ];
+
+    /// <summary>The durations offered for these roles: the steps up to the longest maximum, and each role's own maximum.</summary>
+    public static IReadOnlyList<TimeSpan> Durations(IReadOnlyList<RoleDefinition> roles)
+    {
+        var longest = roles.Count == 0 ? TimeSpan.Zero : roles.Max(r => r.MaxDuration);
+        return Steps.Where(s => s <= longest).Concat(roles.Select(r => r.MaxDuration)).Distinct().Order().Take(MaxOptions).ToArray();
+    }
+
+    public static JsonObject View(IReadOnlyList<RoleDefinition> roles, string? channelId) => new()
+    {
+        ["type"] = "modal",
+        ["callback_id"] = CallbackId,
+        ["private_metadata"] = new JsonObject { ["channel"] = channelId }.ToJsonString(),
+        ["title"] = PlainText("Request access"),
+        ["submit"] = PlainText("Request"),
+        ["close"] = PlainText("Cancel"),
+        ["blocks"] = new JsonArray
+        {
+            Input(RoleBlock, "Role", new JsonObject
+            {
+                ["type"] = "static_select",
+                ["action_id"] = RoleAction,
+                ["placeholder"] = PlainText("Pick a role"),
+                ["options"] = new JsonArray(roles.Take(MaxOptions).Select(RoleOption).ToArray<JsonNode?>()),
+            }),
+            Input(DurationBlock, "For how long", new JsonObject
+            {
+                ["type"] = "static_select",
+                ["action_id"] = DurationAction,
+                ["placeholder"] = PlainText("Pick a duration"),
+                ["options"] = new JsonArray(Durations(roles).Select(DurationOption).ToArray<JsonNode?>()),
+            }),
+            Input(ReasonBlock, "Why (approvers and auditors read this)", new JsonObject
+            {
+                ["type"] = "plain_text_input",
+                ["action_id"] = ReasonAction,
+                ["multiline"] = true,
+                ["max_length"] = JitCommandParser.MaxReasonLength,
+            }),
+        },
+    };
+
+    /// <summary>A modal that only says something (not registered, no role to request): nothing to submit.</summary>
+    public static JsonObject Notice(string text) => new()
+    {
+        ["type"] = "modal",
+        ["title"] = PlainText("Request access"),
+        ["close"] = PlainText("Close"),
+        ["blocks"] = new JsonArray
+        {
+            new JsonObject { ["type"] = "section", ["text"] = PlainText(SlackBlocks.Truncate(text, 3000)) },
+        },
+    };
+
+    /// <summary>The answer that keeps the modal open with each message under its block.</summary>
+    public static IResult Errors(IReadOnlyDictionary<string, string> errors)
+    {
+        var byBlock = new JsonObject();
+        foreach (var (block, message) in errors)
+        {
+            byBlock[block] = message;
+        }
+
+        return Results.Json(new JsonObject { ["response_action"] = "errors", ["errors"] = byBlock });
+    }
+
+    private static JsonObject Input(string blockId, string label, JsonObject element) => new()
+    {
+        ["type"] = "input",
+        ["block_id"] = blockId,
+        ["label"] = PlainText(label),
+        ["element"] = element,
+    };
+
+    // Option text and description are at most 75 characters each.
+    private static JsonObject RoleOption(RoleDefinition role)
+    {
+        var option = new JsonObject
+        {
+            ["text"] = PlainText(SlackBlocks.Truncate(role.Name, 75)),
+            ["value"] = role.Name,
+        };
+        var description = string.IsNullOrWhiteSpace(role.Description) ? $"up to {DurationText.Format(role.MaxDuration)}" : $"{role.Description} (up to {DurationText.Format(role.MaxDuration)})";
+        option["description"] = PlainText(SlackBlocks.Truncate(description, 75));
+        return option;
+    }
+
+    private static JsonObject DurationOption(TimeSpan duration) => new()
+    {
+        ["text"] = PlainText(DurationText.Format(duration)),
+        ["value"] = ((long)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text };
+}
