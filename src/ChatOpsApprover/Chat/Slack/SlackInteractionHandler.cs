@@ -36,6 +36,12 @@ public sealed class SlackInteractionHandler(
             return await requestForm.SubmitAsync(request, context.RequestAborted);
         }
 
+        if (SlackRequestRolePick.TryRead(payload) is { } pick)
+        {
+            await requestForm.RolePickedAsync(pick, context.RequestAborted);
+            return Results.Ok();
+        }
+
         if (SlackShortcut.TryRead(payload) is { } shortcut)
         {
             if (shortcut.CallbackId != SlackRequestModal.ShortcutCallbackId)

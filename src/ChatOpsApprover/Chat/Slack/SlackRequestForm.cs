@@ -54,6 +54,35 @@ public sealed class SlackRequestForm(
         }
     }
 
+    /// <summary>
+    /// A role was picked in the open form: its durations become that role's (up to its maximum), keeping what was chosen
+    /// and typed. Best effort: if Slack refuses (the view changed meanwhile), the submission is still checked.
+    /// </summary>
+    public async Task RolePickedAsync(SlackRequestRolePick pick, CancellationToken cancellationToken)
+    {
+        if (directory.FindByChatUser(new ChatUser(SlackChat.Key, pick.UserId)) is not { } person)
+        {
+            return;
+        }
+
+        var roles = listRoles.List(person);
+        if (roles.FirstOrDefault(r => r.Name == pick.Role) is not { } picked)
+        {
+            return;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ModalDeadline);
+        try
+        {
+            await api.UpdateViewAsync(pick.ViewId, pick.Hash, SlackRequestModal.View(roles, pick.ChannelId, picked, pick.Duration, pick.Reason), deadline.Token);
+        }
+        catch (Exception e) when (e is ChatApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Slack views.update of the request form after a role was picked failed: {Why}; the submission is still checked against the role's maximum", e.Message);
+        }
+    }
+
     public async Task<IResult> SubmitAsync(SlackRequestSubmission submission, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);

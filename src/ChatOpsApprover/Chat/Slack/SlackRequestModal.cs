@@ -41,7 +41,57 @@ public static class SlackRequestModal
         return Steps.Where(s => s <= longest).Concat(roles.Select(r => r.MaxDuration)).Distinct().Order().Take(MaxOptions).ToArray();
     }
 
-    public static JsonObject View(IReadOnlyList<RoleDefinition> roles, string? channelId) => new()
+    /// <summary>
+    /// The form; once a role is <paramref name="picked"/>, its durations are those of that role alone, and what was
+    /// already chosen or typed is kept.
+    /// </summary>
+    public static JsonObject View(IReadOnlyList<RoleDefinition> roles, string? channelId, RoleDefinition? picked = null, TimeSpan? duration = null, string? reason = null)
+    {
+        var durations = Durations(picked is null ? roles : [picked]);
+        var roleSelect = new JsonObject
+        {
+            ["type"] = "static_select",
+            ["action_id"] = RoleAction,
+            ["placeholder"] = PlainText("Pick a role"),
+            ["options"] = new JsonArray(roles.Take(MaxOptions).Select(RoleOption).ToArray<JsonNode?>()),
+        };
+        var durationSelect = new JsonObject
+        {
+            ["type"] = "static_select",
+            ["action_id"] = DurationAction,
+            ["placeholder"] = PlainText("Pick a duration"),
+            ["options"] = new JsonArray(durations.Select(DurationOption).ToArray<JsonNode?>()),
+        };
+        var reasonInput = new JsonObject
+        {
+            ["type"] = "plain_text_input",
+            ["action_id"] = ReasonAction,
+            ["multiline"] = true,
+            ["max_length"] = JitCommandParser.MaxReasonLength,
+        };
+        if (picked is not null)
+        {
+            roleSelect["initial_option"] = RoleOption(picked);
+        }
+
+        if (duration is { } chosen && durations.Contains(chosen))
+        {
+            durationSelect["initial_option"] = DurationOption(chosen);
+        }
+
+        if (!string.IsNullOrEmpty(reason))
+        {
+            reasonInput["initial_value"] = reason;
+        }
+
+        var roleInput = Input(RoleBlock, "Role", roleSelect);
+
+        // A pick is sent at once (block_actions), so the durations follow the role's maximum.
+        roleInput["dispatch_action"] = true;
+        return Form(channelId, roleInput, Input(DurationBlock, "For how long", durationSelect), Input(ReasonBlock, "Why (approvers and auditors read this)", reasonInput));
+    }
+
+    private static JsonObject Form(string? channelId, params JsonObject[] blocks) => new()
     {
         ["type"] = "modal",
         ["callback_id"] = CallbackId,
@@ -49,30 +99,7 @@ public static class SlackRequestModal
         ["title"] = PlainText("Request access"),
         ["submit"] = PlainText("Request"),
         ["close"] = PlainText("Cancel"),
-        ["blocks"] = new JsonArray
-        {
-            Input(RoleBlock, "Role", new JsonObject
-            {
-                ["type"] = "static_select",
-                ["action_id"] = RoleAction,
-                ["placeholder"] = PlainText("Pick a role"),
-                ["options"] = new JsonArray(roles.Take(MaxOptions).Select(RoleOption).ToArray<JsonNode?>()),
-            }),
-            Input(DurationBlock, "For how long", new JsonObject
-            {
-                ["type"] = "static_select",
-                ["action_id"] = DurationAction,
-                ["placeholder"] = PlainText("Pick a duration"),
-                ["options"] = new JsonArray(Durations(roles).Select(DurationOption).ToArray<JsonNode?>()),
-            }),
-            Input(ReasonBlock, "Why (approvers and auditors read this)", new JsonObject
-            {
-                ["type"] = "plain_text_input",
-                ["action_id"] = ReasonAction,
-                ["multiline"] = true,
-                ["max_length"] = JitCommandParser.MaxReasonLength,
-            }),
-        },
+        ["blocks"] = new JsonArray(blocks.ToArray<JsonNode?>()),
     };
 
     /// <summary>A modal that only says something (not registered, no role to request): nothing to submit.</summary>

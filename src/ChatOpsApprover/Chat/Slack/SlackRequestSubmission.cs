@@ -24,20 +24,8 @@ public sealed record SlackRequestSubmission(string UserId, string? ChannelId, st
                 return null;
             }
 
-            string? channel = null;
-            if (Str(view, "private_metadata") is { Length: > 0 } metadata)
-            {
-                using var meta = JsonDocument.Parse(metadata);
-                channel = Str(meta.RootElement, "channel");
-            }
-
-            var values = view.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.Object && state.TryGetProperty("values", out var v) && v.ValueKind == JsonValueKind.Object
-                ? v
-                : default;
-            var role = Selected(values, SlackRequestModal.RoleBlock, SlackRequestModal.RoleAction);
-            var seconds = Selected(values, SlackRequestModal.DurationBlock, SlackRequestModal.DurationAction);
-            TimeSpan? duration = long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 366 * 86_400 ? TimeSpan.FromSeconds(s) : null;
-            var reason = Input(values, SlackRequestModal.ReasonBlock, SlackRequestModal.ReasonAction) is { } typed ? Str(typed, "value") : null;
+            var channel = ChannelOf(view);
+            var (role, duration, reason) = ReadValues(view);
             return new SlackRequestSubmission(userId, channel, role, duration, reason);
         }
         catch (JsonException)
@@ -47,6 +35,32 @@ public sealed record SlackRequestSubmission(string UserId, string? ChannelId, st
         }
     }
 
+    /// <summary>What the modal's inputs hold in <paramref name="view"/>.state.values (also sent with a pick in the modal).</summary>
+    internal static (string? Role, TimeSpan? Duration, string? Reason) ReadValues(JsonElement view)
+    {
+        var values = view.ValueKind == JsonValueKind.Object && view.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.Object
+            && state.TryGetProperty("values", out var v) && v.ValueKind == JsonValueKind.Object
+            ? v
+            : default;
+        var role = Selected(values, SlackRequestModal.RoleBlock, SlackRequestModal.RoleAction);
+        var seconds = Selected(values, SlackRequestModal.DurationBlock, SlackRequestModal.DurationAction);
+        TimeSpan? duration = long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 366 * 86_400 ? TimeSpan.FromSeconds(s) : null;
+        var reason = Input(values, SlackRequestModal.ReasonBlock, SlackRequestModal.ReasonAction) is { } typed ? Str(typed, "value") : null;
+        return (role, duration, reason);
+    }
+
+    /// <summary>The channel the form was opened from, kept in private_metadata; null from the shortcut.</summary>
+    internal static string? ChannelOf(JsonElement view)
+    {
+        if (Str(view, "private_metadata") is not { Length: > 0 } metadata)
+        {
+            return null;
+        }
+
+        using var meta = JsonDocument.Parse(metadata);
+        return Str(meta.RootElement, "channel");
+    }
+
     private static string? Selected(JsonElement values, string block, string action) =>
         Input(values, block, action) is { } input && input.TryGetProperty("selected_option", out var option) ? Str(option, "value") : null;
 
@@ -54,6 +68,6 @@ public sealed record SlackRequestSubmission(string UserId, string? ChannelId, st
         values.ValueKind == JsonValueKind.Object && values.TryGetProperty(block, out var b) && b.ValueKind == JsonValueKind.Object
         && b.TryGetProperty(action, out var input) && input.ValueKind == JsonValueKind.Object ? input : null;
 
-    private static string? Str(JsonElement parent, string name) =>
+    internal static string? Str(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

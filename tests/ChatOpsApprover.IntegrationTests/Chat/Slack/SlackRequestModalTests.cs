@@ -144,6 +144,67 @@ public sealed class SlackRequestModalTests
     }
 
     [Fact]
+    public async Task PickingARole_NarrowsTheDurationsToItsMaximum_KeepingWhatWasTyped()
+    {
+        await using var bot = await StartAsync();
+        await bot.CommandAsync("U0CAROL", "request");
+        var view = OnlyModal(bot);
+        Assert.Equal(["900", "1800", "3600", "7200", "14400"], OptionsOf(view, SlackRequestModal.DurationBlock).Select(o => o!["value"]!.GetValue<string>()));
+
+        // Slack sends the pick at once (the role input dispatches actions), with the view as it stands.
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = "U0CAROL", ["username"] = "u0carol", ["team_id"] = "T0TEAM" },
+            ["team"] = new JsonObject { ["id"] = "T0TEAM", ["domain"] = "example" },
+            ["api_app_id"] = "A0APP",
+            ["container"] = new JsonObject { ["type"] = "view", ["view_id"] = "V0REQUEST" },
+            ["trigger_id"] = "pick-1.2.3",
+            ["view"] = new JsonObject
+            {
+                ["id"] = "V0REQUEST",
+                ["hash"] = "1700000000.abcd",
+                ["type"] = "modal",
+                ["callback_id"] = SlackRequestModal.CallbackId,
+                ["private_metadata"] = view["private_metadata"]!.GetValue<string>(),
+                ["state"] = new JsonObject
+                {
+                    ["values"] = new JsonObject
+                    {
+                        [SlackRequestModal.DurationBlock] = new JsonObject { [SlackRequestModal.DurationAction] = new JsonObject { ["type"] = "static_select", ["selected_option"] = new JsonObject { ["value"] = "14400" } } },
+                        [SlackRequestModal.ReasonBlock] = new JsonObject { [SlackRequestModal.ReasonAction] = new JsonObject { ["type"] = "plain_text_input", ["value"] = "load test" } },
+                    },
+                },
+            },
+            ["actions"] = new JsonArray
+            {
+                new JsonObject
+                {
+                    ["type"] = "static_select",
+                    ["action_id"] = SlackRequestModal.RoleAction,
+                    ["block_id"] = SlackRequestModal.RoleBlock,
+                    ["selected_option"] = new JsonObject { ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "staging-db-write" }, ["value"] = "staging-db-write" },
+                    ["action_ts"] = "1700000000.000500",
+                },
+            },
+        };
+        using (var response = await bot.PostSignedAsync("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString())))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var update = Assert.Single(bot.Slack.CallsTo("views.update"));
+        Assert.Equal(("V0REQUEST", "1700000000.abcd"), (update.Body["view_id"]!.GetValue<string>(), update.Body["hash"]!.GetValue<string>()));
+        var narrowed = update.Body["view"]!.AsObject();
+        Assert.Equal(["900", "1800", "3600"], OptionsOf(narrowed, SlackRequestModal.DurationBlock).Select(o => o!["value"]!.GetValue<string>()));
+        var blocks = narrowed["blocks"]!.AsArray();
+        Assert.Equal("staging-db-write", blocks.Single(b => b!["block_id"]!.GetValue<string>() == SlackRequestModal.RoleBlock)!["element"]!["initial_option"]!["value"]!.GetValue<string>());
+        Assert.Null(blocks.Single(b => b!["block_id"]!.GetValue<string>() == SlackRequestModal.DurationBlock)!["element"]!["initial_option"]);
+        Assert.Equal("load test", blocks.Single(b => b!["block_id"]!.GetValue<string>() == SlackRequestModal.ReasonBlock)!["element"]!["initial_value"]!.GetValue<string>());
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests"));
+    }
+
+    [Fact]
     public async Task ASomeoneNotRegistered_GetsNoForm_ButTheCommandsAnswer()
     {
         await using var bot = await StartAsync();
