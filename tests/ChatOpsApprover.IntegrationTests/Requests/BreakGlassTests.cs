@@ -76,6 +76,7 @@ public sealed class BreakGlassTests
         Assert.Contains("with break-glass (no approver needed)", bot.LinksSentTo("U0ALICE", "stepup")[0].Text, StringComparison.Ordinal);
         Assert.Equal(RequestStatus.Approved, (await bot.RequestAsync(id)).Status);
         Assert.False(await bot.HasRoleAsync(login));
+        Assert.Contains("none: break-glass (announced to the approvers, reviewed afterwards)", (await browser.OpenAsync(link)).Html, StringComparison.Ordinal);
         Assert.Equal("Confirmed", (await browser.SubmitAsync(link, bot.Code(secret))).Title);
         await bot.WaitForStatusAsync(id, RequestStatus.Active);
         Assert.True(await bot.HasRoleAsync(login), "the role is really granted at the target");
