@@ -144,6 +144,29 @@ public sealed class BreakGlassTests
     }
 
     [Fact]
+    public async Task AnUnconfirmedUse_NeverGrants_LapsesLikeAnyApproval_AndStillWaitsForReview()
+    {
+        await using var bot = await StartAsync(s => s["StepUp:ConfirmWithin"] = "00:30:00");
+
+        // alice has no second factor: she gets an enrollment link first, and nothing is granted meanwhile.
+        var id = IdIn(await bot.CommandAsync("U0ALICE", "breakglass prod-db-read 30m db down"));
+        await bot.WaitForLinkAsync("U0ALICE", "enroll");
+        await SlackAlertAsync(bot, BotHost.ApprovalChannel, id);
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
+
+        bot.Time.Advance(TimeSpan.FromMinutes(31));
+        await bot.LapseNowAsync();
+        var lapsed = await bot.WaitForStatusAsync(id, RequestStatus.Failed);
+        Assert.Contains("did not confirm with their second factor within 30m", lapsed.FailureReason, StringComparison.Ordinal);
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
+        Assert.Equal(0, await bot.AuditCountAsync("grant.succeeded", id));
+
+        // The attempt itself is still for an approver to look at.
+        Assert.True(lapsed.NeedsReview);
+        Assert.Contains($"#{id} prod-db-read for 30m by alice", await bot.CommandAsync("U0BOB", "list"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Refusals_SayWhatWasWrong_AndChangeNothing()
     {
         await using var bot = await StartAsync(s =>
