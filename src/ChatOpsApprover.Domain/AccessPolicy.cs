@@ -72,6 +72,58 @@ public static class AccessPolicy
         return new RequestCheck.Allowed(role, login);
     }
 
+    /// <summary>
+    /// May this person take this role with break-glass for this long? The role must allow it, the person must be
+    /// allowed to request the role, and the duration must be within the break-glass limit; otherwise as a request.
+    /// </summary>
+    public static RequestCheck CheckBreakGlass(AccessDirectory directory, Person? person, ChatUser user, string roleName, TimeSpan duration)
+    {
+        // Known person, known role, a login at the target, allowed to request: the same as any request, within the
+        // break-glass limit instead of the role's (checked first, so the answer names the limit that applies).
+        var role = person is null ? null : directory.FindRole(roleName);
+        if (role is not null && role.BreakGlass is null)
+        {
+            return new RequestCheck.Refused($"{role.Name} has no break-glass (Roles:{role.Name}:BreakGlass is not allowed): ask for it with jit request {role.Name} <duration> <reason…>, and its approvers decide.");
+        }
+
+        if (role?.BreakGlass is { } rule && directory.MayRequest(role, person!.Id) && duration > rule.MaxDuration)
+        {
+            return new RequestCheck.Refused($"Break-glass on {role.Name} lasts at most {DurationText.Format(rule.MaxDuration)}; you asked for {DurationText.Format(duration)}. Use it again with a shorter duration, or ask for longer access with jit request.");
+        }
+
+        // Start-up keeps the break-glass limit within the role's MaxDuration, so the role's own check agrees.
+        return CheckRequest(directory, person, user, roleName, duration);
+    }
+
+    /// <summary>
+    /// May this person close the review of this break-glass use? Only an approver of its role, never the person who used
+    /// it; someone who may not see the request is told it does not exist.
+    /// </summary>
+    public static ReviewOutcome CheckReview(AccessDirectory directory, AccessRequest request, RoleDefinition? role, Person reviewer)
+    {
+        if (role is null || !MaySee(directory, request, role, reviewer))
+        {
+            return ReviewOutcome.NotFound;
+        }
+
+        if (request.PersonId == reviewer.Id)
+        {
+            return ReviewOutcome.OwnUseRefused;
+        }
+
+        if (!directory.IsApprover(role, reviewer.Id))
+        {
+            return ReviewOutcome.NotAnApprover;
+        }
+
+        if (!request.BreakGlass)
+        {
+            return ReviewOutcome.NotBreakGlass;
+        }
+
+        return request.ReviewedAt is null ? ReviewOutcome.Reviewed : ReviewOutcome.AlreadyReviewed;
+    }
+
     /// <summary>Decides whether an approver's click counts. The caller holds the request's lock.</summary>
     public static DecisionOutcome CheckDecision(AccessDirectory directory, AccessRequest request, RoleDefinition role, Person approver)
     {

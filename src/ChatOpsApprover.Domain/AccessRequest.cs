@@ -71,6 +71,19 @@ public sealed record AccessRequest(
 
     /// <summary>People who became approvers of this request when it was escalated (person ids), on top of the role's.</summary>
     public IReadOnlyList<string> EscalatedTo { get; init; } = [];
+
+    /// <summary>Taken with break-glass: approved by policy at once, granted only after the requester's second factor, and reviewed afterwards.</summary>
+    public bool BreakGlass { get; init; }
+
+    /// <summary>Who reviewed this break-glass use (an approver of the role, never its requester), when and with what note; null while it waits.</summary>
+    public string? ReviewedBy { get; init; }
+
+    public DateTimeOffset? ReviewedAt { get; init; }
+
+    public string? ReviewNote { get; init; }
+
+    /// <summary>A break-glass use nobody has reviewed yet.</summary>
+    public bool NeedsReview => BreakGlass && ReviewedAt is null;
 }
 
 /// <summary>

@@ -17,6 +17,15 @@ public static class AuditEvents
 
     /// <summary>A waiting request was escalated after the role's EscalateAfter: these people became its approvers (details: to); actor "policy".</summary>
     public const string RequestEscalated = "request.escalated";
+    /// <summary>
+    /// Someone took a role with break-glass, without an approver (details: role, duration, reason, review "needed"): the
+    /// use needs review until a <see cref="BreakGlassReviewed"/> entry closes it. Its request also gets request.created
+    /// and request.approved (actor "policy", rule "BreakGlass").
+    /// </summary>
+    public const string BreakGlassUsed = "breakglass.used";
+
+    /// <summary>An approver of the role reviewed a break-glass use (details: note); actor: the reviewer.</summary>
+    public const string BreakGlassReviewed = "breakglass.reviewed";
     public const string GrantSucceeded = "grant.succeeded";
     public const string GrantFailed = "grant.failed";
     public const string AccessRevoked = "access.revoked";

@@ -8,6 +8,10 @@ public interface IJitCommandHandler<out TResult>
 {
     TResult Request(JitCommand.Request command);
 
+    TResult BreakGlass(JitCommand.BreakGlass command);
+
+    TResult Review(JitCommand.Review command);
+
     TResult List(JitCommand.List command);
 
     TResult Revoke(JitCommand.Revoke command);

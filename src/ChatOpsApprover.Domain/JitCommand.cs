@@ -23,6 +23,18 @@ public abstract record JitCommand
         public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Request(this);
     }
 
+    /// <summary>Takes a role at once in an emergency, without an approver (see <see cref="BreakGlassRule"/>).</summary>
+    public sealed record BreakGlass(string Role, TimeSpan Duration, string Reason) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.BreakGlass(this);
+    }
+
+    /// <summary>An approver closes the review of a break-glass use with a note.</summary>
+    public sealed record Review(long RequestId, string Note) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Review(this);
+    }
+
     public sealed record List : JitCommand
     {
         public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.List(this);
@@ -76,7 +88,9 @@ public static partial class JitCommandParser
     public const string Usage =
         "Commands:\n" +
         "  jit request <role> <duration> <reason…>   ask for access, e.g. jit request prod-db-read 2h fix INC-1234\n" +
-        "  jit list                                  your pending and active requests\n" +
+        "  jit breakglass <role> <duration> <reason…> emergency access without approval, where the role allows it (alerted, reviewed later)\n" +
+        "  jit list                                  your pending and active requests (approvers: break-glass uses to review)\n" +
+        "  jit review <id> <note…>                   approvers: close the review of a break-glass use\n" +
         "  jit revoke <id>                           end a request or its access now\n" +
         "  jit roles                                 the roles you may request, with their limits\n" +
         "  jit enroll                                set up your second factor (TOTP)\n" +
@@ -97,6 +111,8 @@ public static partial class JitCommandParser
         return verb switch
         {
             "request" => ParseRequest(words),
+            "breakglass" => ParseBreakGlass(words),
+            "review" => ParseReview(words),
             "list" => NoArguments(words, new JitCommand.List()),
             "roles" => NoArguments(words, new JitCommand.Roles()),
             "help" => new JitCommand.Help(),
@@ -142,6 +158,60 @@ public static partial class JitCommandParser
     }
 
     public const int MaxReasonLength = 500;
+
+    private static JitCommand ParseBreakGlass(string[] words)
+    {
+        const string example = "Write it as: jit breakglass <role> <duration> <reason…>, e.g. jit breakglass prod-db-read 30m outage INC-1234";
+        if (words.Length < 2)
+        {
+            return new JitCommand.Invalid($"Which role? {example}");
+        }
+
+        if (words.Length < 3)
+        {
+            return new JitCommand.Invalid($"How long? Give a duration such as 30m or 1h. {example}");
+        }
+
+        if (!DurationText.TryParse(words[2], out var duration, out var durationError))
+        {
+            return new JitCommand.Invalid($"{durationError} {example}");
+        }
+
+        if (words.Length < 4)
+        {
+            return new JitCommand.Invalid($"A reason is required: every break-glass use is announced and reviewed, and the reason says why it was needed. {example}");
+        }
+
+        var reason = string.Join(' ', words.Skip(3));
+        if (reason.Length > MaxReasonLength)
+        {
+            return new JitCommand.Invalid($"The reason is {reason.Length} characters long; keep it under {MaxReasonLength}.");
+        }
+
+        return new JitCommand.BreakGlass(words[1], duration, reason);
+    }
+
+    private static JitCommand ParseReview(string[] words)
+    {
+        const string example = "Write it as: jit review <id> <note…>, e.g. jit review 42 checked the session log, the outage needed it";
+        if (words.Length < 2 || !TryParseRequestId(words[1], out var id))
+        {
+            return new JitCommand.Invalid($"Which break-glass use? {example}");
+        }
+
+        if (words.Length < 3)
+        {
+            return new JitCommand.Invalid($"A note is required: say what you checked. {example}");
+        }
+
+        var note = string.Join(' ', words.Skip(2));
+        if (note.Length > MaxReasonLength)
+        {
+            return new JitCommand.Invalid($"The note is {note.Length} characters long; keep it under {MaxReasonLength}.");
+        }
+
+        return new JitCommand.Review(id, note);
+    }
 
     private static JitCommand ParseRevoke(string[] words)
     {

@@ -58,6 +58,9 @@ public sealed record RoleDefinition(
     public bool MayNeedExtraApproval =>
         (Risk.WatchesRequests && Risk.Action == RiskAction.ExtraApproval) || (Hours is not null && OutsideHours == OutsideHoursAction.ExtraApproval);
 
+    /// <summary>How the role may be taken in an emergency without approval; null: it may not.</summary>
+    public BreakGlassRule? BreakGlass { get; init; }
+
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);
 }

@@ -9,6 +9,9 @@ public static class StepUpRules
     /// <summary>Whether the requester must confirm before the grant.</summary>
     public static bool RequesterMustConfirm(RoleDefinition role) => role.StepUp is StepUpPolicy.Requester or StepUpPolicy.Both;
 
+    /// <summary>Whether the requester of <paramref name="request"/> must confirm before the grant: always for break-glass, whatever the role says.</summary>
+    public static bool RequesterMustConfirm(AccessRequest request, RoleDefinition role) => request.BreakGlass || RequesterMustConfirm(role);
+
     /// <summary>Whether an approval counts only after the approver confirms it. Denials always count at once: they grant nothing.</summary>
     public static bool ApproverMustConfirm(RoleDefinition role) => !role.AutoApprove && (role.StepUp is StepUpPolicy.Approver or StepUpPolicy.Both);
 
@@ -42,7 +45,7 @@ public static class StepUpRules
             return false;
         }
 
-        return !RequesterMustConfirm(role) || requester is not null;
+        return !RequesterMustConfirm(request, role) || requester is not null;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using ChatOpsApprover.Audit;
+using ChatOpsApprover.BreakGlass;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
 using ChatOpsApprover.Configuration;
@@ -66,6 +67,7 @@ public static class ChatOpsApproverApp
         builder.Services.AddHealth();
         builder.AddObservability();
         builder.Services.AddRequests(builder.Configuration);
+        builder.Services.AddBreakGlass();
         builder.Services.AddGrants(builder.Configuration);
         builder.Services.AddGrantTargetType<PostgresTargetType>();
         builder.Services.AddWebhookTargets();

@@ -37,6 +37,8 @@ public static class AuditText
         AuditEvents.MfaEnrollmentApproved => "Enrollment approved",
         AuditEvents.MfaEnrollmentRefused => "Enrollment refused",
         AuditEvents.StepUpReviewNeeded => "Needs review: risky step-up let through",
+        AuditEvents.BreakGlassUsed => "BREAK-GLASS used, needs review",
+        AuditEvents.BreakGlassReviewed => "Break-glass use reviewed",
         _ => @event,
     };
 
@@ -79,6 +81,7 @@ public static class AuditText
                 AuditEvents.AccessRevoked => $"Revoked by {record.Actor}",
                 AuditEvents.AccessExpired => "Expired: access ended at the end of its window",
                 AuditEvents.RevokeFailed => "Still active: revocation failed and is being retried",
+                AuditEvents.BreakGlassUsed => "Break-glass: no approver, waiting for the requester's second factor; needs review",
                 _ => status,
             };
         }

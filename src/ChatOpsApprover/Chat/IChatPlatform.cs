@@ -31,6 +31,12 @@ public interface IChatPlatform
     /// <summary>A link that opens the card where it was posted, or null when this platform cannot link to it.</summary>
     Uri? LinkTo(ChatMessageRef card);
 
+    /// <summary>
+    /// Posts an alert everyone in <paramref name="channel"/> should notice at once (a break-glass use), as loudly as the
+    /// platform allows. <paramref name="text"/> is plain text; the adapter escapes it.
+    /// </summary>
+    Task PostAlertAsync(string channel, string text, CancellationToken cancellationToken);
+
     /// <summary>Shows a message to one user only, in the channel where they acted.</summary>
     Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken);
 }

@@ -166,6 +166,8 @@ public sealed class AccessOptions
                     : $"{key}:Approvers: {needed} approval(s) are required, each by a different person, but the entries name only {approvers.Count} approver(s).");
             }
 
+            errors.AddRange(BreakGlassProblems(key, role, approvers, Either(registered.Platforms.Select(p => p.ChannelKey))));
+
             if (definition.MayNeedApprovers && role.ApprovalChannels.Count == 0)
             {
                 errors.Add($"{key}: name where approval cards go ({Either(registered.Platforms.Select(p => p.ChannelKey))}){(role.AutoApprove ? "; AutoApprove's limits or the role's rules may send a request to approvers" : string.Empty)}.");
@@ -208,6 +210,7 @@ public sealed class AccessOptions
         OutsideHours = policy.OutsideHours,
         AutoApproveLimits = policy.AutoApproveLimits,
         Risk = policy.Risk,
+        BreakGlass = role.BreakGlass is { Allowed: true, MaxDuration: { } max } ? new BreakGlassRule(max) : null,
     };
 
     /// <summary>
@@ -251,6 +254,37 @@ public sealed class AccessOptions
 
         role.AutoApprove = true;
         role.AutoApproveLimits = limits;
+    }
+
+    /// <summary>
+    /// A role that allows break-glass needs a limit within its MaxDuration, somewhere to sound the alert, and approvers to
+    /// review each use.
+    /// </summary>
+    private static IEnumerable<string> BreakGlassProblems(string key, RoleOptions role, IReadOnlySet<string>? approvers, string channelKeys)
+    {
+        if (role.BreakGlass is not { Allowed: true } breakGlass)
+        {
+            yield break;
+        }
+
+        if (breakGlass.MaxDuration is not { } max || max <= TimeSpan.Zero)
+        {
+            yield return $"{key}:BreakGlass:MaxDuration: give the longest break-glass window, a positive time span such as 01:00:00.";
+        }
+        else if (max > role.MaxDuration)
+        {
+            yield return $"{key}:BreakGlass:MaxDuration: must be at most the role's MaxDuration ({DurationText.Format(role.MaxDuration)}).";
+        }
+
+        if (role.ApprovalChannels.Count == 0)
+        {
+            yield return $"{key}:BreakGlass: every use is announced in the role's approval channel; name one for the role ({channelKeys}).";
+        }
+
+        if (role.Approvers.Count == 0 || approvers is { Count: 0 })
+        {
+            yield return $"{key}:BreakGlass: every use is reviewed by an approver of the role; name at least one under {key}:Approvers.";
+        }
     }
 
     /// <summary>The roles on a target, with their own settings.</summary>

@@ -47,6 +47,9 @@ public sealed class RoleOptions
     /// <summary>Problems found while reading the role's settings by hand (AutoApprove), each naming its key.</summary>
     internal List<string> ReadProblems { get; } = [];
 
+    /// <summary>Emergency access without approval (always with the requester's second factor, alerted and reviewed); null: none.</summary>
+    public BreakGlassOptions? BreakGlass { get; set; }
+
     /// <summary>Where approval cards go per chat platform, read from Roles:&lt;name&gt;:&lt;the platform's channel key&gt; (SlackChannel, TeamsChannel, …).</summary>
     public Dictionary<ChatPlatform, string> ApprovalChannels { get; } = [];
 

@@ -27,6 +27,10 @@ public sealed class ChatNotifications(IBackgroundJobClient jobs)
 
     public void CardsChanged(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshCardsAsync(requestId, CancellationToken.None));
 
+    /// <summary>A private message to a person, on <paramref name="platform"/> when they are there, else wherever they are.</summary>
+    public void TellPerson(string personId, Domain.ChatPlatform platform, string text) =>
+        jobs.Enqueue<NotificationJobs>(j => j.TellPersonAsync(personId, platform, text, CancellationToken.None));
+
     public void TellUser(Domain.ChatPlatform platform, string userId, string channel, string text) =>
         jobs.Enqueue<NotificationJobs>(j => j.TellUserAsync(platform, userId, channel, text, CancellationToken.None));
 }

@@ -124,6 +124,14 @@ public sealed class NotificationJobs(RequestStore store, ChatMessageStore messag
         }
     }
 
+    public async Task TellPersonAsync(string personId, ChatPlatform platform, string text, CancellationToken cancellationToken)
+    {
+        if (directory.FindPerson(personId) is { } person)
+        {
+            await SendDirectAsync(person, platform, text, cancellationToken);
+        }
+    }
+
     /// <summary>Reaches the person on the platform they used, or on any platform where they have an identity.</summary>
     public async Task SendDirectAsync(Person person, ChatPlatform preferred, string text, CancellationToken cancellationToken)
     {

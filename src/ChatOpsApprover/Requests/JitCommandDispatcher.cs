@@ -1,4 +1,5 @@
 using ChatOpsApprover.Audit;
+using ChatOpsApprover.BreakGlass;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Observability;
@@ -21,6 +22,9 @@ public sealed class JitCommandDispatcher(
     AuditReports auditReports,
     EnrollCommand enrollCommand,
     FactorResetCommand factorResetCommand,
+    UseBreakGlass useBreakGlass,
+    ReviewBreakGlass reviewBreakGlass,
+    ListBreakGlassToReview breakGlassToReview,
     ILogger<JitCommandDispatcher> logger)
 {
     // Fields, because the per-command route below reads them (a nested type cannot see constructor parameters).
@@ -33,6 +37,9 @@ public sealed class JitCommandDispatcher(
     private readonly AuditReports _auditReports = auditReports;
     private readonly EnrollCommand _enrollCommand = enrollCommand;
     private readonly FactorResetCommand _factorResetCommand = factorResetCommand;
+    private readonly UseBreakGlass _useBreakGlass = useBreakGlass;
+    private readonly ReviewBreakGlass _reviewBreakGlass = reviewBreakGlass;
+    private readonly ListBreakGlassToReview _breakGlassToReview = breakGlassToReview;
 
     public async Task<ChatReply> HandleAsync(ChatUser user, JitCommand command, CancellationToken cancellationToken)
     {
@@ -56,8 +63,18 @@ public sealed class JitCommandDispatcher(
         public async Task<ChatReply> Request(JitCommand.Request command) => new(RequestMessages.ForRequest(
             await dispatcher._requestAccess.RequestAsync(user, new RequestAccessInput(command.Role, command.Duration, command.Reason), cancellationToken)));
 
+        public async Task<ChatReply> BreakGlass(JitCommand.BreakGlass command) => new(BreakGlassMessages.ForUse(
+            await dispatcher._useBreakGlass.UseAsync(user, new RequestAccessInput(command.Role, command.Duration, command.Reason), cancellationToken)));
+
+        public Task<ChatReply> Review(JitCommand.Review command) => ForRegistered(async p =>
+        {
+            var (outcome, request) = await dispatcher._reviewBreakGlass.ReviewAsync(p, user.Platform, command.RequestId, command.Note, cancellationToken);
+            return BreakGlassMessages.ForReview(outcome, command.RequestId, request);
+        });
+
         public Task<ChatReply> List(JitCommand.List command) =>
-            ForRegistered(async p => RequestMessages.RequestList(await dispatcher._listRequests.ListAsync(p), await dispatcher._listRequests.WaitingForAsync(p, user.Platform)));
+            ForRegistered(async p => RequestMessages.RequestList(await dispatcher._listRequests.ListAsync(p), await dispatcher._listRequests.WaitingForAsync(p, user.Platform))
+                + BreakGlassMessages.Unreviewed(await dispatcher._breakGlassToReview.ListAsync(p)));
 
         public Task<ChatReply> Roles(JitCommand.Roles command) =>
             ForRegistered(p => Task.FromResult(RequestMessages.RoleList(dispatcher._listRoles.List(p))));

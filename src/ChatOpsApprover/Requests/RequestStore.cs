@@ -19,7 +19,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     private const string Columns =
         "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason, "
         + "grant_sent_at, held_outside, grant_receipt, sessions_closed, cleanup_due_at, escalated_to, "
-        + "extra_approvals, approver_step_up, auto_approved, policy_rules";
+        + "extra_approvals, approver_step_up, auto_approved, policy_rules, "
+        + "break_glass, reviewed_at, reviewed_by, review_note";
 
     /// <summary>What the revocation sweep takes on: active requests whose window ended, and access left to clean up; either once its retry time came.</summary>
     private const string Due =
@@ -103,6 +104,43 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("pending", RequestLifecycle.ToStorage(RequestStatus.Pending));
         command.Parameters.AddWithValue("roles", roleNames.ToArray());
         command.Parameters.AddWithValue("limit", limit);
+        return await WithDecisionsAndStepUpsAsync(connection, null, await ReadRequestsAsync(command));
+    }
+
+    // ---- Break-glass ----
+
+    /// <summary>Marks a request made in the caller's transaction as taken with break-glass: it needs review from now on.</summary>
+    public async Task MarkBreakGlassAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET break_glass = true WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Closes the review of a locked break-glass request; false when it was already reviewed (nothing changed).</summary>
+    public async Task<bool> ReviewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string reviewerId, string note, DateTimeOffset now)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jit.access_requests SET reviewed_at = @now, reviewed_by = @by, review_note = @note WHERE id = @id AND break_glass AND reviewed_at IS NULL",
+            connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("by", reviewerId);
+        command.Parameters.AddWithValue("note", note);
+        command.Parameters.AddWithValue("now", now);
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
+
+    /// <summary>Break-glass uses of these roles that nobody has reviewed yet, oldest first.</summary>
+    public async Task<IReadOnlyList<AccessRequest>> UnreviewedBreakGlassAsync(IReadOnlyCollection<string> roleNames)
+    {
+        if (roleNames.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.access_requests WHERE break_glass AND reviewed_at IS NULL AND role_name = ANY(@roles) ORDER BY id", connection);
+        command.Parameters.AddWithValue("roles", roleNames.ToArray());
         return await WithDecisionsAndStepUpsAsync(connection, null, await ReadRequestsAsync(command));
     }
 
@@ -617,6 +655,10 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 ApproverStepUp = reader.GetBoolean(23),
                 AutoApproved = reader.GetBoolean(24),
                 PolicyRules = reader.GetFieldValue<string[]>(25).Select(PolicyRuleHit.Parse).ToArray(),
+                BreakGlass = reader.GetBoolean(26),
+                ReviewedAt = reader.IsDBNull(27) ? null : reader.GetFieldValue<DateTimeOffset>(27),
+                ReviewedBy = reader.IsDBNull(28) ? null : reader.GetString(28),
+                ReviewNote = reader.IsDBNull(29) ? null : reader.GetString(29),
             });
         }
 

@@ -178,7 +178,8 @@ public static class LinkPageViews
             StepUpPurpose.Requester => (
                 $"Confirm your access request #{request.Id}",
                 "Access starts only once you confirm with the code from your authenticator app. Check that this is the request you made.",
-                approvers.Count == 0 ? "no approval needed (policy)" : string.Join(", ", approvers),
+                request.BreakGlass ? "none: break-glass (announced to the approvers, reviewed afterwards)"
+                : approvers.Count == 0 ? "no approval needed (policy)" : string.Join(", ", approvers),
                 "your own request"),
             StepUpPurpose.Approver => (
                 $"Confirm your approval of request #{request.Id}",

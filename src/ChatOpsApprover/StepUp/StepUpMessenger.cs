@@ -79,6 +79,11 @@ public sealed class StepUpMessenger(NpgsqlDataSource dataSource, RequestStore re
 
     private static string ApprovedBy(AccessRequest request)
     {
+        if (request.BreakGlass)
+        {
+            return " with break-glass (no approver needed)";
+        }
+
         var approvers = request.Approvals.Select(a => a.ApproverId).ToList();
         return approvers.Count == 0 ? string.Empty : " by " + string.Join(" and ", approvers);
     }

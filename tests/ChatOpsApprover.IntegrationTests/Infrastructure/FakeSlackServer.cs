@@ -147,6 +147,11 @@ public sealed class FakeSlackServer : IAsyncDisposable
                 ["ok"] = true,
                 ["view"] = new JsonObject { ["id"] = "V" + NextTs().Replace(".", string.Empty, StringComparison.Ordinal), ["callback_id"] = body["view"]?["callback_id"]?.GetValue<string>() },
             },
+            "views.update" => new JsonObject
+            {
+                ["ok"] = true,
+                ["view"] = new JsonObject { ["id"] = body["view_id"]?.GetValue<string>(), ["hash"] = NextTs(), ["callback_id"] = body["view"]?["callback_id"]?.GetValue<string>() },
+            },
             _ => new JsonObject { ["ok"] = false, ["error"] = "unknown_method" },
         };
         await context.Response.WriteAsJsonAsync(response);

@@ -8,6 +8,8 @@ public sealed class JitCommandDispatchTests
     private static readonly string[] OneOfEach =
     [
         "request prod-db-read 2h fix INC-1234",
+        "breakglass prod-db-read 30m outage INC-1234",
+        "review 42 checked the session log",
         "list",
         "revoke 42",
         "roles",
@@ -40,6 +42,10 @@ public sealed class JitCommandDispatchTests
     private sealed class MethodName : IJitCommandHandler<string>
     {
         public string Request(JitCommand.Request command) => nameof(Request);
+
+        public string BreakGlass(JitCommand.BreakGlass command) => nameof(BreakGlass);
+
+        public string Review(JitCommand.Review command) => nameof(Review);
 
         public string List(JitCommand.List command) => nameof(List);
 

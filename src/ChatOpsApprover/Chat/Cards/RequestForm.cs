@@ -19,7 +19,10 @@ public sealed record RequestForm(
 
     public const string Title = "Request access";
 
-    /// <summary>The usual steps up to the longest of the roles (and that longest itself), so every role's maximum can be picked.</summary>
+    /// <summary>Slack's selects hold at most 100 options.</summary>
+    private const int MaxDurations = 100;
+
+    /// <summary>The usual steps up to the longest of the roles, and each role's own maximum, so every maximum can be picked.</summary>
     public static IReadOnlyList<TimeSpan> DurationsFor(IReadOnlyList<RoleDefinition> roles)
     {
         if (roles.Count == 0)
@@ -28,7 +31,7 @@ public sealed record RequestForm(
         }
 
         var longest = roles.Max(r => r.MaxDuration);
-        return [.. ShorterDurations.Below(longest), longest];
+        return ShorterDurations.Below(longest).Concat(roles.Select(r => r.MaxDuration)).Distinct().Order().Take(MaxDurations).ToArray();
     }
 
     /// <summary>A fresh form for someone who may request <paramref name="roles"/>.</summary>

@@ -62,6 +62,18 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         await CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, cancellationToken);
     }
 
+    /// <summary>Replaces an open view; with <paramref name="hash"/>, Slack refuses (hash_conflict) if it changed meanwhile.</summary>
+    public async Task UpdateViewAsync(string viewId, string? hash, JsonObject view, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["view_id"] = viewId, ["view"] = view };
+        if (hash is not null)
+        {
+            body["hash"] = hash;
+        }
+
+        await CallAsync("views.update", body, cancellationToken);
+    }
+
     /// <summary>The user ids in a usergroup (a GET with a query string: this method takes no JSON body).</summary>
     public async Task<IReadOnlyList<string>> UserGroupMembersAsync(string userGroupId, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace ChatOpsApprover.Chat.Slack;
 /// The /jit slash command, answered as an ephemeral message: from POST /slack/commands (signature-verified), or from
 /// a Socket Mode envelope (<see cref="HandleVerifiedAsync"/>), whose answer rides on the envelope's acknowledgement.
 /// </summary>
-public sealed class SlackCommandHandler(SlackSignedFormReader reader, JitCommandDispatcher commands)
+public sealed class SlackCommandHandler(SlackSignedFormReader reader, JitCommandDispatcher commands, SlackRequestForm requestForm, AccessDirectory directory)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {
@@ -30,9 +30,26 @@ public sealed class SlackCommandHandler(SlackSignedFormReader reader, JitCommand
             return Results.BadRequest("The slash command payload has no user_id.");
         }
 
-        var command = JitCommandParser.Parse(form.GetValueOrDefault("text").ToString());
-        var reply = await commands.HandleAsync(new ChatUser(SlackChat.Key, userId), command, cancellationToken);
+        var text = form.GetValueOrDefault("text").ToString();
+        var user = new ChatUser(SlackChat.Key, userId);
+        await OpenFormAsync(user, text, form.GetValueOrDefault("trigger_id").ToString(), form.GetValueOrDefault("channel_id").ToString(), cancellationToken);
+        var reply = await commands.HandleAsync(user, JitCommandParser.Parse(text), cancellationToken);
         // Replies may carry an enrollment or confirmation link: Slack must not fetch it to draw a preview.
         return Results.Json(new { response_type = "ephemeral", text = SlackText.Escape(reply.Text), unfurl_links = false, unfurl_media = false });
+    }
+
+    /// <summary>
+    /// "/jit" alone and "/jit request" without arguments also open the request form for a registered person. The
+    /// reply stays the command's own (the usage, or how to write a request), the same words as on every platform, for
+    /// whoever prefers typing or when the form could not be opened.
+    /// </summary>
+    private async Task OpenFormAsync(ChatUser user, string text, string triggerId, string channelId, CancellationToken cancellationToken)
+    {
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if ((words.Length == 0 || (words.Length == 1 && words[0].Equals("request", StringComparison.OrdinalIgnoreCase)))
+            && !string.IsNullOrEmpty(triggerId) && directory.FindByChatUser(user) is not null)
+        {
+            await requestForm.OpenAsync(user.PlatformUserId, triggerId, string.IsNullOrEmpty(channelId) ? null : channelId, cancellationToken);
+        }
     }
 }

@@ -36,6 +36,7 @@ public static class SlackEndpoints
         services.AddSingleton<SlackSignedFormReader>();
         services.AddSingleton<SlackCommandHandler>();
         services.AddSingleton<SlackInteractionHandler>();
+        services.AddSingleton<SlackRequestForm>();
         services.AddSingleton<SlackUserGroups>();
         services.AddSingleton<IChatGroupSource>(sp => sp.GetRequiredService<SlackUserGroups>());
         services.AddHostedService(sp => sp.GetRequiredService<SlackUserGroups>());

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Primitives;
 namespace ChatOpsApprover.Chat.Slack;
 
 /// <summary>
-/// POST /slack/interactions (or a Socket Mode envelope): clicks on approval cards and the deny modal's submission. Approve is decided at once;
+/// POST /slack/interactions (or a Socket Mode envelope): clicks on approval cards, the deny modal's submission, the
+/// "Request access" shortcut and the request modal's submission (<see cref="SlackRequestForm"/>). Approve is decided at once;
 /// Deny opens a modal asking why (in the request: the click's trigger_id lives about 3 seconds), and its submission
 /// decides, or keeps the modal open when the reason is missing. Slack wants a fast answer; the clicker is told what
 /// their answer did by an ephemeral message where they clicked, sent by a job. Approve / Refuse on a new enrollment in
@@ -19,6 +20,7 @@ public sealed class SlackInteractionHandler(
     DecideOnEnrollment enrollments,
     ChatNotifications notifications,
     SlackApiClient api,
+    SlackRequestForm requestForm,
     ILogger<SlackInteractionHandler> logger)
 {
     /// <summary>views.open must happen while the trigger is valid; after this the click is answered another way.</summary>
@@ -39,6 +41,29 @@ public sealed class SlackInteractionHandler(
     public async Task<IResult> HandleVerifiedAsync(Dictionary<string, StringValues> form, CancellationToken cancellationToken)
     {
         var payload = form.GetValueOrDefault("payload").ToString();
+        if (SlackRequestSubmission.TryRead(payload) is { } request)
+        {
+            return await requestForm.SubmitAsync(request, cancellationToken);
+        }
+
+        if (SlackRequestRolePick.TryRead(payload) is { } pick)
+        {
+            await requestForm.RolePickedAsync(pick, cancellationToken);
+            return Results.Ok();
+        }
+
+        if (SlackShortcut.TryRead(payload) is { } shortcut)
+        {
+            if (shortcut.CallbackId != SlackRequestModal.ShortcutCallbackId)
+            {
+                return Results.BadRequest($"Unknown shortcut \"{shortcut.CallbackId}\"; this app has one: {SlackRequestModal.ShortcutCallbackId}.");
+            }
+
+            // A shortcut has no channel to answer in: whatever happens is shown in the modal itself.
+            await requestForm.OpenAsync(shortcut.UserId, shortcut.TriggerId, channelId: null, cancellationToken);
+            return Results.Ok();
+        }
+
         if (SlackDenySubmission.TryRead(payload) is { } submission)
         {
             return await SubmitDenialAsync(submission, cancellationToken);

@@ -47,6 +47,10 @@ public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory)
         await api.PostMessageAsync(card.Channel, $"{mentions} {SlackText.Escape(text)}", blocks: null, threadTs: card.MessageId, cancellationToken);
     }
 
+    /// <summary>An @here message: the alert notifies everyone active in the channel. Only the bot's own mention is markup.</summary>
+    public async Task PostAlertAsync(string channel, string text, CancellationToken cancellationToken) =>
+        await api.PostMessageAsync(channel, $"<!here> :rotating_light: {SlackText.Escape(text)}", blocks: null, cancellationToken);
+
     public Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>
         api.PostEphemeralAsync(channel, userId, SlackText.Escape(text), cancellationToken);
 

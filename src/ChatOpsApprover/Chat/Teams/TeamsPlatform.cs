@@ -70,6 +70,19 @@ public sealed class TeamsPlatform(
         }
     }
 
+    /// <summary>A new post in the channel, with the activity's importance "high" (Bot Framework: low, normal or high).</summary>
+    public async Task PostAlertAsync(string channel, string text, CancellationToken cancellationToken)
+    {
+        if (!options.Value.IsConfigured)
+        {
+            return;
+        }
+
+        var activity = TextActivity(text);
+        activity["importance"] = "high";
+        await connector.SendAsync(options.Value.ServiceUrl, channel, activity, cancellationToken);
+    }
+
     /// <summary>Teams has no message that only one person in a channel sees: the message goes to their 1:1 chat.</summary>
     public async Task SendEphemeralAsync(string userId, string channel, string text, CancellationToken cancellationToken) =>
         await SendToUserAsync(userId, TextActivity(text), cancellationToken);

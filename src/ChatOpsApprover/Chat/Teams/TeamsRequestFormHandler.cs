@@ -11,6 +11,8 @@ namespace ChatOpsApprover.Chat.Teams;
 /// </summary>
 public sealed class TeamsRequestFormHandler(AccessDirectory directory, ListRoles roles, RequestAccess requestAccess)
 {
+    private const string Refused = "Nothing was requested yet: correct what is marked below.";
+
     /// <summary>Whether the typed command asks for the form: "request" and nothing else.</summary>
     public static bool IsAskedFor(string commandText) => commandText.Trim().Equals("request", StringComparison.OrdinalIgnoreCase);
 
@@ -50,15 +52,15 @@ public sealed class TeamsRequestFormHandler(AccessDirectory directory, ListRoles
             activity.ExecuteInput(RequestForm.RoleField),
             activity.ExecuteInput(RequestForm.DurationField),
             activity.ExecuteInput(RequestForm.ReasonField));
-        var (input, errors) = RequestFormSubmission.Check(values, mayRequest);
+        var (input, errors) = RequestFormSubmission.Check(values, directory.FindRole);
         if (input is null)
         {
-            return TeamsInvokeResponse.Card(TeamsRequestForm.Render(new RequestForm(mayRequest, RequestForm.DurationsFor(mayRequest), values, errors, "Nothing was requested yet: correct what is marked below.")));
+            return TeamsInvokeResponse.Card(TeamsRequestForm.Render(new RequestForm(mayRequest, RequestForm.DurationsFor(mayRequest), values, errors, Refused)));
         }
 
         var result = await requestAccess.RequestAsync(user, input, cancellationToken);
         return result.Outcome == RequestAccessOutcome.Refused
-            ? TeamsInvokeResponse.Card(TeamsRequestForm.Render(new RequestForm(mayRequest, RequestForm.DurationsFor(mayRequest), values, errors, result.Refusal)))
+            ? TeamsInvokeResponse.Card(TeamsRequestForm.Render(new RequestForm(mayRequest, RequestForm.DurationsFor(mayRequest), values, new Dictionary<string, string> { [RequestForm.RoleField] = result.Refusal! }, Refused)))
             : TeamsInvokeResponse.Card(TeamsRequestForm.Done(RequestMessages.ForRequest(result)));
     }
 }

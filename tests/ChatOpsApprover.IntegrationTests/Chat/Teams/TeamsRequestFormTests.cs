@@ -56,10 +56,11 @@ public sealed class TeamsRequestFormTests
     }
 
     [Theory]
-    [InlineData("prod-db-read", "3600", "", "reason", "Say why you need it")]
-    [InlineData("prod-db-read", "99", "fix it", "duration", "Pick how long you need it from the list")]
-    [InlineData("prod-db-read", "", "fix it", "duration", "Pick how long you need it from the list")]
-    [InlineData("root", "3600", "fix it", "role", "\"root\" is not a role you may request")]
+    [InlineData("prod-db-read", "3600", "", "reason", "A reason is required")]
+    [InlineData("prod-db-read", "0", "fix it", "duration", "Pick how long you need it")]
+    [InlineData("prod-db-read", "", "fix it", "duration", "Pick how long you need it")]
+    [InlineData("prod-db-read", "28800", "fix it", "duration", "prod-db-read can be granted for at most 4h")]
+    [InlineData("root", "3600", "fix it", "role", "There is no role \"root\"")]
     [InlineData("", "3600", "fix it", "role", "Pick the role you need")]
     public async Task AnInvalidSubmission_ComesBackOnTheSameForm_WithTheValuesKept_AndRequestsNothing(string role, string duration, string reason, string field, string error)
     {

@@ -63,4 +63,13 @@ public sealed class SlackManifestTests
         var scopes = manifest["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => s!.GetValue<string>()).Order().ToArray();
         Assert.Equal(["chat:write", "commands", "im:write", "usergroups:read"], scopes);
     }
+
+    [Fact]
+    public void Manifest_DeclaresTheRequestAccessShortcut_WithTheCallbackIdTheBotAnswers()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(ManifestPath))!;
+        var shortcut = manifest["features"]!["shortcuts"]!.AsArray().Single()!;
+        Assert.Equal(("Request access", "global", ChatOpsApprover.Chat.Slack.SlackRequestModal.ShortcutCallbackId),
+            (shortcut["name"]!.GetValue<string>(), shortcut["type"]!.GetValue<string>(), shortcut["callback_id"]!.GetValue<string>()));
+    }
 }
