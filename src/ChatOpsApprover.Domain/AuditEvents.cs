@@ -17,6 +17,9 @@ public static class AuditEvents
 
     /// <summary>A waiting request was escalated after the role's EscalateAfter: these people became its approvers (details: to); actor "policy".</summary>
     public const string RequestEscalated = "request.escalated";
+
+    /// <summary>The requester was told their access ends in 10 minutes (details: ends_at); actor "policy". Once per end.</summary>
+    public const string AccessEndingReminded = "access.ending_reminded";
     public const string GrantSucceeded = "grant.succeeded";
     public const string GrantFailed = "grant.failed";
     public const string AccessRevoked = "access.revoked";

@@ -38,6 +38,9 @@ public sealed record RoleDefinition(
     /// <summary>Who a waiting request is escalated to (entries as <see cref="Approvers"/>).</summary>
     public IReadOnlyList<string> EscalateTo { get; init; } = [];
 
+    /// <summary>Whether and how far active access may be extended; null: it may not (no Roles:&lt;name&gt;:Extend).</summary>
+    public ExtensionPolicy? Extend { get; init; }
+
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);
 }

@@ -135,6 +135,11 @@ public sealed class AccessOptions
                 errors.Add($"{key}:EscalateTo: name who a waiting request is escalated to after EscalateAfter.");
             }
 
+            if (role.Extend?.MaxTotal is { } maxTotal && (maxTotal <= TimeSpan.Zero || maxTotal < role.MaxDuration))
+            {
+                errors.Add($"{key}:Extend:MaxTotal: must be at least the role's MaxDuration ({DurationText.Format(role.MaxDuration)}), e.g. 08:00:00, or left out (then it is MaxDuration).");
+            }
+
             if (role.RequiredApprovals < 1)
             {
                 errors.Add($"{key}:RequiredApprovals: must be 1 or more.");
@@ -186,6 +191,7 @@ public sealed class AccessOptions
             ReminderAfter = r.Value.ReminderAfter,
             EscalateAfter = r.Value.EscalateAfter,
             EscalateTo = r.Value.EscalateTo.ToArray(),
+            Extend = r.Value.Extend is { } extend ? new ExtensionPolicy(extend.MaxTotal ?? r.Value.MaxDuration, extend.RequiresApproval) : null,
         }),
         registered.Platforms,
         GroupLists(),

@@ -25,6 +25,9 @@ public sealed class ChatNotifications(IBackgroundJobClient jobs)
         }
     }
 
+    /// <summary>Tells a requester their access, ending at <paramref name="endsAt"/>, ends soon (with a way to extend it).</summary>
+    public void EndingSoon(long requestId, DateTimeOffset endsAt) => jobs.Enqueue<NotificationJobs>(j => j.EndingSoonAsync(requestId, endsAt, CancellationToken.None));
+
     public void CardsChanged(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshCardsAsync(requestId, CancellationToken.None));
 
     public void TellUser(Domain.ChatPlatform platform, string userId, string channel, string text) =>

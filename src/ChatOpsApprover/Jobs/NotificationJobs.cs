@@ -115,6 +115,31 @@ public sealed class NotificationJobs(RequestStore store, ChatMessageStore messag
         }
     }
 
+    /// <summary>
+    /// The requester's "access ends in 10 minutes" message, with the Extend control when the role still allows one, on
+    /// the platform they asked from first. Nothing when the access already ended or its end moved (an extension: the
+    /// new end has a reminder of its own).
+    /// </summary>
+    public async Task EndingSoonAsync(long requestId, DateTimeOffset endsAt, CancellationToken cancellationToken)
+    {
+        var request = await store.FindAsync(requestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (request is null || role is null || request.Status != RequestStatus.Active || request.EndsAt != endsAt || directory.FindPerson(request.PersonId) is not { } person)
+        {
+            return;
+        }
+
+        var choices = ExtensionRules.Choices(request, role);
+        var notice = new EndingSoonNotice(requestId, RequestMessages.EndingSoon(request, role, choices.Count > 0), choices);
+        foreach (var platform in platforms.OrderBy(p => p.Platform == request.Platform ? 0 : 1))
+        {
+            if (await platform.SendEndingSoonAsync(person, notice, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
     public async Task TellUserAsync(ChatPlatform platform, string userId, string channel, string text, CancellationToken cancellationToken)
     {
         var adapter = platforms.FirstOrDefault(p => p.Platform == platform);

@@ -74,6 +74,16 @@ public static class RequestMessages
     public static string Escalated(AccessRequest request, RoleDefinition role) =>
         $"Request #{request.Id} — {request.PersonId} asks for {request.RoleName} for {DurationText.Format(request.Duration)} — was escalated to you: nobody decided it within {DurationText.Format(role.EscalateAfter ?? TimeSpan.Zero)}. You may approve or deny it now.";
 
+    /// <summary>The requester's reminder before access ends; says how to extend when the role still allows it.</summary>
+    public static string EndingSoon(AccessRequest request, RoleDefinition role, bool mayExtend) =>
+        $"Your access to {request.RoleName} (request #{request.Id}) ends soon, at {Time(request.EndsAt!.Value)}."
+        + (role.Extend, mayExtend) switch
+        {
+            (null, _) => " Access to this role cannot be extended; ask again with jit request if you still need it.",
+            (_, false) => $" It cannot be extended further: {role.Name} allows at most {DurationText.Format(role.Extend.MaxTotal)} in all. Ask again with jit request if you still need it.",
+            (_, true) => $" To keep it longer, pick a duration under Extend, or type: jit extend {request.Id} <duration> (up to {DurationText.Format(ExtensionRules.Remaining(request, role))} more{(role.Extend.RequiresApproval ? "; an approver must agree" : string.Empty)}).",
+        };
+
     /// <summary>" for 1h instead of the 2h asked" when an approver granted less; empty otherwise.</summary>
     public static string Shortened(AccessRequest request) =>
         request.ApprovedDuration < request.Duration

@@ -175,6 +175,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 failure_reason = coalesce(@failure, r.failure_reason),
                 grant_receipt = coalesce(@receipt, r.grant_receipt),
                 cleanup_due_at = CASE WHEN r.id = ANY(@cleanup) THEN @ended_at ELSE r.cleanup_due_at END,
+                end_reminder_at = coalesce(@end_reminder_at, r.end_reminder_at),
                 revoke_retry_at = NULL
             FROM unnest(@ids, @froms) AS m(id, status)
             WHERE r.id = m.id AND r.status = m.status
@@ -190,6 +191,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.Add(OrNull("failure", NpgsqlDbType.Text, change.FailureReason));
         command.Parameters.Add(OrNull("receipt", NpgsqlDbType.Text, change.GrantReceipt));
         command.Parameters.AddWithValue("cleanup", cleanup);
+        command.Parameters.Add(OrNull("end_reminder_at", NpgsqlDbType.TimestampTz, change.EndReminderAt));
         var moved = new HashSet<long>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -485,6 +487,29 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     {
         await using var command = dataSource.CreateCommand("SELECT min(least(expires_at, remind_at, escalate_at)) FROM jit.access_requests WHERE status = @pending");
         command.Parameters.AddWithValue("pending", RequestLifecycle.ToStorage(RequestStatus.Pending));
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    // ---- Reminder before the end ----
+
+    /// <summary>Locks up to <paramref name="limit"/> active requests whose end reminder is due and whose window has not ended yet (SKIP LOCKED, rows only).</summary>
+    public Task<List<AccessRequest>> ClaimEndRemindersDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Active, "r.end_reminder_at <= @at AND r.ends_at > @at", "r.end_reminder_at", now, limit);
+
+    /// <summary>Marks locked requests reminded of their end: never again for this end.</summary>
+    public async Task MarkEndRemindedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET end_reminder_at = NULL WHERE id = ANY(@ids)", connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>When the next active request's end reminder is due, or null when none is waiting.</summary>
+    public async Task<DateTimeOffset?> NextEndReminderAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT min(end_reminder_at) FROM jit.access_requests WHERE status = @active AND end_reminder_at IS NOT NULL");
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }

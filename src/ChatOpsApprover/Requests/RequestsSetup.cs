@@ -22,6 +22,7 @@ public static class RequestsSetup
         services.AddSingleton<JitCommandDispatcher>();
         services.AddSingleton<PendingTimeout>();
         services.AddSingleton<PendingNudges>();
+        services.AddSingleton<EndReminders>();
         services.AddSingleton<PendingTimeoutScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<PendingTimeoutScheduler>());
         return services;

@@ -7,7 +7,7 @@ namespace ChatOpsApprover.Tests.Storage;
 public sealed class SchemaMigratorTests
 {
     /// <summary>What deployed databases have applied, in the order they applied it. New migrations go at the end.</summary>
-    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0005_audit_outbox", "0006_grant_targets", "0010_slack_replays", "0011_enrollment_secret_shown", "0012_decision_reason_and_duration", "0013_pending_deadlines"];
+    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0005_audit_outbox", "0006_grant_targets", "0010_slack_replays", "0011_enrollment_secret_shown", "0012_decision_reason_and_duration", "0013_pending_deadlines", "0015_access_extensions"];
 
     [Fact]
     public void Migrations_KeepTheirNamesAndOrder_NewOnesComeLast()
