@@ -28,6 +28,12 @@ public sealed class ChatNotifications(IBackgroundJobClient jobs)
     /// <summary>Tells a requester their access, ending at <paramref name="endsAt"/>, ends soon (with a way to extend it).</summary>
     public void EndingSoon(long requestId, DateTimeOffset endsAt) => jobs.Enqueue<NotificationJobs>(j => j.EndingSoonAsync(requestId, endsAt, CancellationToken.None));
 
+    /// <summary>Posts the approval card of an extension that waits for approvers.</summary>
+    public void ExtensionAsked(long extensionId) => jobs.Enqueue<NotificationJobs>(j => j.PublishExtensionCardsAsync(extensionId, CancellationToken.None));
+
+    /// <summary>Tells the requester how their extension was decided.</summary>
+    public void ExtensionDecided(long extensionId) => jobs.Enqueue<NotificationJobs>(j => j.ExtensionDecidedAsync(extensionId, CancellationToken.None));
+
     public void CardsChanged(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshCardsAsync(requestId, CancellationToken.None));
 
     public void TellUser(Domain.ChatPlatform platform, string userId, string channel, string text) =>

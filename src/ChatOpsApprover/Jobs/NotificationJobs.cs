@@ -11,7 +11,7 @@ namespace ChatOpsApprover.Jobs;
 /// log. Keep names and parameters stable: queued jobs refer to them.
 /// </summary>
 [Queue(ChatJobs.Queue)]
-public sealed class NotificationJobs(RequestStore store, ChatMessageStore messages, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
+public sealed class NotificationJobs(RequestStore store, ExtensionStore extensions, ChatMessageStore messages, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
 {
     /// <summary>Posts the approval card on each platform the role uses; a card already posted is not posted again.</summary>
     public async Task PublishCardsAsync(long requestId, CancellationToken cancellationToken)
@@ -138,6 +138,40 @@ public sealed class NotificationJobs(RequestStore store, ChatMessageStore messag
                 return;
             }
         }
+    }
+
+    /// <summary>Posts an extension's approval card to the role's approval channel on each platform (only while it waits).</summary>
+    public async Task PublishExtensionCardsAsync(long extensionId, CancellationToken cancellationToken)
+    {
+        var extension = await extensions.FindAsync(extensionId);
+        var request = extension is null ? null : await store.FindAsync(extension.RequestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (extension is not { Status: ExtensionStatus.Pending } || request is null || role is null)
+        {
+            return;
+        }
+
+        var card = ExtensionCardBuilder.Build(extension, request, role);
+        foreach (var platform in platforms)
+        {
+            if (platform.ApprovalChannel(role) is { } channel)
+            {
+                await platform.PostApprovalCardAsync(channel, card, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Tells the requester how their extension was decided.</summary>
+    public async Task ExtensionDecidedAsync(long extensionId, CancellationToken cancellationToken)
+    {
+        var extension = await extensions.FindAsync(extensionId);
+        var request = extension is null ? null : await store.FindAsync(extension.RequestId);
+        if (extension is null || request is null || directory.FindPerson(request.PersonId) is not { } person)
+        {
+            return;
+        }
+
+        await SendDirectAsync(person, request.Platform, RequestMessages.ExtensionDecidedForRequester(extension, request), cancellationToken);
     }
 
     public async Task TellUserAsync(ChatPlatform platform, string userId, string channel, string text, CancellationToken cancellationToken)

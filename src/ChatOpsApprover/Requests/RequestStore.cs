@@ -514,6 +514,23 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
+    /// <summary>
+    /// Moves the end of a locked active request (an extension), and its reminder with it. Not a status change: the
+    /// request stays active; only a row still active is touched.
+    /// </summary>
+    public async Task MoveEndAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, DateTimeOffset endsAt, DateTimeOffset? endReminderAt)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET ends_at = @ends, end_reminder_at = @remind WHERE id = @id AND status = @active", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("ends", endsAt);
+        command.Parameters.Add(OrNull("remind", NpgsqlDbType.TimestampTz, endReminderAt));
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        if (await command.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException($"Request {id} is not active; the caller must hold its lock and check its status.");
+        }
+    }
+
     // ---- Approval lapse ----
 
     /// <summary>

@@ -23,6 +23,10 @@ public static class RequestsSetup
         services.AddSingleton<PendingTimeout>();
         services.AddSingleton<PendingNudges>();
         services.AddSingleton<EndReminders>();
+        services.AddSingleton<ExtensionStore>();
+        services.AddSingleton<AccessExtender>();
+        services.AddSingleton<ExtendAccess>();
+        services.AddSingleton<DecideOnExtension>();
         services.AddSingleton<PendingTimeoutScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<PendingTimeoutScheduler>());
         return services;

@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
@@ -13,6 +14,8 @@ namespace ChatOpsApprover.Chat.Slack;
 public sealed class SlackInteractionHandler(
     SlackSignedFormReader reader,
     DecideOnRequest decide,
+    ExtendAccess extend,
+    DecideOnExtension decideExtension,
     ChatNotifications notifications,
     SlackApiClient api,
     ILogger<SlackInteractionHandler> logger)
@@ -43,6 +46,19 @@ public sealed class SlackInteractionHandler(
         if (action.ActionId == SlackApprovalCard.DenyAction)
         {
             await OpenDenyModalAsync(user, action, context.RequestAborted);
+            return Results.Ok();
+        }
+
+        if (action.ActionId == EndingSoonNotice.ExtendId)
+        {
+            Tell(action.UserId, action.ChannelId, RequestMessages.ForExtend(await extend.AskAsync(user, action.RequestId, action.Duration!.Value, context.RequestAborted)));
+            return Results.Ok();
+        }
+
+        if (action.ActionId is CardAction.ApproveExtensionId or CardAction.DenyExtensionId)
+        {
+            var (decision, _) = await decideExtension.DecideAsync(user, action.RequestId, action.ActionId == CardAction.ApproveExtensionId, context.RequestAborted);
+            Tell(action.UserId, action.ChannelId, RequestMessages.ForExtensionDecision(decision, action.RequestId));
             return Results.Ok();
         }
 
