@@ -31,7 +31,10 @@ public sealed class ChatNotifications(IBackgroundJobClient jobs)
     /// <summary>Posts the approval card of an extension that waits for approvers.</summary>
     public void ExtensionAsked(long extensionId) => jobs.Enqueue<NotificationJobs>(j => j.PublishExtensionCardsAsync(extensionId, CancellationToken.None));
 
-    /// <summary>Tells the requester how their extension was decided.</summary>
+    /// <summary>Shows an approval of an extension that needs more on its cards.</summary>
+    public void ExtensionCardsChanged(long extensionId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshExtensionCardsAsync(extensionId, CancellationToken.None));
+
+    /// <summary>Updates the extension's cards and tells the requester how it was decided.</summary>
     public void ExtensionDecided(long extensionId) => jobs.Enqueue<NotificationJobs>(j => j.ExtensionDecidedAsync(extensionId, CancellationToken.None));
 
     public void CardsChanged(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshCardsAsync(requestId, CancellationToken.None));

@@ -115,6 +115,10 @@ public sealed class DecideOnExtension(
         {
             notifications.ExtensionDecided(extensionId);
         }
+        else if (decision == ExtensionDecision.Recorded)
+        {
+            notifications.ExtensionCardsChanged(extensionId);
+        }
 
         return (decision, await extensions.FindAsync(extensionId));
     }

@@ -63,6 +63,10 @@ public sealed class ExtensionTests
         await ClickExtensionAsync(bot, "U0BOB", extensionId, approve: true);
         Assert.Equal(oldEnd + TimeSpan.FromHours(1), (await bot.RequestAsync(request.Id)).EndsAt);
         await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains($"Extension #{extensionId} was approved by bob", StringComparison.Ordinal)), "alice told");
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
+            && c.Json.Contains("approved by bob", StringComparison.Ordinal) && !c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the extension's Slack card updated, without its buttons");
+        await Wait.UntilAsync(() => bot.Teams.CallsTo("update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
+            && !c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the extension's Teams card updated, without its buttons");
 
         // Past the old end the grant is still there; at the new one it is revoked.
         bot.Time.SetUtcNow(oldEnd + TimeSpan.FromMinutes(1));

@@ -37,6 +37,7 @@ public sealed class SchemaMigratorTests
             ["0011_enrollment_secret_shown"] = "5647ccb52e6d258a398edaefa7064dc8bac6a303aab53cd66c2feddd5753849d",
             ["0012_decision_reason_and_duration"] = "b9f8643f85f4c49b9ddb021bc764033311dad6933608b02ab64ccc72a6de0868",
             ["0013_pending_deadlines"] = "f4c774c0355a48136fde048ecc1ce9b6e5aec99d38166bd23482b56c706dee57",
+            ["0015_access_extensions"] = "82a6882e746af4b4aa9dada253a7bed0a904f1e5af9e9c89a3b527fe40b121a7",
         };
         foreach (var (name, sql) in SchemaMigrator.Migrations.Where(m => expected.ContainsKey(m.Name)))
         {

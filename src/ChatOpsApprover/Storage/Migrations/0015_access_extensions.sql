@@ -23,3 +23,12 @@ CREATE TABLE jit.extensions (
 );
 -- One extension waits per request at a time.
 CREATE UNIQUE INDEX extensions_one_pending ON jit.extensions (request_id) WHERE status = 'pending';
+
+-- Where each extension's approval card was posted, one per platform, so it is updated in place once decided.
+CREATE TABLE jit.extension_messages (
+    extension_id bigint NOT NULL REFERENCES jit.extensions (id),
+    platform     text   NOT NULL,
+    channel      text   NOT NULL,
+    message_id   text   NOT NULL,
+    PRIMARY KEY (extension_id, platform)
+);
