@@ -46,5 +46,5 @@ public sealed class EndReminders(RequestStore store, AuditLog audit, ChatNotific
         return total;
     }
 
-    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) => store.NextEndReminderAsync(cancellationToken);
+    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) => store.NextEndReminderAsync(time.GetUtcNow(), cancellationToken);
 }

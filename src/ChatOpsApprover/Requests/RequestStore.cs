@@ -505,11 +505,15 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>When the next active request's end reminder is due, or null when none is waiting.</summary>
-    public async Task<DateTimeOffset?> NextEndReminderAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// When the next active request's end reminder is due, or null when none is waiting. A window that ended at
+    /// <paramref name="now"/> (its revocation still retrying) is never reminded, so it is not waited for either.
+    /// </summary>
+    public async Task<DateTimeOffset?> NextEndReminderAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT min(end_reminder_at) FROM jit.access_requests WHERE status = @active AND end_reminder_at IS NOT NULL");
+        await using var command = dataSource.CreateCommand("SELECT min(end_reminder_at) FROM jit.access_requests WHERE status = @active AND end_reminder_at IS NOT NULL AND ends_at > @now");
         command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("now", now);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
