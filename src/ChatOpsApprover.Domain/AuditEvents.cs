@@ -26,6 +26,24 @@ public static class AuditEvents
 
     /// <summary>An approver of the role reviewed a break-glass use (details: note); actor: the reviewer.</summary>
     public const string BreakGlassReviewed = "breakglass.reviewed";
+
+    /// <summary>The requester was told their access ends in 10 minutes (details: ends_at); actor "policy". Once per end.</summary>
+    public const string AccessEndingReminded = "access.ending_reminded";
+
+    /// <summary>The requester asked to extend active access and the role's approvers must agree (details: extension, by).</summary>
+    public const string ExtensionRequested = "extension.requested";
+
+    /// <summary>An approver approved an extension that needs more approvals (details: extension, approvals).</summary>
+    public const string ExtensionApprovalRecorded = "extension.approval_recorded";
+
+    /// <summary>An approver denied an extension (details: extension, by).</summary>
+    public const string ExtensionDenied = "extension.denied";
+
+    /// <summary>An extension was refused when decided: the access had ended, or had no room left (details: extension, by, why).</summary>
+    public const string ExtensionRefused = "extension.refused";
+
+    /// <summary>Active access was extended: its end moved (details: extension, by, from, ends_at, approved_by — "policy" when the role needs no approval).</summary>
+    public const string AccessExtended = "access.extended";
     public const string GrantSucceeded = "grant.succeeded";
     public const string GrantFailed = "grant.failed";
     public const string AccessRevoked = "access.revoked";

@@ -24,6 +24,8 @@ public interface IJitCommandHandler<out TResult>
 
     TResult Confirm(JitCommand.Confirm command);
 
+    TResult Extend(JitCommand.Extend command);
+
     TResult AdminResetMfa(JitCommand.AdminResetMfa command);
 
     TResult Audit(JitCommand.Audit command);

@@ -66,6 +66,12 @@ public abstract record JitCommand
         public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Confirm(this);
     }
 
+    /// <summary>Asks to keep one's own active access longer (see <see cref="ExtensionRules"/>).</summary>
+    public sealed record Extend(long RequestId, TimeSpan Duration) : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Extend(this);
+    }
+
     public sealed record AdminResetMfa(string PersonId) : JitCommand
     {
         public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.AdminResetMfa(this);
@@ -92,6 +98,7 @@ public static partial class JitCommandParser
         "  jit list                                  your pending and active requests (approvers: break-glass uses to review)\n" +
         "  jit review <id> <note…>                   approvers: close the review of a break-glass use\n" +
         "  jit revoke <id>                           end a request or its access now\n" +
+        "  jit extend <id> <duration>                keep your active access longer, e.g. jit extend 42 1h\n" +
         "  jit roles                                 the roles you may request, with their limits\n" +
         "  jit enroll                                set up your second factor (TOTP)\n" +
         "  jit confirm <id>                          a new link to confirm an approved request with your second factor\n" +
@@ -119,6 +126,7 @@ public static partial class JitCommandParser
             "enroll" => NoArguments(words, new JitCommand.Enroll()),
             "revoke" => ParseRevoke(words),
             "confirm" => ParseConfirm(words),
+            "extend" => ParseExtend(words),
             "admin" => ParseAdmin(words),
             "audit" => ParseAudit(words),
             _ => new JitCommand.Invalid($"\"{Shorten(words[0])}\" is not a jit command.\n{Usage}"),
@@ -231,6 +239,17 @@ public static partial class JitCommandParser
         }
 
         return new JitCommand.Confirm(id);
+    }
+
+    private static JitCommand ParseExtend(string[] words)
+    {
+        const string example = "Write it as: jit extend <id> <duration>, with the number of your active request from jit list, e.g. jit extend 42 1h";
+        if (words.Length != 3 || !TryParseRequestId(words[1], out var id))
+        {
+            return new JitCommand.Invalid(example);
+        }
+
+        return DurationText.TryParse(words[2], out var duration, out var error) ? new JitCommand.Extend(id, duration) : new JitCommand.Invalid($"{error} {example}");
     }
 
     private static JitCommand ParseAdmin(string[] words)

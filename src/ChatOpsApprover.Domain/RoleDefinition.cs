@@ -61,6 +61,9 @@ public sealed record RoleDefinition(
     /// <summary>How the role may be taken in an emergency without approval; null: it may not.</summary>
     public BreakGlassRule? BreakGlass { get; init; }
 
+    /// <summary>Whether and how far active access may be extended; null: it may not (no Roles:&lt;name&gt;:Extend).</summary>
+    public ExtensionPolicy? Extend { get; init; }
+
     /// <summary>Where this role's approval cards go on <paramref name="platform"/>, or null when nowhere there.</summary>
     public string? ApprovalChannelOn(ChatPlatform platform) => ApprovalChannels.GetValueOrDefault(platform);
 }

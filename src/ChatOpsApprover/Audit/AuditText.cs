@@ -24,6 +24,12 @@ public static class AuditText
         AuditEvents.RequestReminded => "Approvers reminded",
         AuditEvents.RequestEscalated => "Escalated",
         AuditEvents.GrantSucceeded => "Access granted",
+        AuditEvents.AccessEndingReminded => "Requester reminded the access ends soon",
+        AuditEvents.ExtensionRequested => "Extension asked for",
+        AuditEvents.ExtensionApprovalRecorded => "Extension approval recorded",
+        AuditEvents.ExtensionDenied => "Extension denied",
+        AuditEvents.ExtensionRefused => "Extension refused",
+        AuditEvents.AccessExtended => "Access extended",
         AuditEvents.GrantFailed => "Grant failed",
         AuditEvents.AccessRevoked => "Access revoked",
         AuditEvents.AccessExpired => "Access expired",
@@ -74,7 +80,7 @@ public static class AuditText
                 AuditEvents.RequestDenied => $"Denied by {record.Actor}",
                 AuditEvents.RequestWithdrawn => $"Withdrawn by {record.Actor}",
                 AuditEvents.RequestTimedOut => $"Timed out: nobody decided it within {details.GetValueOrDefault("timeout", "its PendingTimeout")}",
-                AuditEvents.GrantSucceeded => details.TryGetValue("ends_at", out var ends) && DateTimeOffset.TryParse(ends, CultureInfo.InvariantCulture, DateTimeStyles.None, out var endsAt)
+                AuditEvents.GrantSucceeded or AuditEvents.AccessExtended => details.TryGetValue("ends_at", out var ends) && DateTimeOffset.TryParse(ends, CultureInfo.InvariantCulture, DateTimeStyles.None, out var endsAt)
                     ? $"Active until {Time(endsAt)}"
                     : "Active",
                 AuditEvents.GrantFailed => $"Failed: {Shorten(details.GetValueOrDefault("reason", "the grant could not be made"))}",

@@ -21,6 +21,9 @@ public interface IChatPlatform
     /// <summary>Sends a private message; returns false when the person has no identity on this platform.</summary>
     Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken);
 
+    /// <summary>Sends the requester's ending-soon message privately; false when the person has no identity on this platform.</summary>
+    Task<bool> SendEndingSoonAsync(Person person, EndingSoonNotice notice, CancellationToken cancellationToken);
+
     /// <summary>
     /// Tells <paramref name="people"/> that the card <paramref name="card"/> waits for them (a reminder, or an
     /// escalation that made them approvers: then <paramref name="withCard"/> is the card, for platforms where people

@@ -136,6 +136,11 @@ public sealed class AccessOptions
                 errors.Add($"{key}:EscalateTo: name who a waiting request is escalated to after EscalateAfter.");
             }
 
+            if (role.Extend?.MaxTotal is { } maxTotal && (maxTotal <= TimeSpan.Zero || maxTotal < role.MaxDuration))
+            {
+                errors.Add($"{key}:Extend:MaxTotal: must be at least the role's MaxDuration ({DurationText.Format(role.MaxDuration)}), e.g. 08:00:00, or left out (then it is MaxDuration).");
+            }
+
             if (role.RequiredApprovals < 1)
             {
                 errors.Add($"{key}:RequiredApprovals: must be 1 or more.");
@@ -211,6 +216,7 @@ public sealed class AccessOptions
         AutoApproveLimits = policy.AutoApproveLimits,
         Risk = policy.Risk,
         BreakGlass = role.BreakGlass is { Allowed: true, MaxDuration: { } max } ? new BreakGlassRule(max) : null,
+        Extend = role.Extend is { } extend ? new ExtensionPolicy(extend.MaxTotal ?? role.MaxDuration, extend.RequiresApproval) : null,
     };
 
     /// <summary>

@@ -59,6 +59,9 @@ public sealed class RoleOptions
     /// <summary>When true, a step-up from a new device or network is refused (the person is told to contact an approver).</summary>
     public bool BlockRiskyStepUp { get; set; }
 
+    /// <summary>Roles:&lt;name&gt;:Extend: active access may be extended (unset: it may not).</summary>
+    public ExtendOptions? Extend { get; set; }
+
     /// <summary>The whole Roles:&lt;name&gt; section, for what the role's kind of target reads itself (e.g. Namespace) (internal, so the binder leaves it alone).</summary>
     internal IConfiguration Settings { get; set; } = new ConfigurationBuilder().Build();
 }

@@ -117,7 +117,11 @@ public sealed class Granter(
         // The window starts when access really starts, not when it was approved.
         var now = time.GetUtcNow();
         var receipt = request.HeldOutside ? null : await targets.Get(request.Target).GrantAsync(TargetGrant.Of(request, now), cancellationToken);
-        await store.MoveAsync(connection, transaction, request, RequestStatus.Active, new StatusChange(GrantedAt: now, EndsAt: now + request.ApprovedDuration, GrantReceipt: receipt));
+        await store.MoveAsync(connection, transaction, request, RequestStatus.Active, new StatusChange(
+            GrantedAt: now,
+            EndsAt: now + request.ApprovedDuration,
+            GrantReceipt: receipt,
+            EndReminderAt: EndReminder.DueAt(now, now + request.ApprovedDuration)));
         await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.GrantSucceeded, request.Id, "system", ChatPlatform.System, now, new Dictionary<string, string>
         {
             ["target"] = request.Target,

@@ -25,6 +25,18 @@ public sealed class ChatNotifications(IBackgroundJobClient jobs)
         }
     }
 
+    /// <summary>Tells a requester their access, ending at <paramref name="endsAt"/>, ends soon (with a way to extend it).</summary>
+    public void EndingSoon(long requestId, DateTimeOffset endsAt) => jobs.Enqueue<NotificationJobs>(j => j.EndingSoonAsync(requestId, endsAt, CancellationToken.None));
+
+    /// <summary>Posts the approval card of an extension that waits for approvers.</summary>
+    public void ExtensionAsked(long extensionId) => jobs.Enqueue<NotificationJobs>(j => j.PublishExtensionCardsAsync(extensionId, CancellationToken.None));
+
+    /// <summary>Shows an approval of an extension that needs more on its cards.</summary>
+    public void ExtensionCardsChanged(long extensionId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshExtensionCardsAsync(extensionId, CancellationToken.None));
+
+    /// <summary>Updates the extension's cards and tells the requester how it was decided.</summary>
+    public void ExtensionDecided(long extensionId) => jobs.Enqueue<NotificationJobs>(j => j.ExtensionDecidedAsync(extensionId, CancellationToken.None));
+
     public void CardsChanged(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.RefreshCardsAsync(requestId, CancellationToken.None));
 
     /// <summary>A private message to a person, on <paramref name="platform"/> when they are there, else wherever they are.</summary>

@@ -114,6 +114,7 @@ public static class JobsSetup
         }
 
         services.AddSingleton<ChatMessageStore>();
+        services.AddSingleton<ExtensionMessageStore>();
         services.AddSingleton<ChatNotifications>();
         services.AddTransient<NotificationJobs>();
         services.AddTransient<GrantJobs>();

@@ -11,7 +11,7 @@ namespace ChatOpsApprover.Jobs;
 /// log. Keep names and parameters stable: queued jobs refer to them.
 /// </summary>
 [Queue(ChatJobs.Queue)]
-public sealed class NotificationJobs(RequestStore store, ChatMessageStore messages, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
+public sealed class NotificationJobs(RequestStore store, ExtensionStore extensions, ChatMessageStore messages, ExtensionMessageStore extensionMessages, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
 {
     /// <summary>Posts the approval card on each platform the role uses; a card already posted is not posted again.</summary>
     public async Task PublishCardsAsync(long requestId, CancellationToken cancellationToken)
@@ -113,6 +113,94 @@ public sealed class NotificationJobs(RequestStore store, ChatMessageStore messag
                 await platform.NudgeAsync(message, people, text, escalation ? card : null, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The requester's "access ends in 10 minutes" message, with the Extend control when the role still allows one, on
+    /// the platform they asked from first. Nothing when the access already ended or its end moved (an extension: the
+    /// new end has a reminder of its own).
+    /// </summary>
+    public async Task EndingSoonAsync(long requestId, DateTimeOffset endsAt, CancellationToken cancellationToken)
+    {
+        var request = await store.FindAsync(requestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (request is null || role is null || request.Status != RequestStatus.Active || request.EndsAt != endsAt || directory.FindPerson(request.PersonId) is not { } person)
+        {
+            return;
+        }
+
+        var choices = ExtensionRules.Choices(request, role);
+        var notice = new EndingSoonNotice(requestId, RequestMessages.EndingSoon(request, role, choices.Count > 0), choices);
+        foreach (var platform in platforms.OrderBy(p => p.Platform == request.Platform ? 0 : 1))
+        {
+            if (await platform.SendEndingSoonAsync(person, notice, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Posts an extension's approval card to the role's approval channel on each platform; a card already posted is not posted again.</summary>
+    public async Task PublishExtensionCardsAsync(long extensionId, CancellationToken cancellationToken)
+    {
+        var extension = await extensions.FindAsync(extensionId);
+        var request = extension is null ? null : await store.FindAsync(extension.RequestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (extension is not { Status: ExtensionStatus.Pending } || request is null || role is null)
+        {
+            return;
+        }
+
+        var card = ExtensionCardBuilder.Build(extension, request, role);
+        var posted = await extensionMessages.MessagesAsync(extensionId);
+        foreach (var platform in platforms)
+        {
+            if (platform.ApprovalChannel(role) is { } channel && posted.All(m => m.Platform != platform.Platform))
+            {
+                await extensionMessages.SaveMessageAsync(extensionId, await platform.PostApprovalCardAsync(channel, card, cancellationToken));
+            }
+        }
+
+        // It may have been decided while the card was being posted.
+        if ((await extensions.FindAsync(extensionId))?.Status != ExtensionStatus.Pending)
+        {
+            await RefreshExtensionCardsAsync(extensionId, cancellationToken);
+        }
+    }
+
+    /// <summary>Brings an extension's cards up to date (approvals so far; once decided, no buttons).</summary>
+    public async Task RefreshExtensionCardsAsync(long extensionId, CancellationToken cancellationToken)
+    {
+        var extension = await extensions.FindAsync(extensionId);
+        var request = extension is null ? null : await store.FindAsync(extension.RequestId);
+        var role = request is null ? null : directory.FindRole(request.RoleName);
+        if (extension is null || request is null || role is null)
+        {
+            return;
+        }
+
+        var card = ExtensionCardBuilder.Build(extension, request, role);
+        foreach (var message in await extensionMessages.MessagesAsync(extensionId))
+        {
+            if (platforms.FirstOrDefault(p => p.Platform == message.Platform) is { } platform)
+            {
+                await platform.UpdateApprovalCardAsync(message, card, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Updates the extension's cards and tells the requester how it was decided.</summary>
+    public async Task ExtensionDecidedAsync(long extensionId, CancellationToken cancellationToken)
+    {
+        await RefreshExtensionCardsAsync(extensionId, cancellationToken);
+        var extension = await extensions.FindAsync(extensionId);
+        var request = extension is null ? null : await store.FindAsync(extension.RequestId);
+        if (extension is null || request is null || directory.FindPerson(request.PersonId) is not { } person)
+        {
+            return;
+        }
+
+        await SendDirectAsync(person, request.Platform, RequestMessages.ExtensionDecidedForRequester(extension, request), cancellationToken);
     }
 
     public async Task TellUserAsync(ChatPlatform platform, string userId, string channel, string text, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ public sealed class JitCommandDispatcher(
     ListRoles listRoles,
     RevokeCommand revokeCommand,
     ConfirmCommand confirmCommand,
+    ExtendAccess extendAccess,
     AuditReports auditReports,
     EnrollCommand enrollCommand,
     FactorResetCommand factorResetCommand,
@@ -34,6 +35,7 @@ public sealed class JitCommandDispatcher(
     private readonly ListRoles _listRoles = listRoles;
     private readonly RevokeCommand _revokeCommand = revokeCommand;
     private readonly ConfirmCommand _confirmCommand = confirmCommand;
+    private readonly ExtendAccess _extendAccess = extendAccess;
     private readonly AuditReports _auditReports = auditReports;
     private readonly EnrollCommand _enrollCommand = enrollCommand;
     private readonly FactorResetCommand _factorResetCommand = factorResetCommand;
@@ -87,6 +89,9 @@ public sealed class JitCommandDispatcher(
 
         public Task<ChatReply> Confirm(JitCommand.Confirm command) =>
             ForRegistered(async p => RequestMessages.ForConfirm(await dispatcher._confirmCommand.ConfirmAsync(p, command.RequestId, cancellationToken)));
+
+        public Task<ChatReply> Extend(JitCommand.Extend command) =>
+            ForRegistered(async _ => RequestMessages.ForExtend(await dispatcher._extendAccess.AskAsync(user, command.RequestId, command.Duration, cancellationToken)));
 
         public Task<ChatReply> Audit(JitCommand.Audit command) =>
             ForRegistered(p => dispatcher._auditReports.SummarizeAsync(p, user.Platform, command, cancellationToken));

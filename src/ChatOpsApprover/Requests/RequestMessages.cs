@@ -74,6 +74,57 @@ public static class RequestMessages
     public static string Escalated(AccessRequest request, RoleDefinition role) =>
         $"Request #{request.Id} — {request.PersonId} asks for {request.RoleName} for {DurationText.Format(request.Duration)} — was escalated to you: nobody decided it within {DurationText.Format(role.EscalateAfter ?? TimeSpan.Zero)}. You may approve or deny it now.";
 
+    /// <summary>The requester's reminder before access ends; says how to extend when the role still allows it.</summary>
+    public static string EndingSoon(AccessRequest request, RoleDefinition role, bool mayExtend) =>
+        $"Your access to {request.RoleName} (request #{request.Id}) ends soon, at {Time(request.EndsAt!.Value)}."
+        + (role.Extend, mayExtend) switch
+        {
+            (null, _) => " Access to this role cannot be extended; ask again with jit request if you still need it.",
+            (_, false) => $" It cannot be extended further: {role.Name} allows at most {DurationText.Format(role.Extend.MaxTotal)} in all. Ask again with jit request if you still need it.",
+            (_, true) => $" To keep it longer, pick a duration under Extend, or type: jit extend {request.Id} <duration> (up to {DurationText.Format(ExtensionRules.Remaining(request, role))} more{(role.Extend.RequiresApproval ? "; an approver must agree" : string.Empty)}).",
+        };
+
+    /// <summary>What the requester is told when they ask for an extension.</summary>
+    public static string ForExtend(ExtendResult result) => result.Outcome switch
+    {
+        ExtendOutcome.Extended => $"Your access to {result.Request!.RoleName} (request #{result.RequestId}) was extended by {DurationText.Format(result.By)}: it now ends at {Time(result.Request.EndsAt!.Value)}.",
+        ExtendOutcome.WaitingForApproval => $"Extension #{result.ExtensionId} asks to keep request #{result.RequestId} {DurationText.Format(result.By)} longer; it waits for an approver of {result.Role!.Name}. Your access still ends at {Time(result.Request!.EndsAt!.Value)} unless it is approved before then.",
+        ExtendOutcome.AlreadyWaiting => $"Extension #{result.ExtensionId} of request #{result.RequestId} (by {DurationText.Format(result.By)}) already waits for an approver; nothing changed. Ask again once it is decided.",
+        ExtendOutcome.NotYours => $"You have no request #{result.RequestId}; you may extend only your own active requests (see jit list). Nothing changed.",
+        ExtendOutcome.NotExtendable => $"Access to {result.Role?.Name ?? "this role"} cannot be extended (the role has no Extend settings); ask again with jit request if you still need it. Nothing changed.",
+        ExtendOutcome.NotActive => $"Request #{result.RequestId} is not active ({Describe(result.Request!)}); only active access can be extended. Nothing changed.",
+        ExtendOutcome.Ended => $"Your access of request #{result.RequestId} has already ended; it cannot be extended. Ask again with jit request if you still need it.",
+        ExtendOutcome.OverLimit => ExtensionRules.Remaining(result.Request!, result.Role!) is { } left && left > TimeSpan.Zero
+            ? $"Extending request #{result.RequestId} by {DurationText.Format(result.By)} is more than {result.Role!.Name} allows: access may last at most {DurationText.Format(result.Role.Extend!.MaxTotal)} from its start, so at most {DurationText.Format(left)} more. Ask for that or less, e.g. jit extend {result.RequestId} {DurationText.Format(left)}. Nothing changed."
+            : $"Request #{result.RequestId} cannot be extended further: {result.Role!.Name} allows at most {DurationText.Format(result.Role.Extend!.MaxTotal)} from its start. Ask again with jit request if you still need it. Nothing changed.",
+        ExtendOutcome.UnknownPerson => "You are not registered with ChatOpsApprover; nothing changed.",
+    };
+
+    /// <summary>What an approver is told about their answer to an extension.</summary>
+    public static string ForExtensionDecision(ExtensionDecision decision, long extensionId) => decision switch
+    {
+        ExtensionDecision.Recorded => $"Your approval of extension #{extensionId} is recorded; more approvals are needed.",
+        ExtensionDecision.Extended => $"You approved extension #{extensionId}: the access now lasts longer.",
+        ExtensionDecision.Denied => $"You denied extension #{extensionId}; the access keeps its end.",
+        ExtensionDecision.TooLate => $"Extension #{extensionId} came too late: the access had already ended, so it was refused and nothing was granted again.",
+        ExtensionDecision.OverLimit => $"Extension #{extensionId} no longer fits the role's Extend:MaxTotal, so it was refused; nothing changed.",
+        ExtensionDecision.AlreadyDecided => $"Extension #{extensionId} was already decided; nothing changed.",
+        ExtensionDecision.AlreadyVotedByYou => $"You already approved extension #{extensionId}; nothing changed.",
+        ExtensionDecision.NotAnApprover => $"You are not an approver for extension #{extensionId}; nothing changed.",
+        ExtensionDecision.SelfApprovalRefused => $"You cannot decide your own extension #{extensionId}; another approver must.",
+        ExtensionDecision.UnknownPerson => "You are not registered with ChatOpsApprover; nothing changed.",
+        ExtensionDecision.NotFound => $"There is no extension #{extensionId}.",
+    };
+
+    /// <summary>What the requester is told once their extension is decided.</summary>
+    public static string ExtensionDecidedForRequester(AccessExtension extension, AccessRequest request) => extension.Status switch
+    {
+        ExtensionStatus.Approved => $"Extension #{extension.Id} was approved by {extension.DecidedBy}: your access to {request.RoleName} (request #{request.Id}) now ends at {Time(request.EndsAt!.Value)}.",
+        ExtensionStatus.Denied => $"Extension #{extension.Id} of request #{request.Id} was denied by {extension.DecidedBy}; your access keeps its end.",
+        ExtensionStatus.Refused => $"Extension #{extension.Id} of request #{request.Id} was refused: {extension.Outcome}. Nothing changed.",
+        ExtensionStatus.Pending => $"Extension #{extension.Id} of request #{request.Id} still waits for an approver.",
+    };
+
     /// <summary>" for 1h instead of the 2h asked" when an approver granted less; empty otherwise.</summary>
     public static string Shortened(AccessRequest request) =>
         request.ApprovedDuration < request.Duration

@@ -240,6 +240,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 failure_reason = coalesce(@failure, r.failure_reason),
                 grant_receipt = coalesce(@receipt, r.grant_receipt),
                 cleanup_due_at = CASE WHEN r.id = ANY(@cleanup) THEN @ended_at ELSE r.cleanup_due_at END,
+                end_reminder_at = coalesce(@end_reminder_at, r.end_reminder_at),
                 revoke_retry_at = NULL
             FROM unnest(@ids, @froms) AS m(id, status)
             WHERE r.id = m.id AND r.status = m.status
@@ -255,6 +256,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.Add(OrNull("failure", NpgsqlDbType.Text, change.FailureReason));
         command.Parameters.Add(OrNull("receipt", NpgsqlDbType.Text, change.GrantReceipt));
         command.Parameters.AddWithValue("cleanup", cleanup);
+        command.Parameters.Add(OrNull("end_reminder_at", NpgsqlDbType.TimestampTz, change.EndReminderAt));
         var moved = new HashSet<long>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -552,6 +554,50 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("pending", RequestLifecycle.ToStorage(RequestStatus.Pending));
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    // ---- Reminder before the end ----
+
+    /// <summary>Locks up to <paramref name="limit"/> active requests whose end reminder is due and whose window has not ended yet (SKIP LOCKED, rows only).</summary>
+    public Task<List<AccessRequest>> ClaimEndRemindersDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit) =>
+        ClaimAsync(connection, transaction, RequestStatus.Active, "r.end_reminder_at <= @at AND r.ends_at > @at", "r.end_reminder_at", now, limit);
+
+    /// <summary>Marks locked requests reminded of their end: never again for this end.</summary>
+    public async Task MarkEndRemindedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET end_reminder_at = NULL WHERE id = ANY(@ids)", connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// When the next active request's end reminder is due, or null when none is waiting. A window that ended at
+    /// <paramref name="now"/> (its revocation still retrying) is never reminded, so it is not waited for either.
+    /// </summary>
+    public async Task<DateTimeOffset?> NextEndReminderAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT min(end_reminder_at) FROM jit.access_requests WHERE status = @active AND end_reminder_at IS NOT NULL AND ends_at > @now");
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        command.Parameters.AddWithValue("now", now);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>
+    /// Moves the end of a locked active request (an extension), and its reminder with it. Not a status change: the
+    /// request stays active; only a row still active is touched.
+    /// </summary>
+    public async Task MoveEndAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, DateTimeOffset endsAt, DateTimeOffset? endReminderAt)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.access_requests SET ends_at = @ends, end_reminder_at = @remind WHERE id = @id AND status = @active", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("ends", endsAt);
+        command.Parameters.Add(OrNull("remind", NpgsqlDbType.TimestampTz, endReminderAt));
+        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
+        if (await command.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException($"Request {id} is not active; the caller must hold its lock and check its status.");
+        }
     }
 
     // ---- Approval lapse ----

@@ -22,6 +22,11 @@ public static class RequestsSetup
         services.AddSingleton<JitCommandDispatcher>();
         services.AddSingleton<PendingTimeout>();
         services.AddSingleton<PendingNudges>();
+        services.AddSingleton<EndReminders>();
+        services.AddSingleton<ExtensionStore>();
+        services.AddSingleton<AccessExtender>();
+        services.AddSingleton<ExtendAccess>();
+        services.AddSingleton<DecideOnExtension>();
         services.AddSingleton<PendingTimeoutScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<PendingTimeoutScheduler>());
         return services;

@@ -7,4 +7,5 @@ public sealed record StatusChange(
     DateTimeOffset? EndedAt = null,
     string? EndedBy = null,
     string? FailureReason = null,
-    string? GrantReceipt = null);
+    string? GrantReceipt = null,
+    DateTimeOffset? EndReminderAt = null);

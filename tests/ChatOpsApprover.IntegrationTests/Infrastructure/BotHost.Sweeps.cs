@@ -28,4 +28,7 @@ public sealed partial class BotHost
 
     /// <summary>One reminder-and-escalation pass (the real <see cref="PendingNudges"/>); returns how many it did.</summary>
     public Task<int> NudgeNowAsync() => Service<PendingNudges>().RunDueAsync(CancellationToken.None);
+
+    /// <summary>One pass of the reminders before the end (the real <see cref="EndReminders"/>); returns how many requesters it reminded.</summary>
+    public Task<int> EndRemindNowAsync() => Service<EndReminders>().RemindDueAsync(CancellationToken.None);
 }

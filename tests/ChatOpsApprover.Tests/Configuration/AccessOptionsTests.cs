@@ -1,5 +1,6 @@
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Chat.Teams;
+using ChatOpsApprover.Domain;
 
 namespace ChatOpsApprover.Tests.Configuration;
 
@@ -20,6 +21,7 @@ public sealed class AccessOptionsTests
     [InlineData("connection", "Targets:prod-db:ConnectionString: it cannot be read")]
     [InlineData("no-connection", "Targets:prod-db:ConnectionString: give the target's connection string")]
     [InlineData("teams-id", "People:bob:Teams: \"29:1bob\" is not an Entra object id")]
+    [InlineData("extend-total", "Roles:prod-db-read:Extend:MaxTotal: must be at least the role's MaxDuration")]
     public void BadConfiguration_IsRefused_NamingTheKey(string fault, string expected)
     {
         var settings = Registered.ExampleSettings();
@@ -36,9 +38,26 @@ public sealed class AccessOptionsTests
             case "connection": settings["Targets:prod-db:ConnectionString"] = "Host=x;Colour=blue"; break;
             case "no-connection": settings.Remove("Targets:prod-db:ConnectionString"); break;
             case "teams-id": settings["People:bob:Teams"] = "29:1bob"; break;
+            case "extend-total": settings["Roles:prod-db-read:Extend:MaxTotal"] = "00:10:00"; break;
         }
 
         Assert.Contains(Registered.Access(settings).Validate(Registered.Defaults), e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Extend_DefaultsToTheRolesMaxDuration_AndToNeedingApproval()
+    {
+        var settings = Registered.ExampleSettings();
+        Assert.Null(Registered.Access(settings).ToDirectory(Registered.Defaults).FindRole("prod-db-read")!.Extend);
+
+        settings["Roles:prod-db-read:Extend:RequiresApproval"] = "true";
+        var role = Registered.Access(settings).ToDirectory(Registered.Defaults).FindRole("prod-db-read")!;
+        Assert.Equal(new ExtensionPolicy(role.MaxDuration, RequiresApproval: true), role.Extend);
+
+        settings["Roles:prod-db-read:Extend:MaxTotal"] = "08:00:00";
+        settings["Roles:prod-db-read:Extend:RequiresApproval"] = "false";
+        Assert.Empty(Registered.Access(settings).Validate(Registered.Defaults));
+        Assert.Equal(new ExtensionPolicy(TimeSpan.FromHours(8), RequiresApproval: false), Registered.Access(settings).ToDirectory(Registered.Defaults).FindRole("prod-db-read")!.Extend);
     }
 
     [Fact]

@@ -48,6 +48,11 @@ public sealed class JitCommandParserTests
     [InlineData("revoke", "jit revoke <id>")]
     [InlineData("revoke abc", "jit revoke <id>")]
     [InlineData("revoke 0", "jit revoke <id>")]
+    [InlineData("extend", "jit extend <id> <duration>")]
+    [InlineData("extend 42", "jit extend <id> <duration>")]
+    [InlineData("extend abc 1h", "jit extend <id> <duration>")]
+    [InlineData("extend 42 later", "is not a duration")]
+    [InlineData("extend 42 1h please", "jit extend <id> <duration>")]
     [InlineData("list now", "takes no arguments")]
     [InlineData("frobnicate", "is not a jit command")]
     public void MalformedInput_SaysWhatIsWrongAndHowToWriteIt(string text, string expected)
@@ -74,6 +79,10 @@ public sealed class JitCommandParserTests
     [InlineData("revoke 42", 42)]
     [InlineData("revoke #7", 7)]
     public void Revoke_TakesAnId(string text, long id) => Assert.Equal(id, Assert.IsType<JitCommand.Revoke>(JitCommandParser.Parse(text)).RequestId);
+
+    [Fact]
+    public void Extend_TakesAnIdAndADuration() =>
+        Assert.Equal(new JitCommand.Extend(42, TimeSpan.FromMinutes(90)), JitCommandParser.Parse("extend #42 1h30m"));
 
     [Theory]
     [InlineData(90, "1h30m")]

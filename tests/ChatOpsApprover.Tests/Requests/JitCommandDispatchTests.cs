@@ -16,6 +16,7 @@ public sealed class JitCommandDispatchTests
         "help",
         "enroll",
         "confirm 42",
+        "extend 42 1h",
         "admin reset-mfa alice",
         "audit alice 2026-11-01",
         "frobnicate",
@@ -58,6 +59,8 @@ public sealed class JitCommandDispatchTests
         public string Enroll(JitCommand.Enroll command) => nameof(Enroll);
 
         public string Confirm(JitCommand.Confirm command) => nameof(Confirm);
+
+        public string Extend(JitCommand.Extend command) => nameof(Extend);
 
         public string AdminResetMfa(JitCommand.AdminResetMfa command) => nameof(AdminResetMfa);
 

@@ -6,6 +6,8 @@ public sealed record CardAction(CardActionKind Kind, string Label)
     public const string ApproveId = "jit_approve";
     public const string ApproveForId = "jit_approve_for";
     public const string DenyId = "jit_deny";
+    public const string ApproveExtensionId = "jit_extension_approve";
+    public const string DenyExtensionId = "jit_extension_deny";
     public const string ApproveForLabel = "Approve for less…";
 
     /// <summary>The shorter durations offered by <see cref="CardActionKind.ApproveFor"/>, shortest first; empty for the others.</summary>
@@ -20,5 +22,7 @@ public sealed record CardAction(CardActionKind Kind, string Label)
         CardActionKind.Approve => ApproveId,
         CardActionKind.ApproveFor => ApproveForId,
         CardActionKind.Deny => DenyId,
+        CardActionKind.ApproveExtension => ApproveExtensionId,
+        CardActionKind.DenyExtension => DenyExtensionId,
     };
 }

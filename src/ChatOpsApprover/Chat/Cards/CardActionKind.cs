@@ -15,4 +15,10 @@ public enum CardActionKind
     ApproveFor,
     /// <summary>Asks the approver why (<see cref="CardAction.DenyReasonLabel"/>); a denial without a reason is refused.</summary>
     Deny,
+
+    /// <summary>Approves an extension of active access (the card's id is the extension's).</summary>
+    ApproveExtension,
+
+    /// <summary>Denies an extension of active access; no reason is asked (the access keeps its end).</summary>
+    DenyExtension,
 }

@@ -66,6 +66,8 @@ public static class SlackApprovalCard
         CardActionKind.Approve => Button(action, requestId, "primary"),
         CardActionKind.Deny => Button(action, requestId, "danger"),
         CardActionKind.ApproveFor => ShorterSelect(action, requestId),
+        CardActionKind.ApproveExtension => Button(action, requestId, "primary"),
+        CardActionKind.DenyExtension => Button(action, requestId, "danger"),
     };
 
     private static JsonObject Button(CardAction action, string requestId, string style) => new()

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
+using ChatOpsApprover.Chat.Cards;
 
 namespace ChatOpsApprover.Chat.Slack;
 
 /// <summary>
 /// A click on an approval card's button, read from a block_actions interaction payload. <see cref="TriggerId"/> lets
 /// the bot open a modal for the clicker, for about 3 seconds. A pick in the "approve for less" select carries its
-/// <see cref="Duration"/> (the option's value is "&lt;request id&gt;:&lt;seconds&gt;").
+/// <see cref="Duration"/> (the option's value is "&lt;request id&gt;:&lt;seconds&gt;"), and so does a pick in the ending-soon
+/// DM's Extend select. On an extension's card, <see cref="RequestId"/> is the extension's id.
 /// </summary>
 public sealed record SlackBlockAction(string UserId, string? ChannelId, string ActionId, long RequestId, string? TriggerId, TimeSpan? Duration = null)
 {
@@ -46,7 +48,7 @@ public sealed record SlackBlockAction(string UserId, string? ChannelId, string A
             var actionId = first.TryGetProperty("action_id", out var a) ? a.GetString() : null;
             var value = first.TryGetProperty("value", out var v) ? v.GetString() : null;
             TimeSpan? duration = null;
-            if (actionId == SlackApprovalCard.ApproveForAction)
+            if (actionId is SlackApprovalCard.ApproveForAction or EndingSoonNotice.ExtendId)
             {
                 var picked = first.TryGetProperty("selected_option", out var option) && option.ValueKind == JsonValueKind.Object && option.TryGetProperty("value", out var ov) ? ov.GetString() : null;
                 var parts = picked?.Split(':');
@@ -59,7 +61,8 @@ public sealed record SlackBlockAction(string UserId, string? ChannelId, string A
                 duration = TimeSpan.FromSeconds(seconds);
             }
 
-            if (actionId is not (SlackApprovalCard.ApproveAction or SlackApprovalCard.ApproveForAction or SlackApprovalCard.DenyAction)
+            if (actionId is not (SlackApprovalCard.ApproveAction or SlackApprovalCard.ApproveForAction or SlackApprovalCard.DenyAction
+                    or EndingSoonNotice.ExtendId or CardAction.ApproveExtensionId or CardAction.DenyExtensionId)
                 || value is null
                 || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var requestId))
             {

@@ -1,3 +1,4 @@
+using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Requests;
@@ -18,6 +19,8 @@ public sealed class SlackInteractionHandler(
     SlackSignedFormReader reader,
     DecideOnRequest decide,
     DecideOnEnrollment enrollments,
+    ExtendAccess extend,
+    DecideOnExtension decideExtension,
     ChatNotifications notifications,
     SlackApiClient api,
     SlackRequestForm requestForm,
@@ -90,6 +93,19 @@ public sealed class SlackInteractionHandler(
         if (action.ActionId == SlackApprovalCard.DenyAction)
         {
             await OpenDenyModalAsync(user, action, cancellationToken);
+            return Results.Ok();
+        }
+
+        if (action.ActionId == EndingSoonNotice.ExtendId)
+        {
+            Tell(action.UserId, action.ChannelId, RequestMessages.ForExtend(await extend.AskAsync(user, action.RequestId, action.Duration!.Value, cancellationToken)));
+            return Results.Ok();
+        }
+
+        if (action.ActionId is CardAction.ApproveExtensionId or CardAction.DenyExtensionId)
+        {
+            var (decision, _) = await decideExtension.DecideAsync(user, action.RequestId, action.ActionId == CardAction.ApproveExtensionId, cancellationToken);
+            Tell(action.UserId, action.ChannelId, RequestMessages.ForExtensionDecision(decision, action.RequestId));
             return Results.Ok();
         }
 

@@ -40,6 +40,19 @@ public sealed class SlackPlatform(SlackApiClient api, AccessDirectory directory)
         return true;
     }
 
+    public async Task<bool> SendEndingSoonAsync(Person person, EndingSoonNotice notice, CancellationToken cancellationToken)
+    {
+        if (SlackChat.UserId(person) is not { } userId)
+        {
+            return false;
+        }
+
+        var channel = await api.OpenDirectChannelAsync(userId, cancellationToken);
+        var (text, blocks) = SlackEndingSoonMessage.Render(notice);
+        await api.PostMessageAsync(channel, text, blocks, cancellationToken);
+        return true;
+    }
+
     /// <summary>A reply in the card's thread that mentions them: they are notified and find the card right above it.</summary>
     public async Task NudgeAsync(ChatMessageRef card, IReadOnlyList<Person> people, string text, ApprovalCard? withCard, CancellationToken cancellationToken)
     {

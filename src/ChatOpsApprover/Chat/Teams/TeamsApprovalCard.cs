@@ -104,8 +104,8 @@ public static class TeamsApprovalCard
         ["data"] = new JsonObject { [RequestIdField] = requestId },
         ["style"] = action.Kind switch
         {
-            CardActionKind.Approve => "positive",
-            CardActionKind.Deny => "destructive",
+            CardActionKind.Approve or CardActionKind.ApproveExtension => "positive",
+            CardActionKind.Deny or CardActionKind.DenyExtension => "destructive",
             CardActionKind.ApproveFor => throw new ArgumentException("Approve for less is a choice on the card, not a button.", nameof(action)),
         },
     };

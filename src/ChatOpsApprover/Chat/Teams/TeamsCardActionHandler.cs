@@ -12,7 +12,7 @@ namespace ChatOpsApprover.Chat.Teams;
 /// the clicker — a Deny without a reason keeps the card as it was, with its buttons, saying a reason is required.
 /// Approve / Refuse on a new enrollment in the audit channel (StepUp:EnrollmentApproval = Admin) is answered with a line.
 /// </summary>
-public sealed class TeamsCardActionHandler(DecideOnRequest decide, DecideOnEnrollment enrollments, AccessDirectory directory, RequestStore requests)
+public sealed class TeamsCardActionHandler(DecideOnRequest decide, DecideOnEnrollment enrollments, ExtendAccess extend, DecideOnExtension decideExtension, AccessDirectory directory, RequestStore requests)
 {
     public const string InvokeName = "adaptiveCard/action";
 
@@ -40,6 +40,29 @@ public sealed class TeamsCardActionHandler(DecideOnRequest decide, DecideOnEnrol
         }
 
         var clicker = new ChatUser(TeamsChat.Key, aad);
+
+        // The ending-soon message's Extend, with the duration chosen on it: answered with a line, the message stays.
+        if (verb == EndingSoonNotice.ExtendId)
+        {
+            return ChosenDuration(activity) is { } by && by > TimeSpan.Zero
+                ? TeamsInvokeResponse.Message(RequestMessages.ForExtend(await extend.AskAsync(clicker, requestId, by, cancellationToken)))
+                : TeamsInvokeResponse.Message($"Pick how much longer you need request #{requestId}, then click Extend. Nothing changed.");
+        }
+
+        // An extension's card: the id is the extension's. The answer is the card as it now stands, for approvers.
+        if (verb is CardAction.ApproveExtensionId or CardAction.DenyExtensionId)
+        {
+            var (decision, extension) = await decideExtension.DecideAsync(clicker, requestId, verb == CardAction.ApproveExtensionId, cancellationToken);
+            var message = RequestMessages.ForExtensionDecision(decision, requestId);
+            var extended = extension is null ? null : await requests.FindAsync(extension.RequestId);
+            var extensionRole = extended is null ? null : directory.FindRole(extended.RoleName);
+            var visible = extension is not null && extended is not null && extensionRole is not null && directory.FindByChatUser(clicker) is { } viewer
+                && AccessPolicy.MaySee(directory, extended, extensionRole, viewer);
+            return visible
+                ? TeamsInvokeResponse.Card(TeamsApprovalCard.Render(ExtensionCardBuilder.Build(extension!, extended!, extensionRole!, message)))
+                : TeamsInvokeResponse.Message(message);
+        }
+
         string? notice = null;
         if (verb is TeamsApprovalCard.ApproveVerb or TeamsApprovalCard.DenyVerb)
         {

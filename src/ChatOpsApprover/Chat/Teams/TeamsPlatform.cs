@@ -44,6 +44,9 @@ public sealed class TeamsPlatform(
     public Task<bool> SendDirectMessageAsync(Person person, string text, CancellationToken cancellationToken) =>
         TeamsChat.ObjectId(person) is { } objectId ? SendToUserAsync(objectId, TextActivity(text), cancellationToken) : Task.FromResult(false);
 
+    public Task<bool> SendEndingSoonAsync(Person person, EndingSoonNotice notice, CancellationToken cancellationToken) =>
+        TeamsChat.ObjectId(person) is { } objectId ? SendToUserAsync(objectId, TeamsEndingSoonCard.Activity(notice), cancellationToken) : Task.FromResult(false);
+
     /// <summary>
     /// A 1:1 message to each of them (Teams mentions in a channel thread need more than a text), and on escalation the
     /// card itself, so they can decide from there. Someone who cannot be reached is logged and skipped.

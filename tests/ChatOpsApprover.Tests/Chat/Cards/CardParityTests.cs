@@ -164,6 +164,50 @@ public sealed class CardParityTests
     private static bool RequestMessagesShowWaiting(AccessRequest request, StepUpConfirmation stepUp) =>
         (stepUp.Purpose, request.Status) is (StepUpPurpose.Requester, RequestStatus.Approved) or (StepUpPurpose.Approver, RequestStatus.Pending);
 
+    [Theory]
+    [InlineData(ExtensionStatus.Pending)]
+    [InlineData(ExtensionStatus.Approved)]
+    [InlineData(ExtensionStatus.Denied)]
+    [InlineData(ExtensionStatus.Refused)]
+    public void AnExtensionsCard_ReadsTheSameOnBoth_WithItsButtonsExactlyWhilePending(ExtensionStatus status)
+    {
+        var active = Requests(StepUpRisk.None)["active"];
+        var extension = new AccessExtension(5, active.Id, TimeSpan.FromHours(1), status, SlackChat.Key, T0.AddMinutes(100), [], status == ExtensionStatus.Pending ? null : T0.AddMinutes(101),
+            status == ExtensionStatus.Pending ? null : "bob", status == ExtensionStatus.Refused ? "the access had already ended" : null);
+        var card = ExtensionCardBuilder.Build(extension, active, Role);
+        var (slack, teams) = RenderBoth(card);
+
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+        Assert.Contains("Extension #5 of request #7: prod-db-read", teams);
+        Assert.Contains("Extend by: 1h", teams);
+        Assert.Contains("Access ends: 2026-11-02 12:19 UTC", teams);
+        var pending = status == ExtensionStatus.Pending;
+        Assert.Equal(pending, teams.Contains("[Approve extension]") && teams.Contains("[Deny extension]"));
+        Assert.Equal(pending, slack.Contains("[Approve extension]") && slack.Contains("[Deny extension]"));
+        Assert.Empty(VisibleText.InputsOf(TeamsApprovalCard.Render(card)));
+        Assert.Equal(!pending, teams.Any(l => l.StartsWith("Status: ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void TheEndingSoonMessage_OffersTheSameDurations_OnBoth()
+    {
+        var notice = new EndingSoonNotice(7, "Your access to prod-db-read (request #7) ends soon, at 2026-11-02 12:19 UTC.", [TimeSpan.FromMinutes(15), TimeSpan.FromHours(1)]);
+        var (_, blocks) = SlackEndingSoonMessage.Render(notice);
+        var select = blocks[1]!["elements"]![0]!;
+        Assert.Equal(EndingSoonNotice.ExtendId, select["action_id"]!.GetValue<string>());
+        Assert.Equal(["7:900", "7:3600"], select["options"]!.AsArray().Select(o => o!["value"]!.GetValue<string>()));
+
+        var card = TeamsEndingSoonCard.Activity(notice)["attachments"]![0]!["content"]!;
+        var choices = card["body"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "Input.ChoiceSet")!["choices"]!.AsArray();
+        Assert.Equal(["900", "3600"], choices.Select(c => c!["value"]!.GetValue<string>()));
+        Assert.Equal(EndingSoonNotice.ExtendId, card["actions"]![0]!["verb"]!.GetValue<string>());
+
+        // Nothing to offer: no control on either.
+        var plain = notice with { ExtendBy = [] };
+        Assert.Single(SlackEndingSoonMessage.Render(plain).Blocks);
+        Assert.Null(TeamsEndingSoonCard.Activity(plain)["attachments"]![0]!["content"]!["actions"]);
+    }
+
     [Fact]
     public void TheStepUpStates_ReadTheSameOnBoth()
     {
