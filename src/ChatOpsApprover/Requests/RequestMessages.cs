@@ -221,7 +221,7 @@ public static class RequestMessages
         var text = new StringBuilder("Roles you may request:");
         foreach (var role in roles)
         {
-            var approval = role.AutoApprove && role.AutoApproveLimits is null && !role.MayNeedApprovers ? "no approval needed" : $"{role.RequiredApprovals} approval(s) from {string.Join(", ", role.Approvers)}";
+            var approval = !role.MayNeedApprovers ? "no approval needed" : $"{role.RequiredApprovals} approval(s) from {string.Join(", ", role.Approvers)}";
             if (role.AutoApprove && role.MayNeedApprovers)
             {
                 approval += "; auto-approved where the policy allows";

@@ -198,4 +198,35 @@ public sealed class PolicyRulesTests
         Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.verified' AND request_id = {id} AND details->>'rule' = 'Risk:NewNetwork: new network → granted, marked for review'"));
         Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.review_needed' AND request_id = {id} AND actor = 'policy' AND details->>'person' = 'alice' AND details->>'rule' = 'Risk:NewNetwork'"));
     }
+
+    [Fact]
+    public async Task RiskNewDeviceBlock_OnTeams_RefusesTheApproversStepUp_AndCountsNoVote()
+    {
+        await using var bot = await StartAsync(InHours, s =>
+        {
+            s["Roles:prod-db-read:StepUp"] = "Approver";
+            s["Roles:prod-db-read:Risk:NewDevice"] = "true";
+            s["Roles:prod-db-read:Risk:StepUpAction"] = "Block";
+        });
+        using var bobDesk = new LinkBrowser("127.0.0.2");
+        var enroll = StepUpSteps.FindLink(await bot.TeamsCommandAsync(TeamsIds.Bob, "jit enroll"), "enroll")!;
+        var bobSecret = await bot.CompleteEnrollmentAsync(enroll, bobDesk);
+
+        var id = await bot.TeamsRequestAccessAsync(TeamsIds.Alice, "jit request prod-db-read 1h fix INC-1234");
+        await bot.TeamsClickAsync(TeamsIds.Bob, id, approve: true);
+        var link = await Wait.UntilAsync(
+            () => Task.FromResult(bot.Teams.CallsTo("send").Where(c => c.ConversationId == TeamsIds.PersonalConversation(TeamsIds.Bob))
+                .Select(c => StepUpSteps.FindLink(c.Text, "stepup")).LastOrDefault(l => l is not null)),
+            "bob's step-up link in his Teams chat");
+
+        // Another device on the same network: the watched signal blocks it.
+        using var bobPhone = new LinkBrowser("127.0.0.2");
+        var refused = await bobPhone.SubmitAsync(link, bot.Code(bobSecret));
+        Assert.Equal("Confirmation refused", refused.Title);
+        var request = await bot.RequestAsync(id);
+        Assert.Equal(RequestStatus.Pending, request.Status);
+        Assert.Empty(request.Decisions);
+        await bot.AuditSealedAsync();
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.refused' AND request_id = {id} AND details->>'rule' = 'Risk:NewDevice: new device → refused'"));
+    }
 }

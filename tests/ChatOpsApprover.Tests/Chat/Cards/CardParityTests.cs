@@ -387,4 +387,45 @@ public sealed class CardParityTests
 
     private static AuditRecord Record(int id, string @event, string note = "<!channel> & more") => new(
         id, T0.AddMinutes(id), @event, 7, "bob", "slack", new JsonObject { ["count"] = $"{id}", ["note"] = note }.ToJsonString(), AuditChain.GenesisHash, new string('a', 64));
+
+    [Fact]
+    public void PolicyRules_AreShownOnBothPlatforms_WithTheApprovalsTheyAsked()
+    {
+        var requests = Requests(StepUpRisk.None);
+        var pending = requests["pending"];
+        var active = requests["active"];
+        var approvedByBob = active.Decisions[0];
+        var aliceConfirmed = active.StepUps[1];
+        requests = new Dictionary<string, AccessRequest>
+        {
+            ["pending, one more approval asked by a policy rule"] = pending with
+            {
+                ExtraApprovals = 1,
+                Decisions = [approvedByBob],
+                PolicyRules = [new PolicyRuleHit("OutsideHours", "requested Tue 2026-12-01 03:00 Europe/Berlin, outside Mon–Fri 08:00–18:00 Europe/Berlin → one more approval")],
+            },
+            ["active, auto-approved by policy"] = active with
+            {
+                Decisions = [],
+                StepUps = [aliceConfirmed],
+                AutoApproved = true,
+                PolicyRules = [new PolicyRuleHit("AutoApprove", "alice is among group:oncall, 1h ≤ 1h")],
+            },
+        };
+        var (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(requests["pending, one more approval asked by a policy rule"], Role));
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+        foreach (var shown in new[] { slack, teams })
+        {
+            Assert.Contains(shown, l => l.Contains("1 of 2 approvals", StringComparison.Ordinal));
+            Assert.Contains(shown, l => l.Contains("rule OutsideHours: requested Tue 2026-12-01 03:00 Europe/Berlin", StringComparison.Ordinal));
+        }
+
+        (slack, teams) = RenderBoth(ApprovalCardBuilder.Build(requests["active, auto-approved by policy"], Role));
+        Assert.Equal(slack.Order(StringComparer.Ordinal), teams.Order(StringComparer.Ordinal));
+        foreach (var shown in new[] { slack, teams })
+        {
+            Assert.Contains(shown, l => l.Contains("auto-approved by policy (rule AutoApprove: alice is among group:oncall, 1h ≤ 1h)", StringComparison.Ordinal));
+            Assert.DoesNotContain(shown, l => l.Contains("approvals", StringComparison.Ordinal));
+        }
+    }
 }
