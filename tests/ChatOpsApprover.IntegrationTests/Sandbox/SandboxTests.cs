@@ -155,8 +155,10 @@ public sealed partial class SandboxTests
         await Wait.UntilAsync(async () => (await visitor.PanesAsync("alice")).Contains($"<li data-login=\"{bot.LoginOf("alice")}\"><code>{bot.LoginOf("alice")}</code> (alice)</li>", StringComparison.Ordinal), "alice's membership on the page");
 
         // The card was updated in place, and the audit channel has the request's thread.
-        var card = bot.Workspace().Scene(bot.Workspace().FindByPersonId("bob")!).Messages.Single(m => m.Channel == BotHost.ApprovalChannel && m.Text.Contains($"#{id}", StringComparison.Ordinal));
-        Assert.True(card.Edited);
+        // (The update is a chat job of its own: it may land a moment after the grant.)
+        var card = await Wait.UntilAsync(
+            () => Task.FromResult(bot.Workspace().Scene(bot.Workspace().FindByPersonId("bob")!).Messages.Single(m => m.Channel == BotHost.ApprovalChannel && m.Text.Contains($"#{id}", StringComparison.Ordinal)) is { Edited: true } edited ? edited : null),
+            "the card to be updated in place");
         Assert.DoesNotContain("jit_approve", card.Blocks!.ToJsonString(), StringComparison.Ordinal);
         await Wait.UntilAsync(() => bot.Workspace().Scene(bot.Workspace().FindByPersonId("bob")!).Messages.Any(m => m.Channel == SandboxHost.AuditChannel && m.ThreadTs is not null), "a reply in the audit channel's thread");
 
