@@ -175,8 +175,10 @@ public sealed class PolicyRulesTests
         Assert.Equal(RequestStatus.Pending, (await bot.RequestAsync(longer)).Status);
     }
 
-    [Fact]
-    public async Task RiskNewNetworkReview_GrantsTheAccess_AndMarksItForReview()
+    [Theory]
+    [InlineData(Via.Slack)]
+    [InlineData(Via.Teams)]
+    public async Task RiskNewNetworkReview_GrantsTheAccess_AndMarksItForReview(Via via)
     {
         await using var bot = await StartAsync(InHours, s =>
         {
@@ -185,10 +187,10 @@ public sealed class PolicyRulesTests
             s["Roles:prod-db-read:Risk:Action"] = "Review";
         });
         using var home = new LinkBrowser();
-        var secret = await bot.EnrollAsync("U0ALICE", home);
-        var id = await bot.RequestAccessAsync("U0ALICE", "request prod-db-read 1h from the road");
-        await bot.ClickApproveAsync("U0BOB", id);
-        var link = await bot.WaitForLinkAsync("U0ALICE");
+        var secret = await EnrollAsync(bot, via, "alice", home);
+        var id = IdIn(await AskAsync(bot, via, "request prod-db-read 1h from the road"));
+        await ApproveAsync(bot, via, "bob", id);
+        var link = await StepUpLinkAsync(bot, via, "alice");
 
         // The same device on another network: let through, marked for review.
         using var travelling = new LinkBrowser("127.0.0.2", home.Cookies);
@@ -199,8 +201,10 @@ public sealed class PolicyRulesTests
         Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.review_needed' AND request_id = {id} AND actor = 'policy' AND details->>'person' = 'alice' AND details->>'rule' = 'Risk:NewNetwork'"));
     }
 
-    [Fact]
-    public async Task RiskNewDeviceBlock_OnTeams_RefusesTheApproversStepUp_AndCountsNoVote()
+    [Theory]
+    [InlineData(Via.Slack)]
+    [InlineData(Via.Teams)]
+    public async Task RiskNewDeviceBlock_RefusesTheApproversStepUp_AndCountsNoVote(Via via)
     {
         await using var bot = await StartAsync(InHours, s =>
         {
@@ -209,15 +213,11 @@ public sealed class PolicyRulesTests
             s["Roles:prod-db-read:Risk:StepUpAction"] = "Block";
         });
         using var bobDesk = new LinkBrowser("127.0.0.2");
-        var enroll = StepUpSteps.FindLink(await bot.TeamsCommandAsync(TeamsIds.Bob, "jit enroll"), "enroll")!;
-        var bobSecret = await bot.CompleteEnrollmentAsync(enroll, bobDesk);
+        var bobSecret = await EnrollAsync(bot, via, "bob", bobDesk);
 
-        var id = await bot.TeamsRequestAccessAsync(TeamsIds.Alice, "jit request prod-db-read 1h fix INC-1234");
-        await bot.TeamsClickAsync(TeamsIds.Bob, id, approve: true);
-        var link = await Wait.UntilAsync(
-            () => Task.FromResult(bot.Teams.CallsTo("send").Where(c => c.ConversationId == TeamsIds.PersonalConversation(TeamsIds.Bob))
-                .Select(c => StepUpSteps.FindLink(c.Text, "stepup")).LastOrDefault(l => l is not null)),
-            "bob's step-up link in his Teams chat");
+        var id = IdIn(await AskAsync(bot, via, "request prod-db-read 1h fix INC-1234"));
+        await ApproveAsync(bot, via, "bob", id);
+        var link = await StepUpLinkAsync(bot, via, "bob");
 
         // Another device on the same network: the watched signal blocks it.
         using var bobPhone = new LinkBrowser("127.0.0.2");
@@ -229,4 +229,21 @@ public sealed class PolicyRulesTests
         await bot.AuditSealedAsync();
         Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.refused' AND request_id = {id} AND details->>'rule' = 'Risk:NewDevice: new device → refused'"));
     }
+
+    /// <summary>Enrolls the person from the platform's chat in <paramref name="browser"/>; returns the TOTP secret.</summary>
+    private static async Task<byte[]> EnrollAsync(BotHost bot, Via via, string person, LinkBrowser browser) => via switch
+    {
+        Via.Slack => await bot.EnrollAsync(person == "bob" ? "U0BOB" : "U0ALICE", browser),
+        Via.Teams => await bot.CompleteEnrollmentAsync(StepUpSteps.FindLink(await bot.TeamsCommandAsync(person == "bob" ? TeamsIds.Bob : TeamsIds.Alice, "jit enroll"), "enroll")!, browser),
+    };
+
+    /// <summary>The newest step-up link the person got in their private chat on the platform.</summary>
+    private static Task<Uri> StepUpLinkAsync(BotHost bot, Via via, string person) => via switch
+    {
+        Via.Slack => bot.WaitForLinkAsync(person == "bob" ? "U0BOB" : "U0ALICE"),
+        Via.Teams => Wait.UntilAsync(
+            () => Task.FromResult(bot.Teams.CallsTo("send").Where(c => c.ConversationId == TeamsIds.PersonalConversation(person == "bob" ? TeamsIds.Bob : TeamsIds.Alice))
+                .Select(c => StepUpSteps.FindLink(c.Text, "stepup")).LastOrDefault(l => l is not null)),
+            $"{person}'s step-up link in their Teams chat"),
+    };
 }
