@@ -56,14 +56,24 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         return response["channel"]?["id"]?.GetValue<string>() ?? throw new SlackApiException("conversations.open", "missing channel id");
     }
 
-    /// <summary>Opens a modal for the user whose click gave <paramref name="triggerId"/> (valid about 3 seconds, once).</summary>
-    public async Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken)
-    {
-        await CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, cancellationToken);
-    }
+    /// <summary>
+    /// A trigger_id lives about 3 seconds: a view call still unanswered after this is given up, and the person is
+    /// answered another way.
+    /// </summary>
+    private static readonly TimeSpan TriggerDeadline = TimeSpan.FromMilliseconds(2500);
 
-    /// <summary>Replaces an open view; with <paramref name="hash"/>, Slack refuses (hash_conflict) if it changed meanwhile.</summary>
-    public async Task UpdateViewAsync(string viewId, string? hash, JsonObject view, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a modal for the user whose click or command gave <paramref name="triggerId"/> (valid about 3 seconds,
+    /// once); null when it opened, else why not (Slack's refusal, or no answer while the trigger lived).
+    /// </summary>
+    public Task<string?> TryOpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken) =>
+        WithinTriggerAsync(t => CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, t), cancellationToken);
+
+    /// <summary>
+    /// Replaces an open view, within the deadline of the interaction that asked for it; with <paramref name="hash"/>,
+    /// Slack refuses (hash_conflict) if it changed meanwhile. Null when replaced, else why not.
+    /// </summary>
+    public Task<string?> TryUpdateViewAsync(string viewId, string? hash, JsonObject view, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["view_id"] = viewId, ["view"] = view };
         if (hash is not null)
@@ -71,7 +81,22 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
             body["hash"] = hash;
         }
 
-        await CallAsync("views.update", body, cancellationToken);
+        return WithinTriggerAsync(t => CallAsync("views.update", body, t), cancellationToken);
+    }
+
+    private static async Task<string?> WithinTriggerAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TriggerDeadline);
+        try
+        {
+            await call(deadline.Token);
+            return null;
+        }
+        catch (Exception e) when (e is ChatApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>The user ids in a usergroup (a GET with a query string: this method takes no JSON body).</summary>

@@ -26,9 +26,6 @@ public sealed class SlackInteractionHandler(
     SlackRequestForm requestForm,
     ILogger<SlackInteractionHandler> logger)
 {
-    /// <summary>views.open must happen while the trigger is valid; after this the click is answered another way.</summary>
-    private static readonly TimeSpan ModalDeadline = TimeSpan.FromMilliseconds(2500);
-
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         var (form, refusal) = await reader.ReadAsync(context);
@@ -124,15 +121,9 @@ public sealed class SlackInteractionHandler(
             return;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ModalDeadline);
-        try
+        if (await api.TryOpenViewAsync(action.TriggerId, SlackDenyModal.View(action.RequestId, action.ChannelId), cancellationToken) is { } failure)
         {
-            await api.OpenViewAsync(action.TriggerId, SlackDenyModal.View(action.RequestId, action.ChannelId), deadline.Token);
-        }
-        catch (Exception e) when (e is ChatApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning("Slack views.open for the deny form of request {RequestId} failed: {Why}; the approver is asked to click Deny again", action.RequestId, e.Message);
+            logger.LogWarning("Slack views.open for the deny form of request {RequestId} failed: {Why}; the approver is asked to click Deny again", action.RequestId, failure);
             Tell(action.UserId, action.ChannelId, $"The form to deny request #{action.RequestId} could not be opened; click Deny again. Nothing changed.");
         }
     }

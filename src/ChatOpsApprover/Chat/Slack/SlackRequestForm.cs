@@ -21,9 +21,6 @@ public sealed class SlackRequestForm(
     ChatNotifications notifications,
     ILogger<SlackRequestForm> logger)
 {
-    /// <summary>views.open must happen while the trigger is valid; after this the person is answered another way.</summary>
-    private static readonly TimeSpan ModalDeadline = TimeSpan.FromMilliseconds(2500);
-
     /// <summary>
     /// Opens the form (or, for someone not registered or with no role to request, a modal that says so); false when
     /// Slack did not open it in time, so the caller answers in text.
@@ -42,18 +39,13 @@ public sealed class SlackRequestForm(
             view = roles.Count == 0 ? SlackRequestModal.Notice(RequestMessages.RoleList(roles)) : SlackRequestModal.View(roles, channelId);
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ModalDeadline);
-        try
+        if (await api.TryOpenViewAsync(triggerId, view, cancellationToken) is { } failure)
         {
-            await api.OpenViewAsync(triggerId, view, deadline.Token);
-            return true;
-        }
-        catch (Exception e) when (e is ChatApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning("Slack views.open for the request form failed: {Why}; the person is answered in text instead", e.Message);
+            logger.LogWarning("Slack views.open for the request form failed: {Why}; the person is answered in text instead", failure);
             return false;
         }
+
+        return true;
     }
 
     /// <summary>
@@ -73,15 +65,9 @@ public sealed class SlackRequestForm(
             return;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ModalDeadline);
-        try
+        if (await api.TryUpdateViewAsync(pick.ViewId, pick.Hash, SlackRequestModal.View(roles, pick.ChannelId, picked, pick.Duration, pick.Reason), cancellationToken) is { } failure)
         {
-            await api.UpdateViewAsync(pick.ViewId, pick.Hash, SlackRequestModal.View(roles, pick.ChannelId, picked, pick.Duration, pick.Reason), deadline.Token);
-        }
-        catch (Exception e) when (e is ChatApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning("Slack views.update of the request form after a role was picked failed: {Why}; the submission is still checked against the role's maximum", e.Message);
+            logger.LogWarning("Slack views.update of the request form after a role was picked failed: {Why}; the submission is still checked against the role's maximum", failure);
         }
     }
 
