@@ -32,10 +32,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly bool _stopOnDispose;
     private readonly string? _password;
-    private string _serverOptions = string.Empty;
+    private readonly string _serverOptions;
 
-    private LocalPostgresCluster(string dataDirectory, int port, bool stopOnDispose, string? password)
+    private LocalPostgresCluster(string dataDirectory, int port, bool stopOnDispose, string? password, string serverOptions = "")
     {
+        _serverOptions = serverOptions;
         _dataDirectory = dataDirectory;
         Port = port;
         _stopOnDispose = stopOnDispose;
@@ -94,7 +95,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             port = FreePort();
         }
 
-        var cluster = new LocalPostgresCluster(dataDirectory, port, stopOnDispose, password) { _serverOptions = extraServerOptions };
+        var cluster = new LocalPostgresCluster(dataDirectory, port, stopOnDispose, password, extraServerOptions);
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", pgData, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", cluster.ServerOptions(), "start"], asRoot, cancellationToken);
         await File.WriteAllTextAsync(portFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         await cluster.RequirePasswordAsync(pgData, cancellationToken);
