@@ -11,7 +11,7 @@ namespace ChatOpsApprover.Jobs;
 /// log. Keep names and parameters stable: queued jobs refer to them.
 /// </summary>
 [Queue(ChatJobs.Queue)]
-public sealed class NotificationJobs(RequestStore store, ExtensionStore extensions, ChatMessageStore messages, ExtensionMessageStore extensionMessages, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, ILogger<NotificationJobs> logger)
+public sealed class NotificationJobs(RequestStore store, ExtensionStore extensions, ChatMessageStore messages, ExtensionMessageStore extensionMessages, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, IEnumerable<IHomeViews> homeViews, ILogger<NotificationJobs> logger)
 {
     /// <summary>Posts the approval card on each platform the role uses; a card already posted is not posted again.</summary>
     public async Task PublishCardsAsync(long requestId, CancellationToken cancellationToken)
@@ -41,7 +41,10 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
         if (latest is not null && latest.Status != request.Status)
         {
             await RefreshCardsAsync(requestId, cancellationToken);
+            return;
         }
+
+        await HomeViewsChangedAsync(request, cancellationToken);
     }
 
     public async Task RefreshCardsAsync(long requestId, CancellationToken cancellationToken)
@@ -61,6 +64,17 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
             {
                 await platform.UpdateApprovalCardAsync(message, card, cancellationToken);
             }
+        }
+
+        await HomeViewsChangedAsync(request, cancellationToken);
+    }
+
+    /// <summary>Whatever changed a request's cards changed the home views of the people it concerns: each platform queues their refresh.</summary>
+    private async Task HomeViewsChangedAsync(AccessRequest request, CancellationToken cancellationToken)
+    {
+        foreach (var views in homeViews)
+        {
+            await views.RequestChangedAsync(request, cancellationToken);
         }
     }
 

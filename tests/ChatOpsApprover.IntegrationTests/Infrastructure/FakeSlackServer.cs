@@ -45,6 +45,12 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     public IEnumerable<SlackCall> CallsTo(string method) => _calls.Where(c => c.Method == method);
 
+    /// <summary>The Home tabs views.publish published for <paramref name="userId"/>, oldest first.</summary>
+    public IReadOnlyList<JsonObject> HomeTabsOf(string userId) =>
+        _homeTabs.TryGetValue(userId, out var views) ? views.ToArray() : [];
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _homeTabs = new(StringComparer.Ordinal);
+
     /// <summary>Socket Mode: apps.connections.open and the WebSocket it points to.</summary>
     public FakeSlackSocketMode SocketMode { get; } = new();
 
@@ -152,9 +158,31 @@ public sealed class FakeSlackServer : IAsyncDisposable
                 ["ok"] = true,
                 ["view"] = new JsonObject { ["id"] = body["view_id"]?.GetValue<string>(), ["hash"] = NextTs(), ["callback_id"] = body["view"]?["callback_id"]?.GetValue<string>() },
             },
+            "views.publish" => Publish(body),
             _ => new JsonObject { ["ok"] = false, ["error"] = "unknown_method" },
         };
         await context.Response.WriteAsJsonAsync(response);
+    }
+
+    /// <summary>views.publish: a user's Home tab (a view of type home), recorded per user.</summary>
+    private JsonObject Publish(JsonObject body)
+    {
+        if (body["user_id"]?.GetValue<string>() is not { Length: > 0 } userId)
+        {
+            return new JsonObject { ["ok"] = false, ["error"] = "invalid_arguments" };
+        }
+
+        if (body["view"] is not JsonObject view || view["type"]?.GetValue<string>() != "home")
+        {
+            return new JsonObject { ["ok"] = false, ["error"] = "invalid_arguments" };
+        }
+
+        _homeTabs.GetOrAdd(userId, _ => new ConcurrentQueue<JsonObject>()).Enqueue((JsonObject)view.DeepClone());
+        return new JsonObject
+        {
+            ["ok"] = true,
+            ["view"] = new JsonObject { ["id"] = "VHOME" + userId, ["type"] = "home", ["hash"] = NextTs() },
+        };
     }
 
     /// <summary>Methods Slack serves only as GET with a query string (usergroups.users.list); the query is recorded as the body.</summary>

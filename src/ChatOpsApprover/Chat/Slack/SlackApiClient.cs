@@ -99,6 +99,12 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         }
     }
 
+    /// <summary>Publishes a user's Home tab (views.publish); it replaces whatever that user's tab showed.</summary>
+    public async Task PublishHomeAsync(string userId, JsonObject view, CancellationToken cancellationToken)
+    {
+        await CallAsync("views.publish", new JsonObject { ["user_id"] = userId, ["view"] = view }, cancellationToken);
+    }
+
     /// <summary>The user ids in a usergroup (a GET with a query string: this method takes no JSON body).</summary>
     public async Task<IReadOnlyList<string>> UserGroupMembersAsync(string userGroupId, CancellationToken cancellationToken)
     {

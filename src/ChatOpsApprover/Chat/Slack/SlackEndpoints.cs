@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace ChatOpsApprover.Chat.Slack;
 
 /// <summary>
-/// Slack's registration and inbound routes: POST /slack/commands and POST /slack/interactions, both signature-verified,
-/// and, with Slack:AppToken, the same handlers reached over a Socket Mode connection.
+/// Slack's registration and inbound routes: POST /slack/commands, POST /slack/interactions and POST /slack/events (the
+/// Events API: the Home tab), all signature-verified, and, with Slack:AppToken, the same handlers reached over a Socket
+/// Mode connection.
 /// </summary>
 public static class SlackEndpoints
 {
@@ -40,6 +41,11 @@ public static class SlackEndpoints
         services.AddSingleton<SlackUserGroups>();
         services.AddSingleton<IChatGroupSource>(sp => sp.GetRequiredService<SlackUserGroups>());
         services.AddHostedService(sp => sp.GetRequiredService<SlackUserGroups>());
+        services.AddSingleton<SlackEventsHandler>();
+        services.AddSingleton<SlackHomeTabStore>();
+        services.AddSingleton<SlackHomeTabs>();
+        services.AddSingleton<IHomeViews>(sp => sp.GetRequiredService<SlackHomeTabs>());
+        services.AddTransient<SlackHomeTabJobs>();
         services.AddSingleton<SlackSocketDispatcher>();
         services.AddHostedService<SlackSocketModeClient>();
         return services;
@@ -51,6 +57,8 @@ public static class SlackEndpoints
             .WithBodyLimit(SlackSignedFormReader.MaxBodyBytes);
         app.MapPost("/slack/interactions", (HttpContext context, SlackInteractionHandler handler) => handler.HandleAsync(context))
             .WithBodyLimit(SlackSignedFormReader.MaxBodyBytes);
+        app.MapPost("/slack/events", (HttpContext context, SlackEventsHandler handler) => handler.HandleAsync(context))
+            .WithBodyLimit(SlackEventsHandler.MaxBodyBytes);
         return app;
     }
 }

@@ -13,7 +13,9 @@ namespace ChatOpsApprover.Chat.Slack;
 /// Deny opens a modal asking why (in the request: the click's trigger_id lives about 3 seconds), and its submission
 /// decides, or keeps the modal open when the reason is missing. Slack wants a fast answer; the clicker is told what
 /// their answer did by an ephemeral message where they clicked, sent by a job. Approve / Refuse on a new enrollment in
-/// the audit channel (StepUp:EnrollmentApproval = Admin) is decided at once, the same way.
+/// the audit channel (StepUp:EnrollmentApproval = Admin) is decided at once, the same way. The Home tab's buttons:
+/// Request access opens the request form, Revoke is "/jit revoke", and Approve / Deny are the card's own clicks; a
+/// click there has no channel, so its answer goes by direct message.
 /// </summary>
 public sealed class SlackInteractionHandler(
     SlackSignedFormReader reader,
@@ -24,6 +26,8 @@ public sealed class SlackInteractionHandler(
     ChatNotifications notifications,
     SlackApiClient api,
     SlackRequestForm requestForm,
+    JitCommandDispatcher commands,
+    AccessDirectory directory,
     ILogger<SlackInteractionHandler> logger)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
@@ -61,6 +65,12 @@ public sealed class SlackInteractionHandler(
 
             // A shortcut has no channel to answer in: whatever happens is shown in the modal itself.
             await requestForm.OpenAsync(shortcut.UserId, shortcut.TriggerId, channelId: null, cancellationToken);
+            return Results.Ok();
+        }
+
+        if (SlackHomeAction.TryRead(payload) is { } home)
+        {
+            await HomeClickAsync(home, cancellationToken);
             return Results.Ok();
         }
 
@@ -111,6 +121,22 @@ public sealed class SlackInteractionHandler(
         return Results.Ok();
     }
 
+    private async Task HomeClickAsync(SlackHomeAction home, CancellationToken cancellationToken)
+    {
+        if (home.RequestId is { } requestId)
+        {
+            // Exactly the typed command: the same rule (AccessPolicy.MayRevoke) and the same answer.
+            var reply = await commands.HandleAsync(new ChatUser(SlackChat.Key, home.UserId), new JitCommand.Revoke(requestId), cancellationToken);
+            Tell(home.UserId, channelId: null, reply.Text);
+            return;
+        }
+
+        if (home.TriggerId is null || !await requestForm.OpenAsync(home.UserId, home.TriggerId, channelId: null, cancellationToken))
+        {
+            Tell(home.UserId, channelId: null, "The request form could not be opened; click Request access again, or type: /jit request <role> <duration> <reason…>");
+        }
+    }
+
     /// <summary>Asks why, but only someone whose denial would count; anyone else is told why not at once.</summary>
     private async Task OpenDenyModalAsync(ChatUser user, SlackBlockAction action, CancellationToken cancellationToken)
     {
@@ -146,6 +172,11 @@ public sealed class SlackInteractionHandler(
         if (channelId is not null)
         {
             notifications.TellUser(SlackChat.Key, userId, channelId, message);
+        }
+        else if (directory.FindByChatUser(new ChatUser(SlackChat.Key, userId)) is { } person)
+        {
+            // A click in the Home tab is in no channel: the answer goes by direct message.
+            notifications.TellPerson(person.Id, SlackChat.Key, message);
         }
     }
 }

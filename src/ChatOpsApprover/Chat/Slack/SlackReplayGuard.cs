@@ -44,6 +44,16 @@ public sealed class SlackReplayGuard(SlackRequestSignatureStore store, Signature
         return claimed;
     }
 
+    /// <summary>
+    /// Claims an Events API delivery by its event_id, across instances and whether it came over HTTP or Socket Mode:
+    /// false when it was handled already (Slack retries an event whose answer was slow or failed, with a new signature).
+    /// </summary>
+    public async Task<bool> TryClaimEventAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var (claimed, _) = await ClaimAsync("event:" + eventId, time.GetUtcNow() + EnvelopeMemory, cancellationToken);
+        return claimed;
+    }
+
     private async Task<(bool Claimed, SeenSignature Seen)> ClaimAsync(string key, DateTimeOffset validUntil, CancellationToken cancellationToken)
     {
         var seen = new SeenSignature(validUntil);

@@ -8,12 +8,13 @@ namespace ChatOpsApprover.Chat.Slack.SocketMode;
 /// <summary>
 /// Hands a Socket Mode envelope to the same handler its HTTP request would reach, once across every instance, and
 /// turns that handler's HTTP answer into the acknowledgement's payload: the slash command's ephemeral reply, a
-/// modal's response_action. Events are acknowledged and not acted on (the bot subscribes to none yet).
+/// modal's response_action. Events go to the Events API's handler, which also claims each by its event_id.
 /// </summary>
 public sealed class SlackSocketDispatcher(
     SlackReplayGuard deliveries,
     SlackCommandHandler commands,
     SlackInteractionHandler interactions,
+    SlackEventsHandler events,
     IServiceProvider services,
     ILogger<SlackSocketDispatcher> logger)
 {
@@ -36,6 +37,8 @@ public sealed class SlackSocketDispatcher(
                     await PayloadOfAsync(await commands.HandleVerifiedAsync(FormOf(envelope.Payload), cancellationToken), asReply: true),
                 SlackSocketEnvelope.Interactive when envelope.Payload.ValueKind == JsonValueKind.Object =>
                     await PayloadOfAsync(await interactions.HandleVerifiedAsync(new() { ["payload"] = envelope.Payload.GetRawText() }, cancellationToken), asReply: false),
+                SlackSocketEnvelope.EventsApi when envelope.Payload.ValueKind == JsonValueKind.Object =>
+                    await EventAsync(envelope, cancellationToken),
                 _ => null,
             };
         }
@@ -52,6 +55,19 @@ public sealed class SlackSocketDispatcher(
         }
 
         return ack;
+    }
+
+    /// <summary>An event: acted on like its HTTP delivery; Slack takes no payload with an event's acknowledgement.</summary>
+    private async Task<JsonObject?> EventAsync(SlackSocketEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (SlackEvent.TryRead(envelope.Payload, out var error) is not { } slackEvent)
+        {
+            logger.LogWarning("Slack Socket Mode event envelope {EnvelopeId} was not acted on: {Why}", envelope.EnvelopeId, error);
+            return null;
+        }
+
+        await events.HandleVerifiedAsync(slackEvent, cancellationToken);
+        return null;
     }
 
     /// <summary>A slash command's fields, as the form its HTTP request would have posted.</summary>

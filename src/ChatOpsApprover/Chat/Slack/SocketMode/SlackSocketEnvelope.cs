@@ -12,6 +12,7 @@ public sealed record SlackSocketEnvelope(string Type, string? EnvelopeId, JsonEl
     public const string Disconnect = "disconnect";
     public const string SlashCommands = "slash_commands";
     public const string Interactive = "interactive";
+    public const string EventsApi = "events_api";
 
     /// <summary>The message read from <paramref name="json"/>, or null (with why) when it is not one Slack sends.</summary>
     public static SlackSocketEnvelope? TryRead(string json, out string? error)
