@@ -72,4 +72,21 @@ public sealed class SlackManifestTests
         Assert.Equal(("Request access", "global", ChatOpsApprover.Chat.Slack.SlackRequestModal.ShortcutCallbackId),
             (shortcut["name"]!.GetValue<string>(), shortcut["type"]!.GetValue<string>(), shortcut["callback_id"]!.GetValue<string>()));
     }
+
+    [Theory]
+    [InlineData("manifest.json")]
+    [InlineData("manifest.socket-mode.json")]
+    public void Manifest_EnablesTheHomeTab_AndSubscribesToAppHomeOpened(string file)
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "manifests", "slack", file)))!;
+        var home = manifest["features"]!["app_home"]!;
+        Assert.True(home["home_tab_enabled"]!.GetValue<bool>());
+        Assert.True(home["messages_tab_enabled"]!.GetValue<bool>());
+        var events = manifest["settings"]!["event_subscriptions"]!;
+        Assert.Equal(["app_home_opened"], events["bot_events"]!.AsArray().Select(e => e!.GetValue<string>()));
+        if (file == "manifest.json")
+        {
+            Assert.EndsWith("/slack/events", events["request_url"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
 }
