@@ -12,7 +12,7 @@ namespace ChatOpsApprover.BreakGlass;
 /// stable: queued jobs refer to them.
 /// </summary>
 [Queue(ChatJobs.Queue)]
-public sealed class BreakGlassJobs(RequestStore store, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, IEnumerable<IAuditChannel> auditChannels)
+public sealed class BreakGlassJobs(RequestStore store, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, IEnumerable<IAuditChannel> auditChannels, IEnumerable<IHomeViews> homeViews)
 {
     /// <summary>
     /// Posts the alert to the role's approval channel and to the audit channel on every platform that has them (each
@@ -37,6 +37,12 @@ public sealed class BreakGlassJobs(RequestStore store, AccessDirectory directory
             {
                 await platform.PostAlertAsync(channel, text, cancellationToken);
             }
+        }
+
+        // A break-glass use posts no card, so no card job tells the home views of its requester and approvers.
+        foreach (var views in homeViews)
+        {
+            await views.RequestChangedAsync(request, cancellationToken);
         }
     }
 }

@@ -36,6 +36,26 @@ public sealed class BodyLimitTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task SlackEventOver128KB_Is413_EvenWhenSigned(bool chunked)
+    {
+        await using var bot = await BotHost.StartAsync();
+        var opened = BotHost.AppHomeOpened("U0ALICE");
+        opened["event"]!["padding"] = new string('x', 140 * 1024);
+        var body = opened.ToJsonString();
+        var timestamp = bot.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = Post("/slack/events", body, "application/json", chunked);
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", SlackSignatureVerifier.Compute(BotHost.SigningSecret, timestamp, Encoding.UTF8.GetBytes(body)));
+
+        using var response = await bot.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.slack_home_tabs"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task TeamsActivityOver128KB_Is413(bool chunked)
     {
         await using var bot = await BotHost.StartAsync();
