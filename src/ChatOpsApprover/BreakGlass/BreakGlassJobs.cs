@@ -42,7 +42,7 @@ public sealed class BreakGlassJobs(RequestStore store, AccessDirectory directory
         // A break-glass use posts no card, so no card job tells the home views of its requester and approvers.
         foreach (var views in homeViews)
         {
-            await views.RequestChangedAsync(request, cancellationToken);
+            await views.RequestsChangedAsync([request], cancellationToken);
         }
     }
 }

@@ -9,5 +9,5 @@ namespace ChatOpsApprover.Chat;
 /// </summary>
 public interface IHomeViews
 {
-    Task RequestChangedAsync(AccessRequest request, CancellationToken cancellationToken);
+    Task RequestsChangedAsync(IReadOnlyCollection<AccessRequest> requests, CancellationToken cancellationToken);
 }

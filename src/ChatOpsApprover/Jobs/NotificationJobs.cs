@@ -44,16 +44,25 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
             return;
         }
 
-        await HomeViewsChangedAsync(request, cancellationToken);
+        await HomeViewsChangedAsync([request], cancellationToken);
     }
 
     public async Task RefreshCardsAsync(long requestId, CancellationToken cancellationToken)
+    {
+        if (await UpdateCardsAsync(requestId, cancellationToken) is { } request)
+        {
+            await HomeViewsChangedAsync([request], cancellationToken);
+        }
+    }
+
+    /// <summary>Brings the request's cards up to date; the request as they now show it, or null when it or its role is gone.</summary>
+    private async Task<AccessRequest?> UpdateCardsAsync(long requestId, CancellationToken cancellationToken)
     {
         var request = await store.FindAsync(requestId);
         var role = request is null ? null : directory.FindRole(request.RoleName);
         if (request is null || role is null)
         {
-            return;
+            return null;
         }
 
         var card = ApprovalCardBuilder.Build(request, role);
@@ -66,15 +75,23 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
             }
         }
 
-        await HomeViewsChangedAsync(request, cancellationToken);
+        return request;
     }
 
-    /// <summary>Whatever changed a request's cards changed the home views of the people it concerns: each platform queues their refresh.</summary>
-    private async Task HomeViewsChangedAsync(AccessRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whatever changed requests' cards changed the home views of the people they concern: each platform queues their
+    /// refresh, once for a whole batch.
+    /// </summary>
+    private async Task HomeViewsChangedAsync(IReadOnlyCollection<AccessRequest> requests, CancellationToken cancellationToken)
     {
+        if (requests.Count == 0)
+        {
+            return;
+        }
+
         foreach (var views in homeViews)
         {
-            await views.RequestChangedAsync(request, cancellationToken);
+            await views.RequestsChangedAsync(requests, cancellationToken);
         }
     }
 
@@ -85,11 +102,16 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
     /// </summary>
     public async Task RequestsChangedAsync(long[] requestIds, CancellationToken cancellationToken)
     {
+        var changed = new List<AccessRequest>();
         foreach (var id in requestIds)
         {
             try
             {
-                await RefreshCardsAsync(id, cancellationToken);
+                if (await UpdateCardsAsync(id, cancellationToken) is { } updated)
+                {
+                    changed.Add(updated);
+                }
+
                 var request = await store.FindAsync(id);
                 if (request is not null && directory.FindPerson(request.PersonId) is { } person)
                 {
@@ -101,6 +123,9 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
                 logger.LogWarning("A notification about request {RequestId} was refused: {Why}; it is not retried, the rest of the batch goes on", id, e.Message);
             }
         }
+
+        // One refresh for the batch: a sweep that ends a thousand grants queues one republish, not a thousand.
+        await HomeViewsChangedAsync(changed, cancellationToken);
     }
 
     /// <summary>

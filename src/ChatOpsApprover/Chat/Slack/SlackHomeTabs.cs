@@ -20,12 +20,17 @@ public sealed class SlackHomeTabs(
     /// <summary>A person opened the tab: remember it and publish it, later, in a chat job (Slack wants its answer first).</summary>
     public void Opened(string userId) => jobs.Enqueue<SlackHomeTabJobs>(j => j.OpenedAsync(userId, CancellationToken.None));
 
-    public async Task RequestChangedAsync(AccessRequest request, CancellationToken cancellationToken)
+    public async Task RequestsChangedAsync(IReadOnlyCollection<AccessRequest> requests, CancellationToken cancellationToken)
     {
-        var people = new HashSet<string>(StringComparer.Ordinal) { request.PersonId };
-        if (directory.FindRole(request.RoleName) is { } role)
+        // Each request's requester and the approvers of its role: whose lists it is on, or was on until now.
+        var people = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in requests)
         {
-            people.UnionWith(directory.ApproversOf(role, request));
+            people.Add(request.PersonId);
+            if (directory.FindRole(request.RoleName) is { } role)
+            {
+                people.UnionWith(directory.ApproversOf(role, request));
+            }
         }
 
         var userIds = people.Select(directory.FindPerson).Select(p => p?.IdentityOn(SlackChat.Key)).OfType<string>().ToList();

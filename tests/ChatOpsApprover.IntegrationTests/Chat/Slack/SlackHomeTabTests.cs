@@ -208,6 +208,21 @@ public sealed class SlackHomeTabTests
     }
 
     [Fact]
+    public async Task TheTab_IsRepublishedWhenAccessExpires_ByTheRevocationSweepsBatch()
+    {
+        await using var bot = await BotHost.StartAsync();
+        var id = await bot.RequestAccessAsync();
+        await bot.ClickApproveAsync("U0BOB", id);
+        await bot.WaitForStatusAsync(id, RequestStatus.Active);
+        Assert.Contains($"#{id} prod-db-read for 2h — active until", BotHost.Readable(await bot.OpenHomeTabAsync("U0ALICE")), StringComparison.Ordinal);
+
+        bot.Time.Advance(TimeSpan.FromHours(2));
+        await bot.SweepNowAsync();
+        await bot.WaitForStatusAsync(id, RequestStatus.Expired);
+        await bot.WaitForHomeTabAsync("U0ALICE", t => t.Contains("You have no pending or active requests.", StringComparison.Ordinal), "no request left");
+    }
+
+    [Fact]
     public async Task RequestAccess_InTheTab_OpensTheRequestForm_AndAStrangerIsToldHowToGetAdded()
     {
         await using var bot = await BotHost.StartAsync();
