@@ -210,6 +210,27 @@ public sealed partial class SandboxTests
         Assert.Equal("too broad", ViewState.Entered(scene.Modal!.StateValues, "reason", "text"));
     }
 
+    [Fact]
+    public async Task OpeningTheHomeTab_ReachesTheBotsEventsEndpoint_AndShowsTheTabItPublishes()
+    {
+        await using var bot = await SandboxHost.StartAsync();
+        using var visitor = new SandboxVisitor(bot);
+        await visitor.TypeAsync("alice", "/jit request prod-db-read 2h fix INC-1234");
+        var workspace = bot.Workspace();
+        var alice = workspace.FindByPersonId("alice")!;
+
+        var answer = await visitor.PostAsync("sandbox/home", new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await visitor.TokenAsync("alice"),
+            [SandboxPage.AsField] = "alice",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.Status);
+        var home = await Wait.UntilAsync(() => Task.FromResult(workspace.Scene(alice).Home), "alice's Home tab to be published");
+        Assert.Contains("prod-db-read for 2h — waiting for approval", home.Body.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), StringComparison.Ordinal);
+        Assert.DoesNotContain(workspace.Scene(alice).Notices, n => n.Text.Contains("Home tab", StringComparison.Ordinal));
+    }
+
     [GeneratedRegex(@"Request #(\d+)")]
     private static partial Regex RequestPattern();
 }
