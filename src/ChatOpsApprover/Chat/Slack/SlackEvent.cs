@@ -31,11 +31,11 @@ public sealed record SlackEvent(string Type, string? Challenge, string? EventId,
         return new SlackEvent(type, Str(root, "challenge"), Str(root, "event_id"), Str(inner, "type"), Str(inner, "user"), Str(inner, "tab"));
     }
 
-    public static SlackEvent? TryRead(ReadOnlySpan<byte> json, out string? error)
+    public static SlackEvent? TryRead(byte[] json, out string? error)
     {
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray());
+            using var document = JsonDocument.Parse(json);
             return TryRead(document.RootElement, out error);
         }
         catch (JsonException)

@@ -33,4 +33,36 @@ public sealed class SlackHomeTabStore(NpgsqlDataSource dataSource)
 
         return opened;
     }
+
+    /// <summary>
+    /// Holds one user's Home tab lock, across instances, until disposed: who publishes under it reads the requests after
+    /// every earlier publisher let go, so the last tab published is never older than the one before it.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockAsync(string userId, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, transaction);
+            command.Parameters.AddWithValue("key", "slack-home-tab:" + userId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new HeldLock(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Ending the transaction lets go of the lock.</summary>
+    private sealed class HeldLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
 }

@@ -42,9 +42,13 @@ public sealed class SlackHomeTabs(
         }
     }
 
-    /// <summary>Publishes <paramref name="userId"/>'s Home tab as it stands now.</summary>
+    /// <summary>
+    /// Publishes <paramref name="userId"/>'s Home tab as it stands now. Two jobs for one person (a decision and a grant
+    /// a moment apart) take turns, each reading after the other published, so an older tab never lands last.
+    /// </summary>
     public async Task PublishAsync(string userId, CancellationToken cancellationToken)
     {
+        await using var turn = await store.LockAsync(userId, cancellationToken);
         var user = new ChatUser(SlackChat.Key, userId);
         HomeView view;
         if (directory.FindByChatUser(user) is not { } person)
