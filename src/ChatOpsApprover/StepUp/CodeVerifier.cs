@@ -17,6 +17,12 @@ public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSec
 {
     public async Task<CodeResult> CheckAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, StoredFactor factor, string? code, string address, DateTimeOffset now)
     {
+        if (factor is { Active: true, Totp: false })
+        {
+            // Enrolled with a passkey: the app's secret was never confirmed, so no code is one.
+            return CodeResult.Refused(CodeRefusal.NoAuthenticatorApp);
+        }
+
         var check = Judge(factor, code?.Replace(" ", string.Empty, StringComparison.Ordinal).Trim(), now);
         if (check.Verdict == CodeVerdict.Malformed)
         {
@@ -48,8 +54,22 @@ public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSec
             return CodeResult.Accepted(check.Step);
         }
 
+        return await RefuseAsync(connection, transaction, link, factor.PersonId, check.Verdict == CodeVerdict.Replayed ? CodeRefusal.Replayed : CodeRefusal.Wrong, address, now);
+    }
+
+    /// <summary>
+    /// Counts a failed confirmation (a wrong or replayed code, a refused passkey) against the link and, on a step-up,
+    /// against the person's factor; returns the refusal, or the lock it caused (audited).
+    /// </summary>
+    public async Task<CodeResult> RefuseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, string personId, CodeRefusal refusal, string address, DateTimeOffset now)
+    {
+        var stepUp = link.Kind switch
+        {
+            LinkKind.Enrollment => false,
+            LinkKind.StepUp => true,
+        };
         var maxFailures = options.Value.MaxFactorFailures;
-        if (stepUp && await factors.CountFailureAsync(connection, transaction, factor.PersonId, maxFailures, now))
+        if (stepUp && await factors.CountFailureAsync(connection, transaction, personId, maxFailures, now))
         {
             await AuditLockAsync(connection, transaction, link, now, new Dictionary<string, string>
             {
@@ -73,7 +93,7 @@ public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSec
             return CodeResult.Refused(CodeRefusal.LinkLocked);
         }
 
-        return CodeResult.Refused(check.Verdict == CodeVerdict.Replayed ? CodeRefusal.Replayed : CodeRefusal.Wrong, maxAttempts - attempts);
+        return CodeResult.Refused(refusal, maxAttempts - attempts);
     }
 
     private CodeCheck Judge(StoredFactor factor, string? code, DateTimeOffset now)

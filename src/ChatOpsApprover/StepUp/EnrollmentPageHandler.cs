@@ -5,8 +5,10 @@ using Npgsql;
 namespace ChatOpsApprover.StepUp;
 
 /// <summary>
-/// The enrollment page (/enroll/{token}): the first GET shows the QR code and the key of the pending factor, later ones
-/// only the code form; POST checks the first code from the person's app and, when it is right, completes the enrollment.
+/// The enrollment page (/enroll/{token}): every GET offers "Use a passkey or security key" (where this address can
+/// carry passkeys); the first GET also shows the QR code and the key of the pending authenticator-app factor, later
+/// ones only the code form. POST checks the first code from the person's app, POST …/passkey registers a passkey;
+/// either, when accepted, completes the enrollment.
 /// </summary>
 public sealed class EnrollmentPageHandler(
     NpgsqlDataSource dataSource,
@@ -15,6 +17,8 @@ public sealed class EnrollmentPageHandler(
     FactorStore factors,
     FactorSecrets secrets,
     CodeVerifier codes,
+    PasskeyVerifier passkeyVerifier,
+    PasskeyOffer passkeys,
     EnrollmentCompletion completion,
     IOptions<StepUpOptions> options,
     TimeProvider time)
@@ -36,9 +40,10 @@ public sealed class EnrollmentPageHandler(
         }
 
         // Shown once: link scanners, prefetchers and proxy logs that open the link later see no secret.
-        return await links.MarkSecretShownAsync(connection, link.TokenHash, time.GetUtcNow())
+        var view = await links.MarkSecretShownAsync(connection, link.TokenHash, time.GetUtcNow())
             ? Form(link, factor!)
             : LinkPageViews.EnrollmentCodeOnly(link, codeError: null);
+        return await passkeys.RegistrationAsync(connection, view, link, token);
     }
 
     public async Task<LinkPageView> SubmitAsync(string token, string? code, ClientInfo client, CancellationToken cancellationToken)
@@ -64,10 +69,45 @@ public sealed class EnrollmentPageHandler(
         if (result.Refusal is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            return LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => LinkPageViews.EnrollmentCodeOnly(link, error));
+            return await RefusedAsync(connection, result, link, token);
         }
 
-        return await completion.CompleteAsync(connection, transaction, link, result.Step, client, now, cancellationToken);
+        return await completion.CompleteAsync(connection, transaction, link, result.Step, "totp", client, now, cancellationToken);
+    }
+
+    /// <summary>A passkey registered from the page: when Fido2 accepts it, it is stored under its name and the enrollment completes.</summary>
+    public async Task<LinkPageView> SubmitPasskeyAsync(string token, string? name, string? credential, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (link, problem) = await opener.OpenAsync(connection, transaction, LinkKind.Enrollment, token, forUpdate: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var factor = await factors.FindAsync(connection, transaction, link!.PersonId, forUpdate: true);
+        if (LinkPageViews.EnrollmentProblem(link, factor) is { } factorProblem)
+        {
+            return factorProblem;
+        }
+
+        var (result, passkey) = await passkeyVerifier.RegisterAsync(connection, transaction, link, name, credential, client.Address, now, cancellationToken);
+        if (result.Refusal is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return await RefusedAsync(connection, result, link, token);
+        }
+
+        return await completion.CompleteAsync(connection, transaction, link, step: null, passkey!.FactorLabel, client, now, cancellationToken);
+    }
+
+    /// <summary>The form again with why (the key is not shown again), with a fresh passkey challenge; or the lock's page.</summary>
+    private async Task<LinkPageView> RefusedAsync(NpgsqlConnection connection, CodeResult result, StoredLink link, string token)
+    {
+        var view = LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => LinkPageViews.EnrollmentCodeOnly(link, error));
+        return view.CodeForm ? await passkeys.RegistrationAsync(connection, view, link, token) : view;
     }
 
     private LinkPageView Form(StoredLink link, StoredFactor factor)

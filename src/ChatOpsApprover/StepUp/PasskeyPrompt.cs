@@ -1,0 +1,7 @@
+namespace ChatOpsApprover.StepUp;
+
+/// <summary>
+/// The passkey form of a link's page: the WebAuthn options handed to the browser (their challenge is kept with the
+/// link) and where the answer is posted, relative to the page (&lt;token&gt;/passkey).
+/// </summary>
+public sealed record PasskeyPrompt(PasskeyCeremony Ceremony, string OptionsJson, string Action);
