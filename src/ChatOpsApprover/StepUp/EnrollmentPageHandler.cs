@@ -5,10 +5,10 @@ using Npgsql;
 namespace ChatOpsApprover.StepUp;
 
 /// <summary>
-/// The enrollment page (/enroll/{token}): every GET offers "Use a passkey or security key" (where this address can
-/// carry passkeys); the first GET also shows the QR code and the key of the pending authenticator-app factor, later
-/// ones only the code form. POST checks the first code from the person's app, POST …/passkey registers a passkey;
-/// either, when accepted, completes the enrollment.
+/// The enrollment page (/enroll/{token}): the first GET shows the QR code and the key of the pending authenticator-app
+/// factor and offers "Use a passkey or security key" (where this address can carry passkeys); later ones only the code
+/// form. POST checks the first code from the person's app, POST …/passkey registers a passkey; either, when accepted,
+/// completes the enrollment.
 /// </summary>
 public sealed class EnrollmentPageHandler(
     NpgsqlDataSource dataSource,
@@ -39,11 +39,11 @@ public sealed class EnrollmentPageHandler(
             return factorProblem;
         }
 
-        // Shown once: link scanners, prefetchers and proxy logs that open the link later see no secret.
-        var view = await links.MarkSecretShownAsync(connection, link.TokenHash, time.GetUtcNow())
-            ? Form(link, factor!)
+        // Shown once: link scanners, prefetchers and proxy logs that open the link later see no secret, and get no
+        // registration challenge either, so they cannot enroll a passkey of their own with it.
+        return await links.MarkSecretShownAsync(connection, link.TokenHash, time.GetUtcNow())
+            ? await passkeys.RegistrationAsync(connection, Form(link, factor!), link, token)
             : LinkPageViews.EnrollmentCodeOnly(link, codeError: null);
-        return await passkeys.RegistrationAsync(connection, view, link, token);
     }
 
     public async Task<LinkPageView> SubmitAsync(string token, string? code, ClientInfo client, CancellationToken cancellationToken)
@@ -69,7 +69,7 @@ public sealed class EnrollmentPageHandler(
         if (result.Refusal is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            return await RefusedAsync(connection, result, link, token);
+            return Refused(result, link);
         }
 
         return await completion.CompleteAsync(connection, transaction, link, result.Step, "totp", client, now, cancellationToken);
@@ -97,18 +97,18 @@ public sealed class EnrollmentPageHandler(
         if (result.Refusal is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            return await RefusedAsync(connection, result, link, token);
+            return Refused(result, link);
         }
 
         return await completion.CompleteAsync(connection, transaction, link, step: null, passkey!.FactorLabel, client, now, cancellationToken);
     }
 
-    /// <summary>The form again with why (the key is not shown again), with a fresh passkey challenge; or the lock's page.</summary>
-    private async Task<LinkPageView> RefusedAsync(NpgsqlConnection connection, CodeResult result, StoredLink link, string token)
-    {
-        var view = LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => LinkPageViews.EnrollmentCodeOnly(link, error));
-        return view.CodeForm ? await passkeys.RegistrationAsync(connection, view, link, token) : view;
-    }
+    /// <summary>
+    /// The code form again with why, or the lock's page. Neither the key nor a fresh registration challenge is handed
+    /// out again: anyone can post a refused answer, and must not get a challenge back for a passkey of their own.
+    /// </summary>
+    private LinkPageView Refused(CodeResult result, StoredLink link) =>
+        LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => LinkPageViews.EnrollmentCodeOnly(link, error));
 
     private LinkPageView Form(StoredLink link, StoredFactor factor)
     {

@@ -223,7 +223,11 @@ public static class LinkPageViews
             CodeRefusal.Replayed => formWithError(AttemptsLeft(
                 "That code was already used. Wait for the next one (codes change every 30 seconds) and enter it.", result.AttemptsLeft)),
             CodeRefusal.PasskeyRefused => formWithError(AttemptsLeft(
-                "Your passkey's answer was not accepted: it was for another page or site, was already used, or came without your fingerprint, face or PIN. Try again from this page.", result.AttemptsLeft)),
+                "Your passkey's answer was not accepted: it was for another page or site, was already used, or came without your fingerprint, face or PIN. " + link.Kind switch
+                {
+                    LinkKind.Enrollment => "To try a passkey again, get a fresh link by typing jit enroll.",
+                    LinkKind.StepUp => "Try again from this page.",
+                }, result.AttemptsLeft)),
             CodeRefusal.PasskeyCloneSuspected => formWithError(AttemptsLeft(
                 "This passkey answered with a signature counter that went backwards, so it may have been copied. It was refused and your security team was alerted; if you did not expect this, tell them.", result.AttemptsLeft)),
             CodeRefusal.PasskeyModelNotAllowed => formWithError(

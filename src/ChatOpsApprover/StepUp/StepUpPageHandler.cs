@@ -28,7 +28,10 @@ public sealed class StepUpPageHandler(
     IOptions<StepUpOptions> options,
     TimeProvider time)
 {
-    /// <summary>What the link is for, and the form; never changes anything.</summary>
+    /// <summary>
+    /// What the link is for, and the form; changes nothing but the passkey challenge kept with the link (a fresh one
+    /// for each showing: only the latest page's answer can verify).
+    /// </summary>
     public async Task<LinkPageView> ShowAsync(string token, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

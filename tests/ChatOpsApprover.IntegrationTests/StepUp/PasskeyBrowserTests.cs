@@ -275,6 +275,38 @@ public sealed class PasskeyBrowserTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task TheEnrollmentLink_HandsOutARegistrationChallengeOnlyAtItsFirstOpening_NeverAfterARefusedAnswer()
+    {
+        await using var bot = await StartAsync();
+        using var person = new LinkBrowser();
+        var link = await bot.EnrollLinkAsync("U0ALICE");
+        var first = await person.OpenAsync(link);
+        Assert.Contains("id=\"passkey-form\"", first.Html, StringComparison.Ordinal);
+        Assert.Contains("script-src 'nonce-", first.Header("Content-Security-Policy"), StringComparison.Ordinal);
+
+        // A link scanner (or anyone who saw the link) opening it later gets neither the key nor a challenge.
+        using var scanner = new LinkBrowser();
+        var later = await scanner.OpenAsync(link);
+        Assert.Equal("This link was already opened", later.Title);
+        Assert.DoesNotContain("passkey-form", later.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src", later.Header("Content-Security-Policy"), StringComparison.Ordinal);
+
+        // …and posting an answer of its own takes the waiting challenge, is refused and counted, and gets none back.
+        var refused = await scanner.PostAsync(new Uri(link.AbsoluteUri + "/passkey"), new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = later.AntiforgeryToken!,
+            ["name"] = "Not mine",
+            ["credential"] = "{\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"response\":{\"clientDataJSON\":\"e30\",\"attestationObject\":\"oA\"}}",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains("Your passkey's answer was not accepted", WebUtility.HtmlDecode(refused.Html), StringComparison.Ordinal);
+        Assert.DoesNotContain("passkey-form", refused.Html, StringComparison.Ordinal);
+        Assert.Equal(1, await bot.ScalarAsync("SELECT failed_attempts FROM jit.stepup_links WHERE purpose = 'enroll' AND person_id = 'alice'"));
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.stepup_links WHERE webauthn_options IS NOT NULL"));
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.passkeys"));
+    }
+
+    [Fact]
     public async Task ARoleThatTakesPasskeysOnly_RefusesARightTotpCode_AndCountsNothing()
     {
         await using var bot = await StartAsync(s => s["Roles:prod-db-read:StepUpFactor"] = "Passkey");
