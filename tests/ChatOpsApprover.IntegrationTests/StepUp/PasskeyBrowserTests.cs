@@ -332,6 +332,21 @@ public sealed class PasskeyBrowserTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task JitFactors_ListsTheAuthenticatorApp_OrSaysThereIsNone_OnSlackAndTeams()
+    {
+        await using var bot = await StartAsync();
+        Assert.Contains("You have no second factor yet", await bot.CommandAsync("U0ALICE", "factors"), StringComparison.Ordinal);
+
+        using var browser = new LinkBrowser();
+        await bot.EnrollAsync("U0ALICE", browser);
+        var slack = await bot.CommandAsync("U0ALICE", "factors");
+        Assert.Contains("totp: authenticator app", slack, StringComparison.Ordinal);
+        Assert.DoesNotContain("passkey:", slack, StringComparison.Ordinal);
+        Assert.Contains("totp: authenticator app", await bot.TeamsCommandAsync(TeamsIds.Alice, "jit factors"), StringComparison.Ordinal);
+        Assert.Contains("jit factors", await bot.CommandAsync("U0ALICE", "help"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ARoleThatTakesPasskeysOnly_NeedsAnAddressPasskeysWorkAt_OrStartUpStops()
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => BotHost.StartAsync(s =>
