@@ -37,7 +37,7 @@ public static class LinkPageEndpoints
             .WithBodyLimit(MaxFormBytes);
         app.MapPost("/enroll/{token}/passkey", (HttpContext context, string token, EnrollmentPageHandler page, LinkPageResponse response, IAntiforgery antiforgery, DeviceCookie device, LinkGate gate) =>
             SubmitAsync(context, response, antiforgery, device, MaxPasskeyFormBytes, () => gate.ProblemAsync(LinkKind.Enrollment, token, context.RequestAborted),
-                (form, client) => page.SubmitPasskeyAsync(token, form[PasskeyNameField].ToString(), form[CredentialField].ToString(), client, context.RequestAborted)))
+                (form, client) => page.SubmitPasskeyAsync(token, form[PasskeyNameField].ToString(), form[CredentialField].ToString(), Code(form), client, context.RequestAborted)))
             .WithBodyLimit(MaxPasskeyFormBytes);
         app.MapGet("/stepup/{token}", async (HttpContext context, string token, StepUpPageHandler page, LinkPageResponse response) =>
             await response.WriteAsync(context, await page.ShowAsync(token, context.RequestAborted)));

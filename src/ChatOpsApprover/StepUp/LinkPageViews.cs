@@ -172,6 +172,35 @@ public static class LinkPageViews
             Next = WorksUntil(link),
         };
 
+    /// <summary>Adding a passkey to an active factor: the code from the authenticator app proves it is the person.</summary>
+    public static LinkPageView AddPasskeyForm(StoredLink link, string? codeError = null) =>
+        new(codeError is null ? 200 : 422, LinkPageTone.Form, "Add a passkey or security key",
+            "Enter the 6-digit code your authenticator app shows now, name the new key, and press the button: that proves it is you adding it.")
+        {
+            ForPerson = link.PersonId,
+            CodeError = codeError,
+            Next = "If you did not ask for this link, close this page and tell your security team. " + WorksUntil(link),
+        };
+
+    /// <summary>An add-a-passkey link opened again, or after a refused attempt: it hands out no second challenge.</summary>
+    public static LinkPageView AddPasskeyUsedUp(StoredLink link, string? codeError = null) =>
+        new(codeError is null ? 410 : 422, LinkPageTone.Problem, codeError is null ? "This link was already opened" : "Add a passkey or security key",
+            "A link to add a passkey works from its first opening only. Nothing was changed.")
+        {
+            ForPerson = link.PersonId,
+            CodeError = codeError,
+            Next = "For a fresh link, type jit enroll in chat.",
+        };
+
+    public static LinkPageView PasskeyAdded(string personId, string name, string? rememberDevice) =>
+        new(200, LinkPageTone.Success, "Your passkey is added",
+            $"\"{name}\" can now confirm your access requests and approvals, beside your authenticator app.")
+        {
+            ForPerson = personId,
+            Next = "See your factors in chat with: jit factors. You can close this page.",
+            RememberDevice = rememberDevice,
+        };
+
     /// <summary>
     /// The enrollment form once its secret was shown (at the link's first opening): the code can still be entered by
     /// whoever added the key then; anyone else needs a fresh link.

@@ -14,7 +14,8 @@ public sealed class PasskeyOffer(LinkStore links, FactorStore factors, PasskeySt
     public bool Available => relyingParty.Available;
 
     /// <summary>The enrollment page with "Use a passkey or security key"; unchanged when passkeys are not available here.</summary>
-    public async Task<LinkPageView> RegistrationAsync(NpgsqlConnection connection, LinkPageView view, StoredLink link, string token)
+    /// <param name="needsCode">Adding a passkey to an active factor: the form also asks for a code from the authenticator app.</param>
+    public async Task<LinkPageView> RegistrationAsync(NpgsqlConnection connection, LinkPageView view, StoredLink link, string token, bool needsCode = false)
     {
         if (!Available || await factors.UserHandleAsync(connection, null, link.PersonId) is not { } handle)
         {
@@ -23,7 +24,8 @@ public sealed class PasskeyOffer(LinkStore links, FactorStore factors, PasskeySt
 
         var json = relyingParty.Registration(link.PersonId, handle, await passkeys.ListAsync(connection, null, link.PersonId)).ToJson();
         await links.SaveWebAuthnOptionsAsync(connection, link.TokenHash, json);
-        return WithForm(view, PasskeyCeremony.Register, json, "enroll/", token);
+        var offered = WithForm(view, PasskeyCeremony.Register, json, "enroll/", token);
+        return offered with { Passkey = offered.Passkey! with { NeedsCode = needsCode } };
     }
 
     /// <summary>The step-up page with the person's passkeys offered; unchanged when they have none or passkeys are not available here.</summary>

@@ -332,6 +332,58 @@ public sealed class PasskeyBrowserTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task APersonWithTheAuthenticatorApp_AddsAPasskeyWithACode_AndThenHoldsBoth()
+    {
+        await using var bot = await StartAsync();
+        var (context, page, console, _, _) = await PhoneWithPasskeyAsync();
+        await using var _ = context;
+
+        // Enrolled with the app first, on the same page (its code form).
+        await page.GotoAsync((await bot.EnrollLinkAsync("U0ALICE")).AbsoluteUri);
+        var secret = OtpNet.Base32Encoding.ToBytes((await page.Locator("#secret").InnerTextAsync()).Replace(" ", string.Empty, StringComparison.Ordinal));
+        await page.Locator("form:not(#passkey-form)").GetByLabel("6-digit code from your authenticator app").FillAsync(bot.Code(secret));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your second factor is set up");
+        bot.Time.Advance(TimeSpan.FromSeconds(30));
+
+        // A wrong code adds nothing, and the link gives no second chance.
+        var reply = await bot.CommandAsync("U0ALICE", "enroll");
+        Assert.Contains("To add a passkey or security key", reply, StringComparison.Ordinal);
+        await page.GotoAsync(StepUpSteps.FindLink(reply, "enroll")!.AbsoluteUri);
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Add a passkey or security key");
+        await page.GetByLabel("6-digit code from your authenticator app").FillAsync(bot.WrongCode(secret));
+        await page.GetByLabel("Name this key, so you can tell it from others").FillAsync("Stolen laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey or security key" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("That code is not right");
+        Assert.Equal(0, await page.Locator("#passkey-form").CountAsync());
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.passkeys"));
+        Assert.Equal(1, await bot.ScalarAsync("SELECT failed_codes FROM jit.mfa_factors WHERE person_id = 'alice'"));
+
+        // With the right code, the passkey is added beside the app.
+        await page.GotoAsync(StepUpSteps.FindLink(await bot.CommandAsync("U0ALICE", "enroll"), "enroll")!.AbsoluteUri);
+        await page.GetByLabel("6-digit code from your authenticator app").FillAsync(bot.Code(secret));
+        await page.GetByLabel("Name this key, so you can tell it from others").FillAsync("Laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey or security key" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your passkey is added");
+        bot.Time.Advance(TimeSpan.FromSeconds(30));
+        var factors = await bot.CommandAsync("U0ALICE", "factors");
+        Assert.Contains("totp: authenticator app", factors, StringComparison.Ordinal);
+        Assert.Contains("passkey: Laptop", factors, StringComparison.Ordinal);
+        await bot.AuditSealedAsync();
+        Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.audit_log WHERE event = 'mfa.enrolled' AND details->>'factor' = 'passkey: Laptop' AND details ? 'added'"));
+
+        // The step-up page offers both; the passkey confirms.
+        var id = await bot.RequestAccessAsync();
+        await bot.ClickApproveAsync("U0BOB", id);
+        await page.GotoAsync((await bot.WaitForLinkAsync("U0ALICE")).AbsoluteUri);
+        Assert.Equal(1, await page.GetByLabel("6-digit code from your authenticator app").CountAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use your passkey" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Confirmed");
+        await bot.WaitForStatusAsync(id, RequestStatus.Active);
+        Assert.DoesNotContain(console, m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task JitFactors_ListsTheAuthenticatorApp_OrSaysThereIsNone_OnSlackAndTeams()
     {
         await using var bot = await StartAsync();
