@@ -101,6 +101,12 @@ public static class AuditEvents
     /// </summary>
     public const string MfaLocked = "mfa.locked";
 
+    /// <summary>
+    /// ALERT: a passkey answered with a signature counter that did not go forward, so it may have been copied; the
+    /// answer was refused (details: person, passkey, stored_counter, address; request_id set on a step-up).
+    /// </summary>
+    public const string MfaPasskeyCloneSuspected = "mfa.passkey_clone_suspected";
+
     /// <summary>A person was asked to confirm with their second factor (details: purpose).</summary>
     public const string StepUpStarted = "stepup.started";
 

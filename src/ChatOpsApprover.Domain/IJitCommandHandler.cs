@@ -26,6 +26,8 @@ public interface IJitCommandHandler<out TResult>
 
     TResult Extend(JitCommand.Extend command);
 
+    TResult Factors(JitCommand.Factors command);
+
     TResult AdminResetMfa(JitCommand.AdminResetMfa command);
 
     TResult Audit(JitCommand.Audit command);

@@ -72,6 +72,12 @@ public abstract record JitCommand
         public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Extend(this);
     }
 
+    /// <summary>Lists one's own second factors by name: the authenticator app and each passkey.</summary>
+    public sealed record Factors : JitCommand
+    {
+        public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.Factors(this);
+    }
+
     public sealed record AdminResetMfa(string PersonId) : JitCommand
     {
         public override TResult Accept<TResult>(IJitCommandHandler<TResult> handler) => handler.AdminResetMfa(this);
@@ -100,7 +106,8 @@ public static partial class JitCommandParser
         "  jit revoke <id>                           end a request or its access now\n" +
         "  jit extend <id> <duration>                keep your active access longer, e.g. jit extend 42 1h\n" +
         "  jit roles                                 the roles you may request, with their limits\n" +
-        "  jit enroll                                set up your second factor (TOTP)\n" +
+        "  jit enroll                                set up your second factor (a passkey or an authenticator app)\n" +
+        "  jit factors                               your second factors by name (authenticator app, passkeys)\n" +
         "  jit confirm <id>                          a new link to confirm an approved request with your second factor\n" +
         "  jit audit [person|role] [yyyy-mm-dd]      audit summary (approvers and admins)\n" +
         "  jit help                                  this text\n" +
@@ -124,6 +131,7 @@ public static partial class JitCommandParser
             "roles" => NoArguments(words, new JitCommand.Roles()),
             "help" => new JitCommand.Help(),
             "enroll" => NoArguments(words, new JitCommand.Enroll()),
+            "factors" => NoArguments(words, new JitCommand.Factors()),
             "revoke" => ParseRevoke(words),
             "confirm" => ParseConfirm(words),
             "extend" => ParseExtend(words),

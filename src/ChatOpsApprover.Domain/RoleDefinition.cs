@@ -23,6 +23,9 @@ public sealed record RoleDefinition(
     /// <summary>When true, a step-up from a device or network the person has not used before is refused instead of marked.</summary>
     public bool BlockRiskyStepUp { get; init; }
 
+    /// <summary>Which second factors may confirm this role's step-ups.</summary>
+    public StepUpFactor StepUpFactor { get; init; } = StepUpFactor.Any;
+
     /// <summary>Who may request the role (entries as <see cref="Approvers"/>); null: anyone in People.</summary>
     public IReadOnlyList<string>? Requesters { get; init; }
 

@@ -42,6 +42,7 @@ public static class AuditText
         AuditEvents.MfaEnrolled => "New second factor enrolled",
         AuditEvents.MfaEnrollmentApproved => "Enrollment approved",
         AuditEvents.MfaEnrollmentRefused => "Enrollment refused",
+        AuditEvents.MfaPasskeyCloneSuspected => "ALERT: passkey may be cloned (its counter went backwards), refused",
         AuditEvents.StepUpReviewNeeded => "Needs review: risky step-up let through",
         AuditEvents.BreakGlassUsed => "BREAK-GLASS used, needs review",
         AuditEvents.BreakGlassReviewed => "Break-glass use reviewed",

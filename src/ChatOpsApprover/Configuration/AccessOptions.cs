@@ -117,6 +117,11 @@ public sealed class AccessOptions
                 errors.Add($"{key}:StepUp: use None, Requester, Approver or Both.");
             }
 
+            if (!Enum.IsDefined(role.StepUpFactor))
+            {
+                errors.Add($"{key}:StepUpFactor: use Any (the default: a passkey or a code) or Passkey (a passkey or security key only).");
+            }
+
             if (role.PendingTimeout <= TimeSpan.Zero || role.PendingTimeout > TimeSpan.FromDays(7))
             {
                 errors.Add($"{key}:PendingTimeout: must be a positive time span of at most 7 days, such as 01:00:00.");
@@ -206,6 +211,7 @@ public sealed class AccessOptions
     {
         StepUp = role.StepUp,
         BlockRiskyStepUp = role.BlockRiskyStepUp,
+        StepUpFactor = role.StepUpFactor,
         Requesters = role.Requesters?.ToArray(),
         PendingTimeout = role.PendingTimeout,
         ReminderAfter = role.ReminderAfter,

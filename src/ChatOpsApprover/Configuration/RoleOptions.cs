@@ -59,6 +59,9 @@ public sealed class RoleOptions
     /// <summary>When true, a step-up from a new device or network is refused (the person is told to contact an approver).</summary>
     public bool BlockRiskyStepUp { get; set; }
 
+    /// <summary>Which factors may confirm the role's step-ups: Any (default) or Passkey (phishing-resistant only).</summary>
+    public StepUpFactor StepUpFactor { get; set; } = StepUpFactor.Any;
+
     /// <summary>Roles:&lt;name&gt;:Extend: active access may be extended (unset: it may not).</summary>
     public ExtendOptions? Extend { get; set; }
 

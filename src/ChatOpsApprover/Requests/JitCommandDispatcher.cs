@@ -23,6 +23,7 @@ public sealed class JitCommandDispatcher(
     AuditReports auditReports,
     EnrollCommand enrollCommand,
     FactorResetCommand factorResetCommand,
+    FactorsCommand factorsCommand,
     UseBreakGlass useBreakGlass,
     ReviewBreakGlass reviewBreakGlass,
     ListBreakGlassToReview breakGlassToReview,
@@ -39,6 +40,7 @@ public sealed class JitCommandDispatcher(
     private readonly AuditReports _auditReports = auditReports;
     private readonly EnrollCommand _enrollCommand = enrollCommand;
     private readonly FactorResetCommand _factorResetCommand = factorResetCommand;
+    private readonly FactorsCommand _factorsCommand = factorsCommand;
     private readonly UseBreakGlass _useBreakGlass = useBreakGlass;
     private readonly ReviewBreakGlass _reviewBreakGlass = reviewBreakGlass;
     private readonly ListBreakGlassToReview _breakGlassToReview = breakGlassToReview;
@@ -98,6 +100,9 @@ public sealed class JitCommandDispatcher(
 
         public Task<ChatReply> Enroll(JitCommand.Enroll command) =>
             ForRegistered(p => dispatcher._enrollCommand.RunAsync(p, cancellationToken));
+
+        public Task<ChatReply> Factors(JitCommand.Factors command) =>
+            ForRegistered(p => dispatcher._factorsCommand.RunAsync(p, cancellationToken));
 
         public Task<ChatReply> AdminResetMfa(JitCommand.AdminResetMfa command) =>
             ForRegistered(p => dispatcher._factorResetCommand.RunAsync(user, p, command.PersonId, cancellationToken));

@@ -241,7 +241,7 @@ public static class RequestMessages
     public static string? StepUpLine(AccessRequest request, StepUpConfirmation stepUp)
     {
         var who = stepUp.Purpose == StepUpPurpose.Requester ? "the requester" : "approver";
-        var risk = stepUp.Risk.IsRisky ? $" — from a {stepUp.Risk.Describe()}" : string.Empty;
+        var risk = (stepUp.Factor is { } factor ? $" with {factor}" : string.Empty) + (stepUp.Risk.IsRisky ? $" — from a {stepUp.Risk.Describe()}" : string.Empty);
         return stepUp.State switch
         {
             StepUpState.Waiting when stepUp.Purpose == StepUpPurpose.Requester && request.Status == RequestStatus.Approved =>

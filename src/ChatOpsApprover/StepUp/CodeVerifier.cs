@@ -15,8 +15,18 @@ namespace ChatOpsApprover.StepUp;
 /// </summary>
 public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSecrets secrets, AuditLog audit, IOptions<StepUpOptions> options)
 {
-    public async Task<CodeResult> CheckAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, StoredFactor factor, string? code, string address, DateTimeOffset now)
+    /// <param name="confirmsFactor">
+    /// True when the code proves an active factor on an enrollment link (adding a passkey): then, as on a step-up, the
+    /// code is used up and a wrong one counts against the factor too.
+    /// </param>
+    public async Task<CodeResult> CheckAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, StoredFactor factor, string? code, string address, DateTimeOffset now, bool confirmsFactor = false)
     {
+        if (factor is { Active: true, Totp: false })
+        {
+            // Enrolled with a passkey: the app's secret was never confirmed, so no code is one.
+            return CodeResult.Refused(CodeRefusal.NoAuthenticatorApp);
+        }
+
         var check = Judge(factor, code?.Replace(" ", string.Empty, StringComparison.Ordinal).Trim(), now);
         if (check.Verdict == CodeVerdict.Malformed)
         {
@@ -26,7 +36,7 @@ public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSec
 
         // Enrollment records the step of its first code when it activates the factor, and a pending factor cannot be
         // locked: only step-ups use steps up and count against the factor.
-        var stepUp = link.Kind switch
+        var stepUp = confirmsFactor || link.Kind switch
         {
             LinkKind.Enrollment => false,
             LinkKind.StepUp => true,
@@ -48,8 +58,23 @@ public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSec
             return CodeResult.Accepted(check.Step);
         }
 
+        return await RefuseAsync(connection, transaction, link, factor.PersonId, check.Verdict == CodeVerdict.Replayed ? CodeRefusal.Replayed : CodeRefusal.Wrong, address, now, stepUp);
+    }
+
+    /// <summary>
+    /// Counts a failed confirmation (a wrong or replayed code, a refused passkey) against the link and, on a step-up,
+    /// against the person's factor; returns the refusal, or the lock it caused (audited).
+    /// </summary>
+    /// <param name="againstFactor">Whether it also counts against the factor; by default, on a step-up only.</param>
+    public async Task<CodeResult> RefuseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, string personId, CodeRefusal refusal, string address, DateTimeOffset now, bool? againstFactor = null)
+    {
+        var stepUp = againstFactor ?? link.Kind switch
+        {
+            LinkKind.Enrollment => false,
+            LinkKind.StepUp => true,
+        };
         var maxFailures = options.Value.MaxFactorFailures;
-        if (stepUp && await factors.CountFailureAsync(connection, transaction, factor.PersonId, maxFailures, now))
+        if (stepUp && await factors.CountFailureAsync(connection, transaction, personId, maxFailures, now))
         {
             await AuditLockAsync(connection, transaction, link, now, new Dictionary<string, string>
             {
@@ -73,7 +98,7 @@ public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSec
             return CodeResult.Refused(CodeRefusal.LinkLocked);
         }
 
-        return CodeResult.Refused(check.Verdict == CodeVerdict.Replayed ? CodeRefusal.Replayed : CodeRefusal.Wrong, maxAttempts - attempts);
+        return CodeResult.Refused(refusal, maxAttempts - attempts);
     }
 
     private CodeCheck Judge(StoredFactor factor, string? code, DateTimeOffset now)

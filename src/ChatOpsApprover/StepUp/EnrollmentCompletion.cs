@@ -24,7 +24,9 @@ public sealed class EnrollmentCompletion(
     IOptions<StepUpOptions> options)
 {
     /// <summary>Commits the caller's transaction, which holds the link's and the factor's locks.</summary>
-    public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, long step, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="step">The time step of the accepted code; null when the person enrolled with a passkey.</param>
+    /// <param name="factor">What was enrolled, as the audit trail names it: "totp" or "passkey: &lt;name&gt;".</param>
+    public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, long? step, string factor, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Guid? approvalId = options.Value.Approval switch
         {
@@ -39,6 +41,7 @@ public sealed class EnrollmentCompletion(
         var details = new Dictionary<string, string>
         {
             ["person"] = link.PersonId,
+            ["factor"] = factor,
             ["address"] = client.Address,
             ["device"] = newDevice is null ? "a browser seen before" : "a new browser",
             ["approval"] = approvalId is null ? "not required" : "awaiting an admin",

@@ -38,13 +38,13 @@ public sealed class FactorStore
         return await command.ExecuteNonQueryAsync() == 1;
     }
 
-    private const string Columns = "person_id, secret_protected, active, last_used_step, locked_at IS NOT NULL, approval_id";
+    private const string Columns = "person_id, secret_protected, active, last_used_step, locked_at IS NOT NULL, approval_id, totp";
 
     private static async Task<StoredFactor?> ReadOneAsync(NpgsqlCommand command)
     {
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync()
-            ? new StoredFactor(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetGuid(5))
+            ? new StoredFactor(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetBoolean(6))
             : null;
     }
 
@@ -64,16 +64,18 @@ public sealed class FactorStore
     }
 
     /// <summary>
-    /// Makes a pending factor active, remembering the step its confirming code used. With an
+    /// Makes a pending factor active, remembering the step its confirming code used; with no step (enrolled with a
+    /// passkey) the authenticator app's secret stays unconfirmed and no code is ever accepted. With an
     /// <paramref name="approvalId"/> it still waits for an admin's approval before it can confirm anything.
     /// </summary>
-    public async Task ActivateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, long step, Guid? approvalId, DateTimeOffset now)
+    public async Task ActivateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, long? step, Guid? approvalId, DateTimeOffset now)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE jit.mfa_factors SET active = true, activated_at = @now, last_used_step = @step, approval_id = @approval WHERE person_id = @person AND NOT active",
+            "UPDATE jit.mfa_factors SET active = true, activated_at = @now, last_used_step = @step, totp = @totp, approval_id = @approval WHERE person_id = @person AND NOT active",
             connection, transaction);
         command.Parameters.AddWithValue("person", personId);
-        command.Parameters.AddWithValue("step", step);
+        command.Parameters.Add(new NpgsqlParameter("step", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = step is { } s ? s : DBNull.Value });
+        command.Parameters.AddWithValue("totp", step is not null);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.Add(new NpgsqlParameter("approval", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = approvalId is { } id ? id : DBNull.Value });
         if (await command.ExecuteNonQueryAsync() != 1)
@@ -119,6 +121,19 @@ public sealed class FactorStore
         await using var command = new NpgsqlCommand("UPDATE jit.mfa_factors SET failed_codes = 0 WHERE person_id = @person AND failed_codes > 0", connection, transaction);
         command.Parameters.AddWithValue("person", personId);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The opaque WebAuthn user handle of the person's factor (32 random bytes, no personal data), made on first use;
+    /// every passkey of the person carries it. Null when the person has no factor row.
+    /// </summary>
+    public async Task<byte[]?> UserHandleAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string personId)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jit.mfa_factors SET user_handle = coalesce(user_handle, @fresh) WHERE person_id = @person RETURNING user_handle", connection, transaction);
+        command.Parameters.AddWithValue("person", personId);
+        command.Parameters.AddWithValue("fresh", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        return await command.ExecuteScalarAsync() as byte[];
     }
 
     /// <summary>Removes a person's factor. Returns whether one existed.</summary>

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Antiforgery;
 
 namespace ChatOpsApprover.StepUp;
 
-/// <summary>GET/POST /enroll/{token} and GET/POST /stepup/{token}: the pages behind the links.</summary>
+/// <summary>
+/// GET/POST /enroll/{token} and GET/POST /stepup/{token}: the pages behind the links; POST …/{token}/passkey: a
+/// passkey's answer from the same pages.
+/// </summary>
 public static class LinkPageEndpoints
 {
     /// <summary>The form field of the code, as the page names it.</summary>
@@ -14,23 +17,49 @@ public static class LinkPageEndpoints
     /// </summary>
     public const int MaxFormBytes = 2 * 1024;
 
+    /// <summary>The form fields of a passkey's answer (the browser's JSON) and, when registering, the name given to it.</summary>
+    public const string CredentialField = "credential";
+
+    public const string PasskeyNameField = "name";
+
+    /// <summary>
+    /// The largest passkey form accepted: an answer is a few hundred bytes to a few kilobytes (an attestation with a
+    /// certificate chain, form-encoded). Anything larger is refused with 413 before it is read.
+    /// </summary>
+    public const int MaxPasskeyFormBytes = 24 * 1024;
+
     public static IEndpointRouteBuilder MapLinkPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/enroll/{token}", async (HttpContext context, string token, EnrollmentPageHandler page, LinkPageResponse response) =>
             await response.WriteAsync(context, await page.ShowAsync(token, context.RequestAborted)));
         app.MapPost("/enroll/{token}", (HttpContext context, string token, EnrollmentPageHandler page, LinkPageResponse response, IAntiforgery antiforgery, DeviceCookie device, LinkGate gate) =>
-            SubmitAsync(context, response, antiforgery, device, () => gate.ProblemAsync(LinkKind.Enrollment, token, context.RequestAborted), (code, client) => page.SubmitAsync(token, code, client, context.RequestAborted)))
+            SubmitAsync(context, response, antiforgery, device, MaxFormBytes, () => gate.ProblemAsync(LinkKind.Enrollment, token, context.RequestAborted), (form, client) => page.SubmitAsync(token, Code(form), client, context.RequestAborted)))
             .WithBodyLimit(MaxFormBytes);
+        app.MapPost("/enroll/{token}/passkey", (HttpContext context, string token, EnrollmentPageHandler page, LinkPageResponse response, IAntiforgery antiforgery, DeviceCookie device, LinkGate gate) =>
+            SubmitAsync(context, response, antiforgery, device, MaxPasskeyFormBytes, () => gate.ProblemAsync(LinkKind.Enrollment, token, context.RequestAborted),
+                (form, client) => page.SubmitPasskeyAsync(token, form[PasskeyNameField].ToString(), form[CredentialField].ToString(), Code(form), client, context.RequestAborted)))
+            .WithBodyLimit(MaxPasskeyFormBytes);
         app.MapGet("/stepup/{token}", async (HttpContext context, string token, StepUpPageHandler page, LinkPageResponse response) =>
             await response.WriteAsync(context, await page.ShowAsync(token, context.RequestAborted)));
         app.MapPost("/stepup/{token}", (HttpContext context, string token, StepUpPageHandler page, LinkPageResponse response, IAntiforgery antiforgery, DeviceCookie device, LinkGate gate) =>
-            SubmitAsync(context, response, antiforgery, device, () => gate.ProblemAsync(LinkKind.StepUp, token, context.RequestAborted), (code, client) => page.SubmitAsync(token, code, client, context.RequestAborted)))
+            SubmitAsync(context, response, antiforgery, device, MaxFormBytes, () => gate.ProblemAsync(LinkKind.StepUp, token, context.RequestAborted), (form, client) => page.SubmitAsync(token, Code(form), client, context.RequestAborted)))
             .WithBodyLimit(MaxFormBytes);
+        app.MapPost("/stepup/{token}/passkey", (HttpContext context, string token, StepUpPageHandler page, LinkPageResponse response, IAntiforgery antiforgery, DeviceCookie device, LinkGate gate) =>
+            SubmitAsync(context, response, antiforgery, device, MaxPasskeyFormBytes, () => gate.ProblemAsync(LinkKind.StepUp, token, context.RequestAborted),
+                (form, client) => page.SubmitPasskeyAsync(token, form[CredentialField].ToString(), client, context.RequestAborted)))
+            .WithBodyLimit(MaxPasskeyFormBytes);
+        app.MapPasskeyScript();
         return app;
     }
 
+    private static string Code(IFormCollection form)
+    {
+        var code = form[CodeField].ToString();
+        return code.Length > 32 ? code[..32] : code;
+    }
+
     /// <summary>
-    /// A code form posted back. In order of cost: a declared size over the limit, then the link (one indexed read), then
+    /// A code or passkey form posted back. In order of cost: a declared size over the limit, then the link (one indexed read), then
     /// the body read up to the limit, then anti-forgery (only from the page itself), then the code. The device cookie is
     /// set when a code made the browser known.
     /// </summary>
@@ -39,12 +68,13 @@ public static class LinkPageEndpoints
         LinkPageResponse response,
         IAntiforgery antiforgery,
         DeviceCookie device,
+        int maxBytes,
         Func<Task<LinkPageView?>> linkProblem,
-        Func<string, ClientInfo, Task<LinkPageView>> submit)
+        Func<IFormCollection, ClientInfo, Task<LinkPageView>> submit)
     {
-        if (context.Request.ContentLength > MaxFormBytes)
+        if (context.Request.ContentLength > maxBytes)
         {
-            await response.WriteAsync(context, LinkPageViews.FormTooLarge(MaxFormBytes));
+            await response.WriteAsync(context, LinkPageViews.FormTooLarge(maxBytes));
             return;
         }
 
@@ -54,9 +84,9 @@ public static class LinkPageEndpoints
             return;
         }
 
-        if (await Chat.InboundBody.ReadAsync(context, MaxFormBytes) is not { } body)
+        if (await Chat.InboundBody.ReadAsync(context, maxBytes) is not { } body)
         {
-            await response.WriteAsync(context, LinkPageViews.FormTooLarge(MaxFormBytes));
+            await response.WriteAsync(context, LinkPageViews.FormTooLarge(maxBytes));
             return;
         }
 
@@ -68,8 +98,7 @@ public static class LinkPageEndpoints
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var code = form[CodeField].ToString();
-        var result = await submit(code.Length > 32 ? code[..32] : code, ClientInfo.Of(context, device));
+        var result = await submit(form, ClientInfo.Of(context, device));
         if (result.RememberDevice is { } id)
         {
             device.Write(context, id);

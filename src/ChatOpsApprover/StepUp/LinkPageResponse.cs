@@ -20,7 +20,7 @@ public sealed class LinkPageResponse(LinkPageRenderer renderer, IAntiforgery ant
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         LinkFormToken? formToken = null;
-        if (page.CodeForm)
+        if (page.CodeForm || page.Passkey is not null)
         {
             var tokens = antiforgery.GetAndStoreTokens(context);
             formToken = new LinkFormToken(tokens.FormFieldName, tokens.RequestToken!);

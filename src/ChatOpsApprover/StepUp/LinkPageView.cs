@@ -19,12 +19,18 @@ public sealed record LinkPageView(int StatusCode, LinkPageTone Tone, string Titl
     /// <summary>Whether to show the code form.</summary>
     public bool CodeForm { get; init; }
 
+    /// <summary>Where the code form posts; null: back to the page's own address.</summary>
+    public string? CodeAction { get; init; }
+
     /// <summary>Why the last code was not accepted, shown above the form.</summary>
     public string? CodeError { get; init; }
 
+    /// <summary>The passkey form (registration or sign-in), shown before the code form; null for none.</summary>
+    public PasskeyPrompt? Passkey { get; init; }
+
     /// <summary>
     /// The path of a script of ours that the page needs, loaded with the page's nonce (the Content-Security-Policy then
-    /// allows it and nothing else). No page has one yet.
+    /// allows it and nothing else): <see cref="PasskeyScript"/> on a page with a passkey form.
     /// </summary>
     public string? Script { get; init; }
 

@@ -118,6 +118,22 @@ public static class LinkPageViews
         return factor.Locked ? FactorLocked(link) : null;
     }
 
+    /// <summary>
+    /// A step-up the person cannot make with what they hold: the role takes only a passkey and they have none, or they
+    /// enrolled with a passkey only and this address cannot offer passkeys.
+    /// </summary>
+    public static LinkPageView PasskeyNeeded(StoredLink link, RoleDefinition role, bool roleDemandsIt) =>
+        new(409, LinkPageTone.Problem, "This confirmation needs a passkey",
+            (roleDemandsIt
+                ? $"{role.Name} accepts only a passkey or security key, and {link.PersonId} has none set up."
+                : $"{link.PersonId}'s second factor is a passkey, and this page cannot offer passkeys at this address.") + " Nothing was changed.")
+        {
+            ForPerson = link.PersonId,
+            Next = roleDemandsIt
+                ? $"Ask an admin to reset your second factor (jit admin reset-mfa {link.PersonId}), then type jit enroll and choose a passkey or security key."
+                : "Open the link exactly as it was sent to you in chat; if it still fails, tell an admin that StepUp:PublicBaseUrl is not an https address.",
+        };
+
     public static LinkPageView FactorLocked(StoredLink link) =>
         new(423, LinkPageTone.Problem, "Your second factor is locked",
             $"Too many wrong codes were entered for {link.PersonId}, across confirmation links, so the second factor is locked. Nothing was changed.")
@@ -154,6 +170,35 @@ public static class LinkPageViews
             Enrollment = new EnrollmentFacts(Totp.ToBase32(secret), Totp.KeyUri(link.PersonId, secret)),
             CodeForm = true,
             Next = WorksUntil(link),
+        };
+
+    /// <summary>Adding a passkey to an active factor: the code from the authenticator app proves it is the person.</summary>
+    public static LinkPageView AddPasskeyForm(StoredLink link, string? codeError = null) =>
+        new(codeError is null ? 200 : 422, LinkPageTone.Form, "Add a passkey or security key",
+            "Enter the 6-digit code your authenticator app shows now, name the new key, and press the button: that proves it is you adding it.")
+        {
+            ForPerson = link.PersonId,
+            CodeError = codeError,
+            Next = "If you did not ask for this link, close this page and tell your security team. " + WorksUntil(link),
+        };
+
+    /// <summary>An add-a-passkey link opened again, or after a refused attempt: it hands out no second challenge.</summary>
+    public static LinkPageView AddPasskeyUsedUp(StoredLink link, string? codeError = null) =>
+        new(codeError is null ? 410 : 422, LinkPageTone.Problem, codeError is null ? "This link was already opened" : "Add a passkey or security key",
+            "A link to add a passkey works from its first opening only. Nothing was changed.")
+        {
+            ForPerson = link.PersonId,
+            CodeError = codeError,
+            Next = "For a fresh link, type jit enroll in chat.",
+        };
+
+    public static LinkPageView PasskeyAdded(string personId, string name, string? rememberDevice) =>
+        new(200, LinkPageTone.Success, "Your passkey is added",
+            $"\"{name}\" can now confirm your access requests and approvals, beside your authenticator app.")
+        {
+            ForPerson = personId,
+            Next = "See your factors in chat with: jit factors. You can close this page.",
+            RememberDevice = rememberDevice,
         };
 
     /// <summary>
@@ -206,6 +251,20 @@ public static class LinkPageViews
                 "That code is not right. Check that you use the entry for ChatOpsApprover and enter the code it shows now.", result.AttemptsLeft)),
             CodeRefusal.Replayed => formWithError(AttemptsLeft(
                 "That code was already used. Wait for the next one (codes change every 30 seconds) and enter it.", result.AttemptsLeft)),
+            CodeRefusal.PasskeyRefused => formWithError(AttemptsLeft(
+                "Your passkey's answer was not accepted: it was for another page or site, was already used, or came without your fingerprint, face or PIN. " + link.Kind switch
+                {
+                    LinkKind.Enrollment => "To try a passkey again, get a fresh link by typing jit enroll.",
+                    LinkKind.StepUp => "Try again from this page.",
+                }, result.AttemptsLeft)),
+            CodeRefusal.PasskeyCloneSuspected => formWithError(AttemptsLeft(
+                "This passkey answered with a signature counter that went backwards, so it may have been copied. It was refused and your security team was alerted; if you did not expect this, tell them.", result.AttemptsLeft)),
+            CodeRefusal.PasskeyModelNotAllowed => formWithError(
+                "This passkey or security key is not a model your organisation accepts. Use one of the accepted security keys. Nothing was counted."),
+            CodeRefusal.PasskeyRequired => formWithError(
+                "This role accepts only a passkey or security key, not a code: use your passkey above. Nothing was counted."),
+            CodeRefusal.NoAuthenticatorApp => formWithError(
+                "You set up a passkey, not an authenticator app, so there is no code to enter: use your passkey above. Nothing was counted."),
             CodeRefusal.LinkLocked => Locked(link, maxAttempts),
             CodeRefusal.FactorLocked => FactorLocked(link),
         };
@@ -214,7 +273,7 @@ public static class LinkPageViews
 
     public static LinkPageView Enrolled(string personId, IReadOnlyList<long> confirmationsSent, string? rememberDevice) =>
         new(200, LinkPageTone.Success, "Your second factor is set up",
-            "From now on, access you ask for (or approve) starts only after you confirm it with a code from your authenticator app.")
+            "From now on, access you ask for (or approve) starts only after you confirm it with your second factor.")
         {
             ForPerson = personId,
             Next = confirmationsSent.Count > 0

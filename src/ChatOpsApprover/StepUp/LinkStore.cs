@@ -64,6 +64,33 @@ public sealed class LinkStore
         return await command.ExecuteNonQueryAsync() == 1;
     }
 
+    /// <summary>Keeps the WebAuthn options (with their fresh challenge) the link's page hands out now, replacing earlier ones.</summary>
+    public async Task SaveWebAuthnOptionsAsync(NpgsqlConnection connection, byte[] tokenHash, string optionsJson)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jit.stepup_links SET webauthn_options = @options WHERE token_hash = @hash AND used_at IS NULL", connection);
+        command.Parameters.AddWithValue("hash", tokenHash);
+        command.Parameters.AddWithValue("options", optionsJson);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Takes the link's WebAuthn options for checking one answer: they are cleared in the same transaction, so a
+    /// challenge is used at most once whatever the answer. Null when none are waiting (never handed out, or used).
+    /// </summary>
+    public async Task<string?> TakeWebAuthnOptionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] tokenHash)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE jit.stepup_links l SET webauthn_options = NULL
+            FROM (SELECT token_hash, webauthn_options FROM jit.stepup_links WHERE token_hash = @hash) old
+            WHERE l.token_hash = old.token_hash AND old.webauthn_options IS NOT NULL
+            RETURNING old.webauthn_options
+            """, connection, transaction);
+        command.Parameters.AddWithValue("hash", tokenHash);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
     public async Task MarkUsedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] tokenHash, DateTimeOffset now)
     {
         await using var command = new NpgsqlCommand("UPDATE jit.stepup_links SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL", connection, transaction);

@@ -24,7 +24,8 @@ public sealed class StepUpCompletion(
     AccessDirectory directory)
 {
     /// <summary>Commits the caller's transaction, which holds the link's, the request's and the factor's locks.</summary>
-    public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="factor">What confirmed it, as the audit trail and the card name it: "totp" or "passkey: &lt;name&gt;".</param>
+    public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, string factor, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var purpose = link.StepUp.Purpose;
         var risk = await knownClients.RiskAsync(connection, transaction, link.PersonId, client);
@@ -32,6 +33,7 @@ public sealed class StepUpCompletion(
         var details = new Dictionary<string, string>
         {
             ["purpose"] = PurposeNames.Of(purpose),
+            ["factor"] = factor,
             ["new_device"] = risk.NewDevice ? "true" : "false",
             ["new_network"] = risk.NewNetwork ? "true" : "false",
             ["address"] = client.Address,
@@ -45,7 +47,7 @@ public sealed class StepUpCompletion(
 
         if (riskAction == StepUpRiskAction.Block)
         {
-            await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Refused, risk, now);
+            await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Refused, risk, now, factor);
             await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpRefused, request.Id, link.PersonId, ChatPlatform.Web, now, details));
             metrics.StepUpFinished(StepUpState.Refused);
             await (purpose switch
@@ -56,7 +58,7 @@ public sealed class StepUpCompletion(
             return LinkPageViews.StepUpRefused(link, request, directory.ApproversOf(role), risk);
         }
 
-        await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Verified, risk, now);
+        await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Verified, risk, now, factor);
         var newDevice = await knownClients.RememberAsync(connection, transaction, link.PersonId, client, now);
         await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpVerified, request.Id, link.PersonId, ChatPlatform.Web, now, details));
         if (riskAction == StepUpRiskAction.Review)

@@ -33,11 +33,12 @@ public sealed class StepUpConfirmationStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync() == 1;
     }
 
-    public async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, StepUpState state, StepUpRisk risk, DateTimeOffset now)
+    /// <param name="factor">What confirmed it ("totp", "passkey: YubiKey 5"); shown on the card.</param>
+    public async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, string personId, StepUpPurpose purpose, StepUpState state, StepUpRisk risk, DateTimeOffset now, string factor)
     {
         await using var command = new NpgsqlCommand(
             """
-            UPDATE jit.stepup_confirmations SET state = @state, at = @now, new_device = @device, new_network = @network
+            UPDATE jit.stepup_confirmations SET state = @state, at = @now, new_device = @device, new_network = @network, factor = @factor
             WHERE request_id = @id AND person_id = @person AND purpose = @purpose AND state = 'waiting'
             """, connection, transaction);
         command.Parameters.AddWithValue("id", requestId);
@@ -47,6 +48,7 @@ public sealed class StepUpConfirmationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("device", risk.NewDevice);
         command.Parameters.AddWithValue("network", risk.NewNetwork);
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.Add(new NpgsqlParameter("factor", NpgsqlTypes.NpgsqlDbType.Text) { Value = factor });
         if (await command.ExecuteNonQueryAsync() != 1)
         {
             throw new InvalidOperationException($"No waiting {purpose} confirmation of request {requestId}; the caller must hold the request's lock.");
@@ -96,7 +98,7 @@ public sealed class StepUpConfirmationStore(NpgsqlDataSource dataSource)
     public async Task<Dictionary<long, IReadOnlyList<StepUpConfirmation>>> ConfirmationsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long[] requestIds)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT request_id, person_id, purpose, state, at, new_device, new_network FROM jit.stepup_confirmations WHERE request_id = ANY(@ids) ORDER BY at, person_id",
+            "SELECT request_id, person_id, purpose, state, at, new_device, new_network, factor FROM jit.stepup_confirmations WHERE request_id = ANY(@ids) ORDER BY at, person_id",
             connection, transaction);
         command.Parameters.AddWithValue("ids", requestIds);
         return await RowGroups.ReadAsync(command, reader => new StepUpConfirmation(
@@ -104,6 +106,9 @@ public sealed class StepUpConfirmationStore(NpgsqlDataSource dataSource)
             PurposeNames.Parse(reader.GetString(2)),
             Enum.Parse<StepUpState>(reader.GetString(3), ignoreCase: true),
             reader.GetFieldValue<DateTimeOffset>(4),
-            new StepUpRisk(reader.GetBoolean(5), reader.GetBoolean(6))));
+            new StepUpRisk(reader.GetBoolean(5), reader.GetBoolean(6)))
+        {
+            Factor = reader.IsDBNull(7) ? null : reader.GetString(7),
+        });
     }
 }

@@ -56,9 +56,22 @@ public sealed class StepUpOptions
             ? parsed
             : null;
 
+    /// <summary>Passkeys and security keys (WebAuthn); their relying party is <see cref="PublicBaseUrl"/>'s host.</summary>
+    public PasskeyOptions Passkeys { get; set; } = new();
+
+    /// <summary>
+    /// The origin passkeys are bound to (scheme, host and port of <see cref="PublicBaseUrl"/>), or null when the URL
+    /// cannot carry passkeys: browsers allow WebAuthn only on https, or on http at localhost, and never for an IP address.
+    /// </summary>
+    public static Uri? PasskeyOrigin(Uri? baseUri) =>
+        baseUri is { HostNameType: UriHostNameType.Dns } uri
+        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && (uri.Host == "localhost" || uri.Host.EndsWith(".localhost", StringComparison.Ordinal))))
+            ? new Uri(uri.GetLeftPart(UriPartial.Authority))
+            : null;
+
     public IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<string>(Passkeys.Validate());
         if (!string.IsNullOrWhiteSpace(PublicBaseUrl) && (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Query.Length > 0 || uri.Fragment.Length > 0))
         {

@@ -7,8 +7,11 @@ using Npgsql;
 namespace ChatOpsApprover.StepUp;
 
 /// <summary>
-/// The step-up page (/stepup/{token}): GET names the request to confirm; POST checks the code and, when it is right,
-/// completes the step-up. A request that moved on, or a link whose person no longer counts, changes nothing.
+/// The step-up page (/stepup/{token}): GET names the request to confirm and offers the person's passkeys first, then
+/// the code form (unless the role takes passkeys only, Roles:&lt;r&gt;:StepUpFactor = Passkey, or the person has no
+/// authenticator app). POST checks the code, POST …/passkey a passkey's answer; when accepted, the step-up completes
+/// (<see cref="StepUpCompletion"/>) naming the factor. A request that moved on, or a link whose person no longer
+/// counts, changes nothing.
 /// </summary>
 public sealed class StepUpPageHandler(
     NpgsqlDataSource dataSource,
@@ -17,12 +20,18 @@ public sealed class StepUpPageHandler(
     AccessDirectory directory,
     FactorStore factors,
     CodeVerifier codes,
+    PasskeyVerifier passkeyVerifier,
+    PasskeyStore passkeyStore,
+    PasskeyOffer passkeys,
     StepUpCompletion completion,
     JitMetrics metrics,
     IOptions<StepUpOptions> options,
     TimeProvider time)
 {
-    /// <summary>What the link is for, and the form; never changes anything.</summary>
+    /// <summary>
+    /// What the link is for, and the form; changes nothing but the passkey challenge kept with the link (a fresh one
+    /// for each showing: only the latest page's answer can verify).
+    /// </summary>
     public async Task<LinkPageView> ShowAsync(string token, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -39,7 +48,28 @@ public sealed class StepUpPageHandler(
         }
 
         var factor = await factors.FindAsync(connection, null, link!.PersonId, forUpdate: false);
-        return LinkPageViews.FactorProblem(link, factor) ?? LinkPageViews.StepUpForm(link, request!, role!, codeError: null);
+        return LinkPageViews.FactorProblem(link, factor) ?? await FormAsync(connection, link, request!, role!, factor!, token, codeError: null);
+    }
+
+    /// <summary>
+    /// The form for this person and role: their passkeys first, the code form when the role and their factor allow a
+    /// code; the page that says why not when neither is possible.
+    /// </summary>
+    private async Task<LinkPageView> FormAsync(NpgsqlConnection connection, StoredLink link, AccessRequest request, RoleDefinition role, StoredFactor factor, string token, string? codeError)
+    {
+        var held = await passkeyStore.ListAsync(connection, null, link.PersonId);
+        var codeAllowed = factor.Totp && role.StepUpFactor switch
+        {
+            StepUpFactor.Any => true,
+            StepUpFactor.Passkey => false,
+        };
+        if (!codeAllowed && (held.Count == 0 || !passkeys.Available))
+        {
+            return LinkPageViews.PasskeyNeeded(link, role, roleDemandsIt: role.StepUpFactor == StepUpFactor.Passkey && held.Count == 0) with { CodeError = codeError };
+        }
+
+        var view = LinkPageViews.StepUpForm(link, request, role, codeError) with { CodeForm = codeAllowed };
+        return await passkeys.SignInAsync(connection, view, link, held, token);
     }
 
     public async Task<LinkPageView> SubmitAsync(string token, string? code, ClientInfo client, CancellationToken cancellationToken)
@@ -67,15 +97,64 @@ public sealed class StepUpPageHandler(
             return factorProblem;
         }
 
-        var result = await codes.CheckAsync(connection, transaction, link, factor!, code, client.Address, now);
+        // A role that takes passkeys only refuses any code before it is looked at: not a guess, nothing counted.
+        var result = role!.StepUpFactor switch
+        {
+            StepUpFactor.Any => await codes.CheckAsync(connection, transaction, link, factor!, code, client.Address, now),
+            StepUpFactor.Passkey => CodeResult.Refused(CodeRefusal.PasskeyRequired),
+        };
         if (result.Refusal is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            metrics.StepUpRefused(result.Refusal.Value);
-            return LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => LinkPageViews.StepUpForm(link, request!, role!, error));
+            return await RefusedAsync(connection, result, link, request!, role, factor!, token);
         }
 
-        return await completion.CompleteAsync(connection, transaction, link, request!, role!, client, now, cancellationToken);
+        return await completion.CompleteAsync(connection, transaction, link, request!, role, "totp", client, now, cancellationToken);
+    }
+
+    /// <summary>A passkey's answer from the page: when it verifies against the person's stored passkey, the step-up completes.</summary>
+    public async Task<LinkPageView> SubmitPasskeyAsync(string token, string? credential, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The lock order of a code: link, then request, then factor (then the passkey).
+        var (link, problem) = await opener.OpenAsync(connection, transaction, LinkKind.StepUp, token, forUpdate: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (request, role, requestProblem) = await RequestForAsync(connection, transaction, link!, forUpdate: true);
+        if (requestProblem is not null)
+        {
+            return requestProblem;
+        }
+
+        var factor = await factors.FindAsync(connection, transaction, link!.PersonId, forUpdate: true);
+        if (LinkPageViews.FactorProblem(link, factor) is { } factorProblem)
+        {
+            return factorProblem;
+        }
+
+        var (result, passkey) = await passkeyVerifier.AssertAsync(connection, transaction, link, credential, client.Address, now, cancellationToken);
+        if (result.Refusal is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return await RefusedAsync(connection, result, link, request!, role!, factor!, token);
+        }
+
+        return await completion.CompleteAsync(connection, transaction, link, request!, role!, passkey!.FactorLabel, client, now, cancellationToken);
+    }
+
+    /// <summary>The form again with why (and a fresh passkey challenge), or the page of the lock the refusal caused.</summary>
+    private async Task<LinkPageView> RefusedAsync(NpgsqlConnection connection, CodeResult result, StoredLink link, AccessRequest request, RoleDefinition role, StoredFactor factor, string token)
+    {
+        metrics.StepUpRefused(result.Refusal!.Value);
+        LinkPageView? form = null;
+        var view = LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => form = LinkPageViews.StepUpForm(link, request, role, error));
+        return form is null ? view : await FormAsync(connection, link, request, role, factor, token, form.CodeError);
     }
 
     /// <summary>The request the link confirms, while it still waits for this person's step-up; otherwise the page that says why not.</summary>

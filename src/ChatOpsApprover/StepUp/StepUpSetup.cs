@@ -11,7 +11,7 @@ public static class StepUpSetup
 {
     public static IServiceCollection AddStepUp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<StepUpOptions>(configuration.GetSection("StepUp"), o => [.. o.Validate(), .. AdminsFor(o, configuration)]);
+        services.AddValidatedOptions<StepUpOptions>(configuration.GetSection("StepUp"), o => [.. o.Validate(), .. AdminsFor(o, configuration), .. PasskeyRolesFor(o, configuration)]);
         services.AddTrustedProxyHeaders();
         services.AddPostgresDataProtection(configuration);
         services.AddAntiforgery(options =>
@@ -37,6 +37,11 @@ public static class StepUpSetup
         services.AddSingleton<EnrollmentStart>();
         services.AddSingleton<EnrollCommand>();
         services.AddSingleton<FactorResetCommand>();
+        services.AddSingleton<FactorsCommand>();
+        services.AddSingleton<PasskeyStore>();
+        services.AddSingleton<PasskeyRelyingParty>();
+        services.AddSingleton<PasskeyVerifier>();
+        services.AddSingleton<PasskeyOffer>();
         services.AddSingleton<EnrollmentCompletion>();
         services.AddSingleton<DecideOnEnrollment>();
         services.AddSingleton<StepUpCompletion>();
@@ -73,6 +78,23 @@ public static class StepUpSetup
         if (string.IsNullOrWhiteSpace(configuration["Audit:SlackChannel"]) && string.IsNullOrWhiteSpace(configuration["Audit:TeamsChannel"]))
         {
             yield return "StepUp:EnrollmentApproval: Admin needs an audit channel (Audit:SlackChannel or Audit:TeamsChannel), where admins approve enrollments; none is set, so no enrollment could ever be approved.";
+        }
+    }
+
+    /// <summary>A role that takes passkeys only needs an address passkeys work at, or nobody could ever confirm it.</summary>
+    private static IEnumerable<string> PasskeyRolesFor(StepUpOptions options, IConfiguration configuration)
+    {
+        if (StepUpOptions.PasskeyOrigin(options.BaseUri) is not null)
+        {
+            yield break;
+        }
+
+        foreach (var role in configuration.GetSection("Roles").GetChildren())
+        {
+            if (string.Equals(role["StepUpFactor"]?.Trim(), nameof(Domain.StepUpFactor.Passkey), StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"Roles:{role.Key}:StepUpFactor: Passkey needs StepUp:PublicBaseUrl to be the https address people open the bot at (or http://localhost:<port> on one machine); browsers offer passkeys nowhere else, and it is {(string.IsNullOrWhiteSpace(options.PublicBaseUrl) ? "not set" : $"\"{options.PublicBaseUrl}\"")}.";
+            }
         }
     }
 

@@ -134,6 +134,20 @@ public sealed class StepUpRulesTests
         var options = Registered.Access(settings);
         Assert.Contains("Roles:prod-db-read:StepUp: use None, Requester, Approver or Both.", options.Validate(Registered.Defaults));
     }
+
+    [Fact]
+    public void AnUnknownStepUpFactor_IsAConfigurationError_AndPasskeyIsRead()
+    {
+        var settings = Registered.ExampleSettings();
+        settings["Roles:prod-db-read:StepUpFactor"] = "7";
+        Assert.Contains("Roles:prod-db-read:StepUpFactor: use Any (the default: a passkey or a code) or Passkey (a passkey or security key only).",
+            Registered.Access(settings).Validate(Registered.Defaults));
+
+        settings["Roles:prod-db-read:StepUpFactor"] = "passkey";
+        var passkeyOnly = Registered.Access(settings);
+        Assert.DoesNotContain(passkeyOnly.Validate(Registered.Defaults), e => e.Contains("StepUpFactor", StringComparison.Ordinal));
+        Assert.Equal(StepUpFactor.Passkey, passkeyOnly.Roles["prod-db-read"].StepUpFactor);
+    }
 }
 
 public sealed class ConfirmCommandTests

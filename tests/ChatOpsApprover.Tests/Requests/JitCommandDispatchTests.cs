@@ -15,6 +15,7 @@ public sealed class JitCommandDispatchTests
         "roles",
         "help",
         "enroll",
+        "factors",
         "confirm 42",
         "extend 42 1h",
         "admin reset-mfa alice",
@@ -61,6 +62,8 @@ public sealed class JitCommandDispatchTests
         public string Confirm(JitCommand.Confirm command) => nameof(Confirm);
 
         public string Extend(JitCommand.Extend command) => nameof(Extend);
+
+        public string Factors(JitCommand.Factors command) => nameof(Factors);
 
         public string AdminResetMfa(JitCommand.AdminResetMfa command) => nameof(AdminResetMfa);
 

@@ -61,7 +61,7 @@ public sealed class TeamsStepUpFlowTests
         Assert.Equal("Confirmed", (await aliceBrowser.SubmitAsync(aliceLink, bot.Code(aliceSecret))).Title);
         await bot.WaitForStatusAsync(id, RequestStatus.Active);
         Assert.True(await bot.HasRoleAsync(login), "the role is really granted at the target");
-        await WaitForTeamsCardLineAsync(bot, "Second factor confirmed by the requester alice at", "UTC");
+        await WaitForTeamsCardLineAsync(bot, "Second factor confirmed by the requester alice at", "UTC with totp");
         Assert.Equal(2, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {id} AND event = 'stepup.verified'"));
 
         Assert.Contains("was revoked", await bot.TeamsCommandAsync(TeamsIds.Alice, "jit revoke " + id), StringComparison.Ordinal);

@@ -46,8 +46,8 @@ public sealed class CardParityTests
         var pending = new AccessRequest(7, "alice", "prod-db-read", "prod-db", "prod_read", "alice_login", TimeSpan.FromHours(2), Reason,
             RequestStatus.Pending, SlackChat.Key, T0, [], null, null, null, null, null);
         var approvedByBob = new Decision("bob", true, T0.AddMinutes(1), TeamsChat.Key);
-        var bobConfirmed = new StepUpConfirmation("bob", StepUpPurpose.Approver, StepUpState.Verified, T0.AddMinutes(2), risk);
-        var aliceConfirmed = new StepUpConfirmation("alice", StepUpPurpose.Requester, StepUpState.Verified, T0.AddMinutes(3), risk);
+        var bobConfirmed = new StepUpConfirmation("bob", StepUpPurpose.Approver, StepUpState.Verified, T0.AddMinutes(2), risk) { Factor = "totp" };
+        var aliceConfirmed = new StepUpConfirmation("alice", StepUpPurpose.Requester, StepUpState.Verified, T0.AddMinutes(3), risk) { Factor = "passkey: YubiKey 5" };
         var active = pending with
         {
             Status = RequestStatus.Active,
@@ -158,6 +158,13 @@ public sealed class CardParityTests
             var shownStepUps = request.StepUps.Where(s => s.State != StepUpState.Waiting || RequestMessagesShowWaiting(request, s)).ToList();
             Assert.Equal(risk.IsRisky ? shownStepUps.Count(s => s.Risk.IsRisky) : 0, risky.Count);
             Assert.Equal(shownStepUps.Count, teams.Count(l => !l.StartsWith("Status: ", StringComparison.Ordinal) && !l.StartsWith("summary: ", StringComparison.Ordinal) && (l.Contains("second factor", StringComparison.OrdinalIgnoreCase) || l.Contains("second-factor", StringComparison.OrdinalIgnoreCase))));
+
+            // …and which factor confirmed it (a passkey by its name, or the app's code), on both platforms.
+            foreach (var done in shownStepUps.Where(s => s.State != StepUpState.Waiting))
+            {
+                Assert.Contains(teams, l => l.Contains($" {done.PersonId} ", StringComparison.Ordinal) && l.Contains($" with {done.Factor}", StringComparison.Ordinal));
+                Assert.Contains(slack, l => l.Contains($" {done.PersonId} ", StringComparison.Ordinal) && l.Contains($" with {done.Factor}", StringComparison.Ordinal));
+            }
         }
     }
 
@@ -218,11 +225,11 @@ public sealed class CardParityTests
 
         var waitingForRequester = RenderBoth(ApprovalCardBuilder.Build(requests["approved, waiting for the requester's step-up"], Role));
         Assert.Contains("Waiting for the requester alice to confirm with their second factor", waitingForRequester.Teams);
-        Assert.Contains("Second factor confirmed by approver bob at 2026-11-02 10:17 UTC — from a new device, new network", waitingForRequester.Teams);
+        Assert.Contains("Second factor confirmed by approver bob at 2026-11-02 10:17 UTC with totp — from a new device, new network", waitingForRequester.Teams);
         Assert.Contains("Status: approved, waiting for the requester to confirm with their second factor", waitingForRequester.Teams);
 
         var refused = RenderBoth(ApprovalCardBuilder.Build(requests["failed, the requester's step-up refused"], Role));
-        Assert.Contains("Second-factor confirmation by the requester alice refused at 2026-11-02 10:18 UTC — from a new device, new network", refused.Teams);
+        Assert.Contains("Second-factor confirmation by the requester alice refused at 2026-11-02 10:18 UTC with passkey: YubiKey 5 — from a new device, new network", refused.Teams);
         Assert.Equal(refused.Slack.Order(StringComparer.Ordinal), refused.Teams.Order(StringComparer.Ordinal));
     }
 

@@ -43,7 +43,7 @@ public sealed class TeamsManifestTests
         Assert.Equal(manifest["id"]!.GetValue<string>(), bot["botId"]!.GetValue<string>());
         Assert.Equal(["groupChat", "personal", "team"], bot["scopes"]!.AsArray().Select(s => s!.GetValue<string>()).Order().ToArray());
         var titles = bot["commandLists"]!.AsArray().SelectMany(l => l!["commands"]!.AsArray()).Select(c => c!["title"]!.GetValue<string>()).ToList();
-        Assert.Equal(["jit breakglass", "jit enroll", "jit help", "jit list", "jit request", "jit review", "jit revoke", "jit roles"], titles.Order().ToArray());
+        Assert.Equal(["jit breakglass", "jit enroll", "jit factors", "jit help", "jit list", "jit request", "jit review", "jit revoke", "jit roles"], titles.Order().ToArray());
         foreach (var title in titles)
         {
             var verb = title["jit ".Length..];
