@@ -26,6 +26,14 @@ public sealed class SandboxSettings(SandboxReach reach, Uri botBase)
     /// <summary>This process as it calls itself, e.g. http://127.0.0.1:5080/.</summary>
     public Uri BotBase { get; } = botBase;
 
+    /// <summary>
+    /// Where the sandbox's step-up and enrollment links point unless StepUp:PublicBaseUrl says otherwise: this process
+    /// named "localhost" rather than by a loopback IP, because browsers offer passkeys over plain http only there.
+    /// </summary>
+    public Uri LinkBase { get; } = botBase.IsLoopback && botBase.HostNameType != UriHostNameType.Dns
+        ? new UriBuilder(botBase) { Host = "localhost" }.Uri
+        : botBase;
+
     /// <summary>The sandbox's Slack Web API, which the bot uses as Slack:ApiBaseUrl.</summary>
     public Uri ApiBase { get; } = new(botBase, "sandbox/api/");
 

@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Chat.Slack;
 using ChatOpsApprover.Configuration;
+using ChatOpsApprover.StepUp;
 using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.Sandbox;
@@ -8,7 +9,8 @@ namespace ChatOpsApprover.Sandbox;
 /// <summary>
 /// The sandbox: a local page that plays Slack, on when no Slack bot token and no Teams app are configured (or
 /// Sandbox:Enabled is true). When on, the bot's Slack settings point at it: a signing secret and bot token made at
-/// start-up, and Slack:ApiBaseUrl = its Web API under /sandbox/api/ on the listening address.
+/// start-up, and Slack:ApiBaseUrl = its Web API under /sandbox/api/ on the listening address. Unless
+/// StepUp:PublicBaseUrl is set, links point at http://localhost:&lt;port&gt;, where passkeys work over plain http.
 /// </summary>
 public static class SandboxSetup
 {
@@ -34,6 +36,13 @@ public static class SandboxSetup
             o.SigningSecret = settings.SigningSecret;
             o.BotToken = settings.BotToken;
             o.ApiBaseUrl = settings.ApiBase;
+        });
+        services.PostConfigure<StepUpOptions>(o =>
+        {
+            if (string.IsNullOrWhiteSpace(o.PublicBaseUrl))
+            {
+                o.PublicBaseUrl = settings.LinkBase.ToString();
+            }
         });
         services.AddSingleton(CreateWorkspace);
         services.AddHttpClient<SandboxBotClient>(http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();

@@ -57,7 +57,12 @@ public sealed partial class SandboxBrowserTests(ChromiumFixture chromium) : ICla
         var enroll = page.Locator("#pane-dm a[href*='/enroll/']").Last;
         await Assertions.Expect(enroll).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         var tab = await context.NewPageAsync();
-        await tab.GotoAsync((await enroll.GetAttributeAsync("href"))!);
+        var enrollLink = new Uri((await enroll.GetAttributeAsync("href"))!);
+
+        // Links name this machine "localhost", the one plain-http host where browsers offer passkeys; so the page offers one.
+        Assert.Equal("localhost", enrollLink.Host);
+        await tab.GotoAsync(enrollLink.ToString());
+        await Assertions.Expect(tab.Locator("#passkey-form")).ToHaveCountAsync(1);
         var secret = Base32Encoding.ToBytes((await tab.Locator("#secret").InnerTextAsync()).Replace(" ", string.Empty, StringComparison.Ordinal));
         await tab.GetByLabel("6-digit code from your authenticator app").FillAsync(bot.Code(secret));
         await tab.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
