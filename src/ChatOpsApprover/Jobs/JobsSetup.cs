@@ -116,6 +116,8 @@ public static class JobsSetup
         services.AddSingleton<ChatMessageStore>();
         services.AddSingleton<ExtensionMessageStore>();
         services.AddSingleton<ChatNotifications>();
+        services.AddSingleton<JobOutbox>();
+        services.AddHostedService<JobOutboxRelay>();
         services.AddTransient<NotificationJobs>();
         services.AddTransient<GrantJobs>();
         return services;
