@@ -78,6 +78,7 @@ public static class EdgeBenchmark
                 (await background.PendingRequestIdsAsync()).Select(id => SignedRequest.Approve(Approver, id, ApprovalChannel, SigningSecret)).ToList(), ours, background));
 
             EdgeReport.Print(rows, settings, MachineLoad(), await background.SummaryAsync());
+            Console.WriteLine($"bot process memory at the end: {Memory(bot.Id)}");
             return rows.Any(r => r.Load.Errors > 0 || !r.BackgroundFinished) ? 1 : 0;
         }
         finally
@@ -276,6 +277,14 @@ public static class EdgeBenchmark
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A process's resident set now (VmRSS) and at its peak (VmHWM), from /proc.</summary>
+    private static string Memory(int pid)
+    {
+        var status = File.ReadAllLines($"/proc/{pid}/status");
+        string Field(string name) => status.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim() ?? "?";
+        return $"resident {Field("VmRSS")}, peak {Field("VmHWM")}";
     }
 
     /// <summary>The load averages, as uptime prints them: the machine is shared, so every figure comes with it.</summary>
