@@ -10,7 +10,16 @@ namespace ChatOpsApprover.Bench.Edge;
 /// </summary>
 public sealed class BackgroundWork(NpgsqlDataSource dataSource)
 {
+    private const string OwnQueryMark = "hangfire.job WHERE statename IN";
+
     private string? _pendingSql;
+    private long _polls;
+
+    /// <summary>Transactions this check has run in the bot's database (each poll is one).</summary>
+    public long Polls => Interlocked.Read(ref _polls);
+
+    /// <summary>Whether a statement is this check's own, so the bot's statement counts leave it out.</summary>
+    public static bool IsOwnQuery(string query) => query.Contains(OwnQueryMark, StringComparison.Ordinal);
 
     /// <summary>Waits until nothing is left, seen twice 100 ms apart; returns how long that took, or null after 3 minutes.</summary>
     public async Task<TimeSpan?> WaitUntilDoneAsync()
@@ -34,6 +43,7 @@ public sealed class BackgroundWork(NpgsqlDataSource dataSource)
     public async Task<long> PendingAsync()
     {
         _pendingSql ??= await PendingSqlAsync();
+        Interlocked.Increment(ref _polls);
         await using var command = dataSource.CreateCommand(_pendingSql);
         return (long)(await command.ExecuteScalarAsync())!;
     }
@@ -70,7 +80,7 @@ public sealed class BackgroundWork(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("SELECT to_regclass('jit.audit_outbox') IS NOT NULL");
         var outbox = await command.ExecuteScalarAsync() is true;
         return $"""
-            SELECT (SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))
+            SELECT (SELECT count(*) FROM {OwnQueryMark} ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))
                  + (SELECT count(*) FROM jit.access_requests WHERE status = 'approved')
                  + greatest(0, (SELECT coalesce(max(id), 0) FROM jit.audit_log) - (SELECT coalesce(min(last_id), 0) FROM jit.audit_publish_cursor))
                  {(outbox ? "+ (SELECT count(*) FROM jit.audit_outbox)" : string.Empty)}

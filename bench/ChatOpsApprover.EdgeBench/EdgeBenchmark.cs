@@ -31,7 +31,10 @@ public static class EdgeBenchmark
         try
         {
             Console.Error.WriteLine($"machine at start: {MachineLoad()}");
-            cluster = settings.Postgres is null ? await LocalPostgresCluster.StartAsync(clusterFolder, 0, stopOnDispose: true) : null;
+            // pg_stat_statements gives the statements each request costs; a server given with --postgres may lack it.
+            cluster = settings.Postgres is null
+                ? await LocalPostgresCluster.StartAsync(clusterFolder, 0, stopOnDispose: true, extraServerOptions: "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all")
+                : null;
             var admin = settings.Postgres ?? cluster!.ConnectionString("postgres");
             var connectionString = await CreateDatabaseAsync(admin, $"edge_{Environment.ProcessId}");
             var logins = await CreateLoginsAsync(connectionString, settings.People);
@@ -48,8 +51,10 @@ public static class EdgeBenchmark
 
             var postmaster = await PostmasterPidAsync(connectionString);
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            // The session sampler reads the cluster-wide view from another database, so its reads do not count as the bot's.
+            await using var adminSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString);
             var background = new BackgroundWork(dataSource);
-            var measure = new Measurer(settings, work, slackUrl, new WaitSampler(dataSource));
+            var measure = new Measurer(settings, work, slackUrl, new WaitSampler(adminSource, new NpgsqlConnectionStringBuilder(connectionString).Database!), new DatabaseCounters(dataSource, background));
             var rows = new List<EdgeRow>();
 
             if (settings.BoltDirectory is { } boltDirectory)
@@ -57,7 +62,7 @@ public static class EdgeBenchmark
                 var boltPort = FreePort();
                 var node = StartChild(processes, "node", [Path.Combine(boltDirectory, "app.js"), boltPort.ToString(CultureInfo.InvariantCulture), SigningSecret, $"{slackUrl}/api/"], null, Path.Combine(work, "bolt.log"));
                 await WaitUntilListeningAsync(boltPort, "the Bolt app");
-                rows.Add(await measure.RunAsync("Bolt", "/jit help", $"http://127.0.0.1:{boltPort}", () => Task.FromResult(Help()), once: false,
+                rows.Add(await measure.RunAsync("Bolt", "/jit help", $"http://127.0.0.1:{boltPort}", seconds => Task.FromResult(Help(seconds)),
                     [new CpuShare("node", () => CpuMeter.ProcessMs(node.Id))], quiet: null));
             }
 
@@ -67,13 +72,13 @@ public static class EdgeBenchmark
                 new("postgres", () => CpuMeter.TreeMs(postmaster)),
                 new("slack api", () => CpuMeter.ProcessMs(slack.Id)),
             ];
-            rows.Add(await measure.RunAsync("ours", "/jit help", botUrl, () => Task.FromResult(Help()), once: false, ours, background));
-            var requests = logins.Select(l => SignedRequest.Command(l.SlackId, "request prod-db-read 2h edge benchmark", SigningSecret)).ToList();
-            rows.Add(await measure.RunAsync("ours", "/jit request", botUrl, () => Task.FromResult<IReadOnlyList<SignedRequest>>(requests), once: false, ours, background));
-            rows.Add(await measure.RunAsync("ours", "Approve click", botUrl, async () =>
-                (await background.PendingRequestIdsAsync()).Select(id => SignedRequest.Approve(Approver, id, ApprovalChannel, SigningSecret)).ToList(), once: true, ours, background));
+            rows.Add(await measure.RunAsync("ours", "/jit help", botUrl, seconds => Task.FromResult(Help(seconds)), ours, background));
+            rows.Add(await measure.RunAsync("ours", "/jit request", botUrl, seconds => Task.FromResult(Requests(logins, seconds)), ours, background));
+            rows.Add(await measure.RunAsync("ours", "Approve click", botUrl, async _ =>
+                (await background.PendingRequestIdsAsync()).Select(id => SignedRequest.Approve(Approver, id, ApprovalChannel, SigningSecret)).ToList(), ours, background));
 
             EdgeReport.Print(rows, settings, MachineLoad(), await background.SummaryAsync());
+            Console.WriteLine($"bot process memory at the end: {Memory(bot.Id)}");
             return rows.Any(r => r.Load.Errors > 0 || !r.BackgroundFinished) ? 1 : 0;
         }
         finally
@@ -106,7 +111,14 @@ public static class EdgeBenchmark
         }
     }
 
-    private static IReadOnlyList<SignedRequest> Help() => [SignedRequest.Command("U0ANYONE", "help", SigningSecret)];
+    // The bot refuses a signature it has seen (a replay), so every request is signed afresh: enough for the fastest
+    // rate each scenario can reach on a small machine (a thread that runs out stops, which the request count shows).
+    private static IReadOnlyList<SignedRequest> Help(TimeSpan seconds) =>
+        Enumerable.Range(0, (int)(seconds.TotalSeconds * 40_000)).Select(_ => SignedRequest.Command("U0ANYONE", "help", SigningSecret)).ToList();
+
+    private static IReadOnlyList<SignedRequest> Requests(IReadOnlyList<EdgeLogin> logins, TimeSpan seconds) =>
+        Enumerable.Range(0, (int)(seconds.TotalSeconds * 5_000))
+            .Select(i => SignedRequest.Command(logins[i % logins.Count].SlackId, "request prod-db-read 2h edge benchmark", SigningSecret)).ToList();
 
     /// <summary>Configuration of the bot, as environment variables over its appsettings.json (as an operator would set it).</summary>
     private static Dictionary<string, string> BotEnvironment(int port, string connectionString, string slackUrl, IReadOnlyList<EdgeLogin> logins)
@@ -122,6 +134,8 @@ public static class EdgeBenchmark
             ["Roles__prod-db-read__StepUp"] = "None",
             ["Roles__prod-db-read__SlackChannel"] = ApprovalChannel,
             ["Audit__SlackChannel"] = "C0AUDIT",
+            // Production requires a key-encryption key for the Data Protection key ring; a fresh one per run.
+            ["DataProtection__KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
         // Every target the shipped configuration names lives in the benchmark's database.
         var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json")).Build();
@@ -130,8 +144,11 @@ public static class EdgeBenchmark
             environment[$"Targets__{target.Key}__ConnectionString"] = connectionString;
         }
 
-        foreach (var login in logins)
+        // The benchmark's people may request the role: a group of their own among its requesters.
+        environment["Roles__prod-db-read__Requesters__1"] = "group:edge";
+        foreach (var (login, index) in logins.Select((l, i) => (l, i)))
         {
+            environment[$"Groups__edge__{index}"] = login.PersonId;
             environment[$"People__{login.PersonId}__Slack"] = login.SlackId;
             environment[$"People__{login.PersonId}__Logins__prod-db"] = login.Login;
         }
@@ -260,6 +277,14 @@ public static class EdgeBenchmark
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A process's resident set now (VmRSS) and at its peak (VmHWM), from /proc.</summary>
+    private static string Memory(int pid)
+    {
+        var status = File.ReadAllLines($"/proc/{pid}/status");
+        string Field(string name) => status.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim() ?? "?";
+        return $"resident {Field("VmRSS")}, peak {Field("VmHWM")}";
     }
 
     /// <summary>The load averages, as uptime prints them: the machine is shared, so every figure comes with it.</summary>

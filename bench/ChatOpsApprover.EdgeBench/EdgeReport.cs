@@ -36,6 +36,12 @@ public static class EdgeReport
             Console.WriteLine($"Active database sessions on average (what they wait for), {row.Server} {row.Scenario}: {row.DatabaseSessions}");
         }
 
+        foreach (var row in rows.Where(r => r.Database is not null))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Database work per request, {row.Server} {row.Scenario} (background included; the bot's idle polling too): {row.Database!.Commits:F2} commits, {row.Database.WalFlushes:F2} WAL flushes, {row.Database.StatementTotal:F1} statements"));
+        }
+
         Console.WriteLine(summary);
     }
 }

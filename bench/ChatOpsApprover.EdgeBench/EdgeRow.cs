@@ -8,7 +8,8 @@ public sealed record EdgeRow(
     IReadOnlyList<(string Part, double MsPerRequest)> Cpu,
     TimeSpan? Drain,
     IReadOnlyDictionary<string, long> SlackCalls,
-    string DatabaseSessions)
+    string DatabaseSessions,
+    DatabaseCost? Database)
 {
     public bool BackgroundFinished => Drain is not null;
 

@@ -18,11 +18,18 @@ public sealed record LoadResult(long Requests, double Seconds, long Errors, doub
 /// </summary>
 public static class LoadRun
 {
-    /// <param name="once">Each request is sent once (clicks on distinct requests): a thread stops when its share is used up.</param>
-    public static async Task<LoadResult> RunAsync(string baseUrl, IReadOnlyList<SignedRequest> requests, EdgeSettings settings, TimeSpan duration, bool once, string workFolder)
+    /// <summary>
+    /// Sends each of <paramref name="requests"/> at most once (the bot refuses a signature it has seen, as a replay):
+    /// a thread stops when its share is used up, so the list must hold more than the run can send.
+    /// </summary>
+    public static async Task<LoadResult> RunAsync(string baseUrl, IReadOnlyList<SignedRequest> requests, EdgeSettings settings, TimeSpan duration, string workFolder)
     {
-        var script = Path.Combine(workFolder, $"wrk-{Guid.NewGuid():N}.lua");
-        await File.WriteAllTextAsync(script, Script(requests, settings.Threads, once));
+        var name = Path.Combine(workFolder, $"wrk-{Guid.NewGuid():N}");
+        var script = name + ".lua";
+        var data = name + ".tsv";
+        // Paths, timestamps, signatures and form bodies are URL-safe ASCII without tabs.
+        await File.WriteAllLinesAsync(data, requests.Select(r => $"{r.Path}\t{r.Timestamp}\t{r.Signature}\t{r.Body}"));
+        await File.WriteAllTextAsync(script, Script(data, settings.Threads));
         var start = new ProcessStartInfo("wrk")
         {
             RedirectStandardOutput = true,
@@ -43,6 +50,7 @@ public static class LoadRun
         var error = wrk.StandardError.ReadToEndAsync();
         await wrk.WaitForExitAsync();
         File.Delete(script);
+        File.Delete(data);
         var line = (await output).Split('\n').FirstOrDefault(l => l.StartsWith("EDGE ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"wrk printed no result (exit code {wrk.ExitCode}): {await output} {await error}");
         using var json = JsonDocument.Parse(line["EDGE ".Length..]);
@@ -51,18 +59,11 @@ public static class LoadRun
         return new LoadResult(r.GetProperty("requests").GetInt64(), r.GetProperty("duration_us").GetDouble() / 1e6, r.GetProperty("errors").GetInt64(), Ms("p50_us"), Ms("p99_us"), Ms("max_us"));
     }
 
-    private static string Script(IReadOnlyList<SignedRequest> requests, int threads, bool once)
+    private static string Script(string dataFile, int threads)
     {
         var lua = new StringBuilder();
-        lua.Append("local signed = {\n");
-        foreach (var r in requests)
-        {
-            // Paths, timestamps, signatures and form bodies are URL-safe ASCII: nothing to escape in a Lua string.
-            lua.Append(CultureInfo.InvariantCulture, $"  {{\"{r.Path}\", \"{r.Timestamp}\", \"{r.Signature}\", \"{r.Body}\"}},\n");
-        }
-
-        lua.Append("}\n");
-        lua.Append(CultureInfo.InvariantCulture, $"local once = {(once ? "true" : "false")}\nlocal step = {threads}\n");
+        // Each thread reads its share of the signed requests (every threads-th line) from the data file.
+        lua.Append(CultureInfo.InvariantCulture, $"local data = \"{dataFile}\"\nlocal step = {threads}\n");
         lua.Append(
             """
             local count = 0
@@ -70,21 +71,26 @@ public static class LoadRun
               thread:set("first", count)
               count = count + 1
             end
-            local index, exhausted
+            local signed, index, exhausted
             function init(args)
-              index = first + 1
+              signed = {}
+              local n = 0
+              for line in io.lines(data) do
+                if n % step == first then
+                  local path, timestamp, signature, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+                  signed[#signed + 1] = {path, timestamp, signature, body}
+                end
+                n = n + 1
+              end
+              index = 1
             end
             function request()
               if index > #signed then
-                if once then
-                  exhausted = true
-                  index = #signed
-                else
-                  index = ((index - 1) % #signed) + 1
-                end
+                exhausted = true
+                index = #signed
               end
               local r = signed[index]
-              index = index + step
+              index = index + 1
               return wrk.format("POST", r[1], {["Content-Type"] = "application/x-www-form-urlencoded", ["X-Slack-Request-Timestamp"] = r[2], ["X-Slack-Signature"] = r[3]}, r[4])
             end
             function response(status, headers, body)

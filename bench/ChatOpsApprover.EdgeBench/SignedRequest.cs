@@ -7,6 +7,11 @@ namespace ChatOpsApprover.Bench.Edge;
 /// <summary>A POST as Slack sends it: form body, timestamp and v0 signature.</summary>
 public sealed record SignedRequest(string Path, string Timestamp, string Signature, string Body)
 {
+    private static long _triggers;
+
+    /// <summary>A trigger id of its own for every request, so no two carry the same signature.</summary>
+    private static string NextTrigger() => "1.2." + Interlocked.Increment(ref _triggers).ToString(CultureInfo.InvariantCulture);
+
     public static SignedRequest Sign(string path, string body, string signingSecret)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -18,7 +23,7 @@ public sealed record SignedRequest(string Path, string Timestamp, string Signatu
         "/slack/commands",
         $"token=legacy&team_id=T0TEAM&team_domain=example&channel_id=C0REQUESTS&channel_name=requests&user_id={userId}&user_name={userId.ToLowerInvariant()}"
         + $"&command=%2Fjit&text={Uri.EscapeDataString(text).Replace("%20", "+", StringComparison.Ordinal)}&api_app_id=A0APP"
-        + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM%2F1%2Fx&trigger_id=1.2.3",
+        + $"&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM%2F1%2Fx&trigger_id={NextTrigger()}",
         signingSecret);
 
     /// <summary>An Approve click on a request's card, as Slack posts it to /slack/interactions.</summary>

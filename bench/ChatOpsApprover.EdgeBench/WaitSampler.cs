@@ -7,7 +7,7 @@ namespace ChatOpsApprover.Bench.Edge;
 /// Samples what the bot's database sessions are doing every 20 ms while a run lasts (pg_stat_activity: active, or the
 /// lock, I/O or client wait they are in), so the report says where the database time went.
 /// </summary>
-public sealed class WaitSampler(NpgsqlDataSource dataSource)
+public sealed class WaitSampler(NpgsqlDataSource dataSource, string database)
 {
     public async Task<string> SampleWhileAsync(Task running)
     {
@@ -18,9 +18,10 @@ public sealed class WaitSampler(NpgsqlDataSource dataSource)
             """
             SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS what, count(*)
             FROM pg_stat_activity
-            WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+            WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid()
             GROUP BY 1
             """, connection);
+        command.Parameters.AddWithValue(database);
         while (!running.IsCompleted)
         {
             await using (var reader = await command.ExecuteReaderAsync())

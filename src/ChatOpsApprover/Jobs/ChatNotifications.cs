@@ -5,6 +5,9 @@ namespace ChatOpsApprover.Jobs;
 /// <summary>Queues chat work as Hangfire jobs, so the HTTP reply and the grant path never wait on a chat API.</summary>
 public sealed class ChatNotifications(IBackgroundJobClient jobs)
 {
+    /// <summary>The same notifications, enqueued through <paramref name="client"/> (a <see cref="JobOutboxBatch"/> of a transaction).</summary>
+    public static ChatNotifications Via(IBackgroundJobClient client) => new(client);
+
     public void RequestCreated(long requestId) => jobs.Enqueue<NotificationJobs>(j => j.PublishCardsAsync(requestId, CancellationToken.None));
 
     public void RequestsChanged(IReadOnlyCollection<long> requestIds)

@@ -13,7 +13,7 @@ namespace ChatOpsApprover.Requests;
 /// The one place where a vote is counted and where an approved request is started, whether the vote came from a
 /// click, from a click confirmed later with a second factor, or from policy (AutoApprove).
 /// </summary>
-public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirmationStore stepUps, IBackgroundJobClient jobs, ChatNotifications notifications, JitMetrics metrics)
+public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirmationStore stepUps, IBackgroundJobClient jobs, JitMetrics metrics)
 {
     /// <summary>
     /// Counts a vote that <see cref="AccessPolicy.CheckDecision"/> accepted, inside the caller's transaction, which holds
@@ -84,14 +84,21 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
     /// After the commit: an approved request is granted at once, or waits for its requester's code (they get the link);
     /// cards are brought up to date and the requester is told.
     /// </summary>
-    public void AfterCommit(AccessRequest request, RoleDefinition role, DecisionOutcome outcome)
+    public void AfterCommit(AccessRequest request, RoleDefinition role, DecisionOutcome outcome) => FollowUps(request, role, outcome, jobs);
+
+    /// <summary>
+    /// What <see cref="AfterCommit"/> does, enqueued through <paramref name="via"/>: a <see cref="JobOutboxBatch"/>
+    /// saved in the deciding transaction, so the jobs commit with the decision.
+    /// </summary>
+    public void FollowUps(AccessRequest request, RoleDefinition role, DecisionOutcome outcome, IBackgroundJobClient via)
     {
+        var notifications = ChatNotifications.Via(via);
         if (outcome == DecisionOutcome.Approved && StepUpRules.RequesterMustConfirm(role))
         {
             var id = request.Id;
             var person = request.PersonId;
             var platform = request.Platform;
-            jobs.Enqueue<StepUpJobs>(j => j.SendLinkAsync(id, person, StepUpPurpose.Requester, platform, null, null, CancellationToken.None));
+            via.Enqueue<StepUpJobs>(j => j.SendLinkAsync(id, person, StepUpPurpose.Requester, platform, null, null, CancellationToken.None));
 
             // The link's message tells the requester; only the cards need refreshing.
             notifications.CardsChanged(id);
@@ -100,13 +107,15 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
 
         if (outcome == DecisionOutcome.Approved)
         {
-            StartGrant(request.Id);
+            StartGrant(request.Id, via);
         }
 
         notifications.RequestsChanged([request.Id]);
     }
 
-    public void StartGrant(long requestId) => jobs.Enqueue<GrantJobs>(j => j.GrantAsync(requestId, CancellationToken.None));
+    public void StartGrant(long requestId) => StartGrant(requestId, jobs);
+
+    public static void StartGrant(long requestId, IBackgroundJobClient via) => via.Enqueue<GrantJobs>(j => j.GrantAsync(requestId, CancellationToken.None));
 
     /// <summary>
     /// What a counted vote did, for the voter and for the audit log. Every status is named, so a new one must be placed

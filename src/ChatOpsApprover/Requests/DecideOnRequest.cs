@@ -15,8 +15,7 @@ public sealed class DecideOnRequest(
     AccessDirectory directory,
     RequestStore store,
     Approvals approvals,
-    ChatNotifications notifications,
-    IBackgroundJobClient jobs,
+    JobOutbox outbox,
     TimeProvider time,
     ILogger<DecideOnRequest> logger)
 {
@@ -65,19 +64,26 @@ public sealed class DecideOnRequest(
         {
             // Only the intent is recorded; the vote is counted when this approver's code is verified.
             await approvals.AskAsync(connection, transaction, requestId, approver.Id, StepUpPurpose.Approver, user.Platform, now, duration);
-            await transaction.CommitAsync(cancellationToken);
             var approverId = approver.Id;
             var platform = user.Platform;
             var userId = user.PlatformUserId;
             var replyChannel = input.ReplyChannel;
-            jobs.Enqueue<StepUpJobs>(j => j.SendLinkAsync(requestId, approverId, StepUpPurpose.Approver, platform, userId, replyChannel, CancellationToken.None));
-            notifications.CardsChanged(requestId);
+            var links = JobOutbox.Begin();
+            links.Enqueue<StepUpJobs>(j => j.SendLinkAsync(requestId, approverId, StepUpPurpose.Approver, platform, userId, replyChannel, CancellationToken.None));
+            ChatNotifications.Via(links).CardsChanged(requestId);
+            await outbox.SaveAsync(connection, transaction, links, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            outbox.Wake();
             return new DecisionResult(DecisionOutcome.StepUpRequired, requestId);
         }
 
         var outcome = await approvals.CountVoteAsync(connection, transaction, request, role, new Decision(approver.Id, input.Approve, now, user.Platform, input.Approve ? null : Shorten(reason!), duration));
+        // The grant, card and notification jobs commit with the decision, in one durable commit.
+        var followUps = JobOutbox.Begin();
+        approvals.FollowUps(request, role, outcome, followUps);
+        await outbox.SaveAsync(connection, transaction, followUps, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        approvals.AfterCommit(request, role, outcome);
+        outbox.Wake();
         return new DecisionResult(outcome, requestId);
     }
 

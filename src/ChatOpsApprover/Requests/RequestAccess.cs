@@ -16,7 +16,7 @@ public sealed class RequestAccess(
     RequestStore store,
     AuditLog audit,
     Approvals approvals,
-    ChatNotifications notifications,
+    JobOutbox outbox,
     JitMetrics metrics,
     PendingTimeoutScheduler timeouts,
     TimeProvider time,
@@ -44,6 +44,9 @@ public sealed class RequestAccess(
         long id;
         AccessRequest? created = null;
         PolicyVerdict.Allowed allowed;
+
+        // The card, and for an auto-approval the grant or the step-up link, commit with the request (one durable commit).
+        var followUps = JobOutbox.Begin();
         await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -88,26 +91,34 @@ public sealed class RequestAccess(
                 await approvals.OnApprovedAsync(connection, transaction, created!, role, now);
             }
 
+            // Where the role has an approval channel, its card says the request waits, or that it was auto-approved and by which rule.
+            ChatNotifications.Via(followUps).RequestCreated(id);
+            if (allowed.AutoApproved && StepUpRules.RequesterMustConfirm(role))
+            {
+                approvals.FollowUps(created!, role, DecisionOutcome.Approved, followUps);
+            }
+            else if (allowed.AutoApproved)
+            {
+                Approvals.StartGrant(id, followUps);
+            }
+
+            await outbox.SaveAsync(connection, transaction, followUps, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
+        outbox.Wake();
         if (!allowed.AutoApproved)
         {
             // Its timeout may be earlier than anything the scheduler waits for.
             timeouts.Wake();
-            notifications.RequestCreated(id);
             return new RequestAccessResult(RequestAccessOutcome.SentToApprovers, id, role.Name, input.Duration);
         }
 
-        // Where the role has an approval channel, the card there says it was auto-approved and by which rule.
-        notifications.RequestCreated(id);
         if (StepUpRules.RequesterMustConfirm(role))
         {
-            approvals.AfterCommit(created!, role, DecisionOutcome.Approved);
             return new RequestAccessResult(RequestAccessOutcome.AutoApprovedAwaitingSecondFactor, id, role.Name, input.Duration);
         }
 
-        approvals.StartGrant(id);
         return new RequestAccessResult(RequestAccessOutcome.AutoApproved, id, role.Name, input.Duration);
     }
 }

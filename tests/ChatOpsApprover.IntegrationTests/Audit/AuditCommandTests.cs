@@ -13,6 +13,8 @@ public sealed class AuditCommandTests
         var id = await bot.ActiveRequestAsync();
         await bot.RequestAccessAsync("U0CAROL", "request prod-db-read 1h carol's turn");
 
+        // Entries reach the log a moment after their commit (the outbox's sealer): read once they are all there.
+        await bot.AuditSealedAsync();
         var reply = await bot.CommandAsync("U0BOB", "audit");
         Assert.Contains("Audit log for everything since", reply, StringComparison.Ordinal);
         Assert.Contains("4 event(s)", reply, StringComparison.Ordinal);

@@ -1,0 +1,99 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
+using Npgsql;
+
+namespace ChatOpsApprover.Jobs;
+
+/// <summary>
+/// The jobs a change asks for, stored in the change's own transaction (table jit.job_outbox) and moved into Hangfire's
+/// queues by <see cref="JobOutboxRelay"/> after the commit. The answer then waits for one durable commit (Hangfire's
+/// enqueue is two or three more), and a crash right after the commit no longer loses the card, the grant or the
+/// notification the change asked for. Each job reaches Hangfire at least once; every job is idempotent.
+/// </summary>
+public sealed class JobOutbox(NpgsqlDataSource dataSource)
+{
+    /// <summary>Most jobs moved in one transaction of the relay.</summary>
+    public const int RelayBatch = 200;
+
+    private readonly SemaphoreSlim _stored = new(0, 1);
+    private int _pending;
+
+    /// <summary>A collector for the jobs of one transaction, used where a job client is expected; see <see cref="SaveAsync"/>.</summary>
+    public static JobOutboxBatch Begin() => new();
+
+    /// <summary>Writes the batch's jobs in the caller's transaction, in one statement; call <see cref="Wake"/> after the commit.</summary>
+    public async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, JobOutboxBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Jobs.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand("INSERT INTO jit.job_outbox (job) SELECT unnest($1::text[])", connection, transaction);
+        command.Parameters.AddWithValue(batch.Jobs.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Tells this instance's relay that jobs were committed. Many wakes between two waits count as one.</summary>
+    public void Wake()
+    {
+        if (Interlocked.Exchange(ref _pending, 1) == 0)
+        {
+            _stored.Release();
+        }
+    }
+
+    /// <summary>Waits for a wake; false when <paramref name="timeout"/> passed first.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var woken = await _stored.WaitAsync(timeout, cancellationToken);
+        Interlocked.Exchange(ref _pending, 0);
+        return woken;
+    }
+
+    /// <summary>
+    /// Moves up to <see cref="RelayBatch"/> committed jobs into Hangfire's queues and deletes them; returns how many.
+    /// Rows are claimed with SKIP LOCKED, so instances share the work; a crash between an enqueue and the delete leaves
+    /// the row to be enqueued again. <paramref name="client"/> may commit asynchronously (the relay's does): the
+    /// delete's commit is durable, and PostgreSQL flushes the WAL in order, so once the delete is on disk every enqueue
+    /// before it is too — the batch costs one WAL flush instead of three per job.
+    /// </summary>
+    public async Task<int> RelayAsync(IBackgroundJobClient client, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = new List<long>();
+        var jobs = new List<string>();
+        await using (var select = new NpgsqlCommand("SELECT id, job FROM jit.job_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED", connection, transaction))
+        {
+            select.Parameters.AddWithValue(RelayBatch);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+                jobs.Add(reader.GetString(1));
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var job in jobs)
+        {
+            client.Create(InvocationData.DeserializePayload(job).DeserializeJob(), new EnqueuedState());
+        }
+
+        await using (var delete = new NpgsqlCommand("DELETE FROM jit.job_outbox WHERE id = ANY($1)", connection, transaction))
+        {
+            delete.Parameters.AddWithValue(ids.ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ids.Count;
+    }
+}
