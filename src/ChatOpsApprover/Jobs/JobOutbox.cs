@@ -56,9 +56,7 @@ public sealed class JobOutbox(NpgsqlDataSource dataSource)
     /// <summary>
     /// Moves up to <see cref="RelayBatch"/> committed jobs into Hangfire's queues and deletes them; returns how many.
     /// Rows are claimed with SKIP LOCKED, so instances share the work; a crash between an enqueue and the delete leaves
-    /// the row to be enqueued again. <paramref name="client"/> may commit asynchronously (the relay's does): the
-    /// delete's commit is durable, and PostgreSQL flushes the WAL in order, so once the delete is on disk every enqueue
-    /// before it is too — the batch costs one WAL flush instead of three per job.
+    /// the row to be enqueued again.
     /// </summary>
     public async Task<int> RelayAsync(IBackgroundJobClient client, CancellationToken cancellationToken)
     {

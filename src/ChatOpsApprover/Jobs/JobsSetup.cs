@@ -94,7 +94,6 @@ public static class JobsSetup
         });
         // Unique per host, even with several in one process (tests), so readiness can find this instance's own server.
         var serverName = $"chatops-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        var processing = ProcessingStorage(connectionString, storageOptions);
         services.AddReadinessCheck(JobServerCheck.Name, sp => new JobServerCheck(sp.GetRequiredService<JobStorage>(), options.RunServer ? serverName : null));
         if (options.RunServer)
         {
@@ -104,7 +103,7 @@ public static class JobsSetup
                 server.WorkerCount = options.WorkerCount;
                 server.SchedulePollingInterval = options.SchedulePollingInterval;
                 server.ServerName = serverName;
-            }, processing);
+            }, ProcessingStorage(connectionString, storageOptions));
 
             // Chat jobs have their own few workers, added to this server: a chat outage or a burst of notifications never
             // holds a grant job, and the storage's housekeeping still runs once per instance (a second server would run
@@ -119,10 +118,7 @@ public static class JobsSetup
         services.AddSingleton<ExtensionMessageStore>();
         services.AddSingleton<ChatNotifications>();
         services.AddSingleton<JobOutbox>();
-        services.AddHostedService(sp => new JobOutboxRelay(
-            sp.GetRequiredService<JobOutbox>(),
-            new BackgroundJobClient(processing, sp.GetRequiredService<IJobFilterProvider>()),
-            sp.GetRequiredService<ILogger<JobOutboxRelay>>()));
+        services.AddHostedService<JobOutboxRelay>();
         services.AddTransient<NotificationJobs>();
         services.AddTransient<GrantJobs>();
         return services;
@@ -135,9 +131,7 @@ public static class JobsSetup
     /// them in a crash loses no job: PostgreSQL loses only the newest asynchronous commits, in order, so a job
     /// goes back to a state it had before (enqueued, or fetched and invisible until InvisibilityTimeout) and runs
     /// again — at least once, as every job already is (jobs are idempotent); its own changes to our tables commit
-    /// durably through our data source. The enqueue itself stays durable: through <see cref="JobStorage"/> above, or,
-    /// for the outbox relay, through this storage followed by the relay's own durable commit, whose WAL flush covers
-    /// every earlier commit (see <see cref="JobOutbox.RelayAsync"/>).
+    /// durably through our data source. The enqueue itself stays durable (<see cref="JobStorage"/> above).
     /// </summary>
     private static PostgreSqlStorage ProcessingStorage(string connectionString, PostgreSqlStorageOptions durable)
     {
