@@ -12,7 +12,7 @@ namespace ChatOpsApprover.Requests;
 /// </summary>
 public sealed class ExtensionStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "id, request_id, duration_seconds, status, platform, requested_at, approved_by, decided_at, decided_by, outcome";
+    private const string Columns = "id, request_id, duration_seconds, status, platform, requested_at, approved_by, decided_at, decided_by, outcome, awaiting_step_up";
 
     public NpgsqlDataSource DataSource => dataSource;
 
@@ -33,15 +33,20 @@ public sealed class ExtensionStore(NpgsqlDataSource dataSource)
         _ => throw new InvalidOperationException($"Unknown extension status \"{status}\" in jit.extensions."),
     };
 
-    /// <summary>Stores a new extension in <paramref name="status"/> (Pending, or Approved when no approval is needed).</summary>
-    public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, TimeSpan duration, ExtensionStatus status, ChatPlatform platform, DateTimeOffset now, string? decidedBy)
+    /// <summary>
+    /// Stores a new extension in <paramref name="status"/> (Pending, or Approved when no approval is needed); a pending one
+    /// may wait from the start for <paramref name="awaitingStepUp"/> (the requester) to confirm with their second factor.
+    /// </summary>
+    public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, TimeSpan duration, ExtensionStatus status, ChatPlatform platform, DateTimeOffset now, string? decidedBy, string? awaitingStepUp = null)
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO jit.extensions (request_id, duration_seconds, status, platform, requested_at, decided_at, decided_by)
-            VALUES (@request, @duration, @status, @platform, @now, CASE WHEN @decided_by::text IS NULL THEN NULL ELSE @now END, @decided_by)
+            INSERT INTO jit.extensions (request_id, duration_seconds, status, platform, requested_at, decided_at, decided_by, awaiting_step_up)
+            VALUES (@request, @duration, @status, @platform, @now, CASE WHEN @decided_by::text IS NULL THEN NULL ELSE @now END, @decided_by,
+                    CASE WHEN @awaiting::text IS NULL THEN '{}'::text[] ELSE ARRAY[@awaiting::text] END)
             RETURNING id
             """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter("awaiting", NpgsqlDbType.Text) { Value = (object?)awaitingStepUp ?? DBNull.Value });
         command.Parameters.AddWithValue("request", requestId);
         command.Parameters.AddWithValue("duration", (int)duration.TotalSeconds);
         command.Parameters.AddWithValue("status", ToStorage(status));
@@ -83,11 +88,30 @@ public sealed class ExtensionStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>On a locked pending extension: <paramref name="personId"/>'s confirmation with their second factor is awaited (once).</summary>
+    public async Task AwaitStepUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string personId)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jit.extensions SET awaiting_step_up = array_append(awaiting_step_up, @person) WHERE id = @id AND NOT (@person = ANY(awaiting_step_up))", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("person", personId);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>On a locked pending extension: <paramref name="personId"/>'s confirmation is no longer awaited (given, or refused).</summary>
+    public async Task EndStepUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string personId)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jit.extensions SET awaiting_step_up = array_remove(awaiting_step_up, @person) WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("person", personId);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Decides a locked pending extension: it moves to <paramref name="status"/>, a final one.</summary>
     public async Task DecideAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, ExtensionStatus status, string decidedBy, DateTimeOffset at, string? outcome)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE jit.extensions SET status = @status, decided_by = @by, decided_at = @at, outcome = @outcome WHERE id = @id AND status = @pending",
+            "UPDATE jit.extensions SET status = @status, decided_by = @by, decided_at = @at, outcome = @outcome, awaiting_step_up = '{}' WHERE id = @id AND status = @pending",
             connection, transaction);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("status", ToStorage(status));
@@ -117,7 +141,8 @@ public sealed class ExtensionStore(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<string[]>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9)));
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.GetFieldValue<string[]>(10)));
         }
 
         return result;

@@ -18,6 +18,7 @@ public sealed class StepUpPageHandler(
     FactorStore factors,
     CodeVerifier codes,
     StepUpCompletion completion,
+    ExtensionStepUpPage extensionPage,
     JitMetrics metrics,
     IOptions<StepUpOptions> options,
     TimeProvider time)
@@ -30,6 +31,11 @@ public sealed class StepUpPageHandler(
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (link!.ExtensionId is not null)
+        {
+            return await extensionPage.ShowAsync(connection, link);
         }
 
         var (request, role, requestProblem) = await RequestForAsync(connection, null, link!, forUpdate: false);
@@ -53,6 +59,11 @@ public sealed class StepUpPageHandler(
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (link!.ExtensionId is not null)
+        {
+            return await extensionPage.SubmitAsync(connection, transaction, link, code, client, now, cancellationToken);
         }
 
         var (request, role, requestProblem) = await RequestForAsync(connection, transaction, link!, forUpdate: true);

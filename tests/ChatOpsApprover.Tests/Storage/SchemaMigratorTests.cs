@@ -7,7 +7,7 @@ namespace ChatOpsApprover.Tests.Storage;
 public sealed class SchemaMigratorTests
 {
     /// <summary>What deployed databases have applied, in the order they applied it. New migrations go at the end.</summary>
-    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0005_audit_outbox", "0006_grant_targets", "0010_slack_replays", "0011_enrollment_secret_shown", "0012_decision_reason_and_duration", "0013_pending_deadlines", "0014_enrollment_approval", "0015_access_extensions", "0016_break_glass", "0017_request_policy"];
+    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0005_audit_outbox", "0006_grant_targets", "0010_slack_replays", "0011_enrollment_secret_shown", "0012_decision_reason_and_duration", "0013_pending_deadlines", "0014_enrollment_approval", "0015_access_extensions", "0016_break_glass", "0017_request_policy", "0020_extension_step_up"];
 
     [Fact]
     public void Migrations_KeepTheirNamesAndOrder_NewOnesComeLast()
@@ -41,6 +41,7 @@ public sealed class SchemaMigratorTests
             ["0015_access_extensions"] = "82a6882e746af4b4aa9dada253a7bed0a904f1e5af9e9c89a3b527fe40b121a7",
             ["0016_break_glass"] = "b51923f9c9fbb2751639b9b0728072cd446467ddedad8849c49a1546c7f8a318",
             ["0017_request_policy"] = "c9214c21670be398cbf86bb4cd0b045aed94a21d3612ba38b526bb3a821b4b65",
+            ["0020_extension_step_up"] = "b15839850203ee7b3f944e93c60053ad7b9aac8fb591995bfc68c1f764ae43ad",
         };
         foreach (var (name, sql) in SchemaMigrator.Migrations.Where(m => expected.ContainsKey(m.Name)))
         {

@@ -1,0 +1,8 @@
+-- Extensions wait for second-factor confirmations as requests do: awaiting_step_up lists who must still confirm before
+-- the end may move (an approver whose approval counts only once confirmed; the requester when the role asks the
+-- requester to confirm).
+ALTER TABLE jit.extensions ADD COLUMN awaiting_step_up text[] NOT NULL DEFAULT '{}';
+
+-- A step-up link may confirm an extension of its request rather than the request itself.
+ALTER TABLE jit.stepup_links ADD COLUMN extension_id bigint REFERENCES jit.extensions (id);
+ALTER TABLE jit.stepup_links ADD CONSTRAINT stepup_links_extension_has_request CHECK (extension_id IS NULL OR request_id IS NOT NULL);
