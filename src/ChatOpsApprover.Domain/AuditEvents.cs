@@ -42,6 +42,12 @@ public static class AuditEvents
     /// <summary>An extension was refused when decided: the access had ended, or had no room left (details: extension, by, why).</summary>
     public const string ExtensionRefused = "extension.refused";
 
+    /// <summary>
+    /// An extension still waiting when its access ended (expired or revoked) was closed, in the transaction that ended
+    /// the access (details: extension, by, why); actor "policy".
+    /// </summary>
+    public const string ExtensionLapsed = "extension.lapsed";
+
     /// <summary>Active access was extended: its end moved (details: extension, by, from, ends_at, approved_by — "policy" when the role needs no approval).</summary>
     public const string AccessExtended = "access.extended";
     public const string GrantSucceeded = "grant.succeeded";

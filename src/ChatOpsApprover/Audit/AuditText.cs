@@ -29,6 +29,7 @@ public static class AuditText
         AuditEvents.ExtensionApprovalRecorded => "Extension approval recorded",
         AuditEvents.ExtensionDenied => "Extension denied",
         AuditEvents.ExtensionRefused => "Extension refused",
+        AuditEvents.ExtensionLapsed => "Extension lapsed",
         AuditEvents.AccessExtended => "Access extended",
         AuditEvents.GrantFailed => "Grant failed",
         AuditEvents.AccessRevoked => "Access revoked",

@@ -58,6 +58,11 @@ public sealed class DecideOnExtension(
             return (ExtensionDecision.NotAnApprover, extension);
         }
 
+        if (extension.Status == ExtensionStatus.Lapsed)
+        {
+            return (ExtensionDecision.Lapsed, extension);
+        }
+
         if (extension.Status != ExtensionStatus.Pending)
         {
             return (ExtensionDecision.AlreadyDecided, extension);

@@ -24,6 +24,8 @@ public enum ExtensionDecision
 
     /// <summary>Approved when the access no longer had room under MaxTotal: refused.</summary>
     OverLimit,
+    /// <summary>The access ended (expired or revoked) while the extension waited: it lapsed; nothing changed.</summary>
+    Lapsed,
     AlreadyDecided,
     AlreadyVotedByYou,
     NotAnApprover,

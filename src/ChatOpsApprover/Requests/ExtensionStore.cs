@@ -22,6 +22,7 @@ public sealed class ExtensionStore(NpgsqlDataSource dataSource)
         ExtensionStatus.Approved => "approved",
         ExtensionStatus.Denied => "denied",
         ExtensionStatus.Refused => "refused",
+        ExtensionStatus.Lapsed => "lapsed",
     };
 
     private static ExtensionStatus FromStorage(string status) => status switch
@@ -30,6 +31,7 @@ public sealed class ExtensionStore(NpgsqlDataSource dataSource)
         "approved" => ExtensionStatus.Approved,
         "denied" => ExtensionStatus.Denied,
         "refused" => ExtensionStatus.Refused,
+        "lapsed" => ExtensionStatus.Lapsed,
         _ => throw new InvalidOperationException($"Unknown extension status \"{status}\" in jit.extensions."),
     };
 
@@ -105,6 +107,42 @@ public sealed class ExtensionStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("person", personId);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Closes the extensions still waiting on requests whose access just ended (<paramref name="requestIds"/>, locked by
+    /// the caller, which ends them in this transaction) as Lapsed; returns them as they were.
+    /// </summary>
+    public async Task<IReadOnlyList<AccessExtension>> LapseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] requestIds, DateTimeOffset now, string why)
+    {
+        await using var command = new NpgsqlCommand(
+            $$"""
+            UPDATE jit.extensions SET status = @lapsed, decided_by = 'policy', decided_at = @now, outcome = @why, awaiting_step_up = '{}'
+            WHERE request_id = ANY(@requests) AND status = @pending
+            RETURNING {{Columns}}
+            """, connection, transaction);
+        command.Parameters.AddWithValue("requests", requestIds);
+        command.Parameters.AddWithValue("lapsed", ToStorage(ExtensionStatus.Lapsed));
+        command.Parameters.AddWithValue("pending", ToStorage(ExtensionStatus.Pending));
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("why", why);
+        return await ReadAsync(command);
+    }
+
+    /// <summary>The lapsed extensions of a request (their cards are closed when the request's are updated).</summary>
+    public async Task<IReadOnlyList<long>> LapsedOfAsync(long requestId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM jit.extensions WHERE request_id = @request AND status = @lapsed");
+        command.Parameters.AddWithValue("request", requestId);
+        command.Parameters.AddWithValue("lapsed", ToStorage(ExtensionStatus.Lapsed));
+        var result = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(reader.GetInt64(0));
+        }
+
+        return result;
     }
 
     /// <summary>Decides a locked pending extension: it moves to <paramref name="status"/>, a final one.</summary>

@@ -111,6 +111,7 @@ public static class RequestMessages
         ExtensionDecision.Denied => $"You denied extension #{extensionId}; the access keeps its end.",
         ExtensionDecision.TooLate => $"Extension #{extensionId} came too late: the access had already ended, so it was refused and nothing was granted again.",
         ExtensionDecision.OverLimit => $"Extension #{extensionId} no longer fits the role's Extend:MaxTotal, so it was refused; nothing changed.",
+        ExtensionDecision.Lapsed => $"Extension #{extensionId} came too late: the access ended before it was decided, so it lapsed; nothing changed and nothing was granted again.",
         ExtensionDecision.AlreadyDecided => $"Extension #{extensionId} was already decided; nothing changed.",
         ExtensionDecision.AlreadyVotedByYou => $"You already approved extension #{extensionId}; nothing changed.",
         ExtensionDecision.NotAnApprover => $"You are not an approver for extension #{extensionId}; nothing changed.",
@@ -126,6 +127,7 @@ public static class RequestMessages
         ExtensionStatus.Denied => $"Extension #{extension.Id} of request #{request.Id} was denied by {extension.DecidedBy}; your access keeps its end.",
         ExtensionStatus.Refused => $"Extension #{extension.Id} of request #{request.Id} was refused: {extension.Outcome}. Nothing changed.",
         ExtensionStatus.Pending => $"Extension #{extension.Id} of request #{request.Id} still waits for an approver.",
+        ExtensionStatus.Lapsed => $"Extension #{extension.Id} of request #{request.Id} lapsed: {extension.Outcome}. Ask again with jit request if you still need access.",
     };
 
     /// <summary>" for 1h instead of the 2h asked" when an approver granted less; empty otherwise.</summary>

@@ -81,7 +81,7 @@ public static class ExtensionLinkPageViews
             ExtensionDecision.AwaitingRequester => (200, LinkPageTone.Success, "Approval confirmed", $"Your approval of extension #{id} is counted; it now waits for {request.PersonId} to confirm it with their second factor."),
             ExtensionDecision.TooLate => (409, LinkPageTone.Problem, "Too late", $"Access of request #{request.Id} had already ended, so extension #{id} was refused and nothing was granted again."),
             ExtensionDecision.OverLimit => (409, LinkPageTone.Problem, "No room left", $"Extension #{id} no longer fits {request.RoleName}'s Extend:MaxTotal, so it was refused; nothing changed."),
-            ExtensionDecision.StepUpRequired or ExtensionDecision.Denied or ExtensionDecision.AlreadyDecided or ExtensionDecision.AlreadyVotedByYou or ExtensionDecision.NotAnApprover
+            ExtensionDecision.StepUpRequired or ExtensionDecision.Denied or ExtensionDecision.Lapsed or ExtensionDecision.AlreadyDecided or ExtensionDecision.AlreadyVotedByYou or ExtensionDecision.NotAnApprover
                 or ExtensionDecision.SelfApprovalRefused or ExtensionDecision.UnknownPerson or ExtensionDecision.NotFound =>
                 throw new ArgumentOutOfRangeException(nameof(decision), decision, "A confirmation is counted, or refused as too late or too long."),
         };
@@ -100,5 +100,6 @@ public static class ExtensionLinkPageViews
         ExtensionStatus.Approved => "approved",
         ExtensionStatus.Denied => "denied",
         ExtensionStatus.Refused => "refused",
+        ExtensionStatus.Lapsed => "lapsed (the access ended before it was decided)",
     };
 }

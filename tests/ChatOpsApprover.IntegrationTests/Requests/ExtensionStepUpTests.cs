@@ -102,8 +102,10 @@ public sealed class ExtensionStepUpTests
         Assert.Equal(request.EndsAt, (await bot.RequestAsync(id)).EndsAt);
         bot.Time.SetUtcNow(request.EndsAt!.Value);
         await bot.WaitForStatusAsync(id, RequestStatus.Expired);
-        var late = await bobsBrowser.SubmitAsync(bobsLink, bot.Code(bobsSecret));
+        var late = await bobsBrowser.OpenAsync(bobsLink);
         Assert.Equal(HttpStatusCode.Conflict, late.Status);
+        Assert.Contains("lapsed", late.Html, StringComparison.Ordinal);
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed'"));
 
         Assert.Equal(RequestStatus.Expired, (await bot.RequestAsync(id)).Status);
         Assert.Equal(request.EndsAt, (await bot.RequestAsync(id)).EndsAt);

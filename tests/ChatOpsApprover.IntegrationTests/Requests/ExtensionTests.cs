@@ -132,28 +132,60 @@ public sealed class ExtensionTests
     }
 
     [Fact]
-    public async Task AnApprovalAfterTheEnd_IsRefused_AndNeverResurrectsAccess()
+    public async Task AnExtensionWaitingWhenTheAccessExpires_Lapses_ItsCardsLoseTheirButtons_AndALateApprovalChangesNothing()
     {
         await using var bot = await BotHost.StartAsync(Extend(requiresApproval: true));
         var request = await ActiveRequestAsync(bot);
         var extensionId = ExtensionSteps.ExtensionId(await bot.TeamsCommandAsync(TeamsIds.Alice, $"jit extend {request.Id} 1h"));
+        await Wait.UntilAsync(() => bot.Teams.CallsTo("send").Any(c => c.ConversationId == BotHost.TeamsApprovalChannel && c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the extension's Teams card");
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == BotHost.ApprovalChannel && c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the extension's Slack card");
 
         bot.Time.SetUtcNow(request.EndsAt!.Value);
         await bot.WaitForStatusAsync(request.Id, RequestStatus.Expired);
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed' AND decided_by = 'policy' AND awaiting_step_up = '{{}}'"));
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
+            && c.Json.Contains("lapsed: the access expired before it was decided", StringComparison.Ordinal) && !c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the Slack card closed in place");
+        await Wait.UntilAsync(() => bot.Teams.CallsTo("update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
+            && c.Json.Contains("lapsed", StringComparison.Ordinal) && !c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the Teams card closed in place");
 
         var answer = await bot.PostTeamsAsync(bot.TeamsCardAction(TeamsIds.Bob, extensionId, CardAction.ApproveExtensionId));
-        Assert.Contains("came too late", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var text = await answer.Content.ReadAsStringAsync();
+        Assert.Contains("came too late", text, StringComparison.Ordinal);
+        Assert.Contains("lapsed", text, StringComparison.Ordinal);
         Assert.Equal(RequestStatus.Expired, (await bot.RequestAsync(request.Id)).Status);
         Assert.Equal(request.EndsAt, (await bot.RequestAsync(request.Id)).EndsAt);
         Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
-        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'refused'"));
 
-        // A second click finds it decided.
+        // A click on Slack finds it lapsed too.
         await ExtensionSteps.ClickExtensionAsync(bot, "U0DAVE", extensionId, approve: true);
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postEphemeral").Any(c => c.Body["user"]?.GetValue<string>() == "U0DAVE" && c.Text.Contains($"Extension #{extensionId} came too late", StringComparison.Ordinal)), "dave told");
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed'"));
         await bot.AuditSealedAsync();
-        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event = 'extension.refused' AND actor = 'bob'"));
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event = 'extension.lapsed' AND actor = 'policy' AND details->>'extension' = '{extensionId}' AND details->>'why' = 'the access expired before it was decided'"));
+        Assert.Equal(0, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event IN ('access.extended', 'extension.refused')"));
+    }
+
+    [Fact]
+    public async Task AnExtensionWaitingWhenTheAccessIsRevoked_Lapses_AndALateClickOnSlackChangesNothing()
+    {
+        await using var bot = await BotHost.StartAsync(Extend(requiresApproval: true));
+        var request = await ActiveRequestAsync(bot);
+        var extensionId = ExtensionSteps.ExtensionId(await bot.CommandAsync("U0ALICE", $"extend {request.Id} 1h"));
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == BotHost.ApprovalChannel && c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the extension's Slack card");
+
+        await bot.CommandAsync("U0ALICE", $"revoke {request.Id}");
+        Assert.Equal(RequestStatus.Revoked, (await bot.RequestAsync(request.Id)).Status);
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed'"));
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
+            && c.Json.Contains("lapsed: the access was revoked before it was decided", StringComparison.Ordinal) && !c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the Slack card closed in place");
+
+        await ExtensionSteps.ClickExtensionAsync(bot, "U0BOB", extensionId, approve: true);
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postEphemeral").Any(c => c.Body["user"]?.GetValue<string>() == "U0BOB" && c.Text.Contains($"Extension #{extensionId} came too late", StringComparison.Ordinal)), "bob told");
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
+        Assert.Equal(RequestStatus.Revoked, (await bot.RequestAsync(request.Id)).Status);
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed'"));
+        await bot.AuditSealedAsync();
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event = 'extension.lapsed' AND details->>'why' = 'the access was revoked before it was decided'"));
         Assert.Equal(0, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event = 'access.extended'"));
-        // alice asked for the request on Slack: she hears it there.
-        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains($"Extension #{extensionId} of request #{request.Id} was refused", StringComparison.Ordinal)), "alice told");
     }
 }

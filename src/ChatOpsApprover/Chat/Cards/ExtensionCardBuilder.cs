@@ -53,5 +53,6 @@ public static class ExtensionCardBuilder
         ExtensionStatus.Approved => $"approved by {extension.DecidedBy}",
         ExtensionStatus.Denied => $"denied by {extension.DecidedBy}",
         ExtensionStatus.Refused => $"refused: {extension.Outcome}",
+        ExtensionStatus.Lapsed => $"lapsed: {extension.Outcome}",
     };
 }

@@ -6,3 +6,7 @@ ALTER TABLE jit.extensions ADD COLUMN awaiting_step_up text[] NOT NULL DEFAULT '
 -- A step-up link may confirm an extension of its request rather than the request itself.
 ALTER TABLE jit.stepup_links ADD COLUMN extension_id bigint REFERENCES jit.extensions (id);
 ALTER TABLE jit.stepup_links ADD CONSTRAINT stepup_links_extension_has_request CHECK (extension_id IS NULL OR request_id IS NOT NULL);
+
+-- An extension still waiting when its access ends (expired, revoked) lapses, closed in the transaction that ends it.
+ALTER TABLE jit.extensions DROP CONSTRAINT extensions_status_check;
+ALTER TABLE jit.extensions ADD CONSTRAINT extensions_status_check CHECK (status IN ('pending', 'approved', 'denied', 'refused', 'lapsed'));
