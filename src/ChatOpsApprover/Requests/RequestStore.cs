@@ -63,9 +63,20 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Whether the person ever requested the role before (Risk:FirstRequest), whatever became of it.</summary>
+    /// <summary>
+    /// Whether the person ever requested the role before (Risk:FirstRequest), whatever became of it. Takes a
+    /// transaction-scoped advisory lock on (person, role) first, so of two requests made at once the second waits for
+    /// the first to commit (or roll back) and then sees it: exactly one of them is the first.
+    /// </summary>
     public async Task<bool> HasRequestedBeforeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, string roleName)
     {
+        await using (var lockPair = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, transaction))
+        {
+            lockPair.Parameters.AddWithValue("key", $"first-request\u001f{personId}\u001f{roleName}");
+            await lockPair.ExecuteNonQueryAsync();
+        }
+
+        // A statement of its own after the lock: under READ COMMITTED it sees what the other transaction committed.
         await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM jit.access_requests WHERE person_id = @person AND role_name = @role)", connection, transaction);
         command.Parameters.AddWithValue("person", personId);
         command.Parameters.AddWithValue("role", roleName);

@@ -175,6 +175,25 @@ public sealed class PolicyRulesTests
         Assert.Equal(RequestStatus.Pending, (await bot.RequestAsync(longer)).Status);
     }
 
+    [Fact]
+    public async Task RiskFirstRequest_OfRequestsMadeAtOnce_ExactlyTheEarliestIsTheFirst()
+    {
+        await using var bot = await StartAsync(InHours, s =>
+        {
+            s["Roles:prod-db-read:Risk:FirstRequest"] = "true";
+            s["Roles:prod-db-read:Risk:Action"] = "ExtraApproval";
+        });
+
+        // From both platforms at once: without the (person, role) lock each could miss the others and count as first.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => AskAsync(bot, i % 2 == 0 ? Via.Slack : Via.Teams, $"request prod-db-read 1h at once {i}")));
+        Assert.All(replies, reply => IdIn(reply));
+        Assert.Equal(6, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests WHERE person_id = 'alice'"));
+        Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests WHERE person_id = 'alice' AND extra_approvals = 1"));
+        Assert.Equal(
+            await bot.ScalarAsync("SELECT min(id) FROM jit.access_requests WHERE person_id = 'alice'"),
+            await bot.ScalarAsync("SELECT id FROM jit.access_requests WHERE person_id = 'alice' AND extra_approvals = 1"));
+    }
+
     [Theory]
     [InlineData(Via.Slack)]
     [InlineData(Via.Teams)]
