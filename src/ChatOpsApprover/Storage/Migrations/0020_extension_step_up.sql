@@ -10,3 +10,13 @@ ALTER TABLE jit.stepup_links ADD CONSTRAINT stepup_links_extension_has_request C
 -- An extension still waiting when its access ends (expired, revoked) lapses, closed in the transaction that ends it.
 ALTER TABLE jit.extensions DROP CONSTRAINT extensions_status_check;
 ALTER TABLE jit.extensions ADD CONSTRAINT extensions_status_check CHECK (status IN ('pending', 'approved', 'denied', 'refused', 'lapsed'));
+
+-- Where each break-glass alert was posted, one row per platform and channel, written once the post succeeded: a
+-- retried alert job posts only where it has not yet.
+CREATE TABLE jit.break_glass_alerts (
+    request_id bigint      NOT NULL REFERENCES jit.access_requests (id),
+    platform   text        NOT NULL,
+    channel    text        NOT NULL,
+    posted_at  timestamptz NOT NULL,
+    PRIMARY KEY (request_id, platform, channel)
+);
