@@ -119,6 +119,9 @@ public static class AuditEvents
     /// </summary>
     public const string StepUpReviewNeeded = "stepup.review_needed";
 
+    /// <summary>An approver of the role closed the review of step-ups marked for review (details: role, note, people); actor the reviewer.</summary>
+    public const string StepUpReviewed = "stepup.reviewed";
+
     /// <summary>A valid code came from a new device or network and the role refuses that (details as for verified).</summary>
     public const string StepUpRefused = "stepup.refused";
 }

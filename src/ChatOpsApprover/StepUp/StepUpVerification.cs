@@ -1,6 +1,7 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Observability;
+using ChatOpsApprover.Requests;
 using Npgsql;
 
 namespace ChatOpsApprover.StepUp;
@@ -11,7 +12,7 @@ namespace ChatOpsApprover.StepUp;
 /// (<c>stepup.refused</c>, or <c>stepup.verified</c> and, on a Review rule, <c>stepup.review_needed</c>). What the
 /// confirmation then does is the caller's, in the same transaction.
 /// </summary>
-public sealed class StepUpVerification(LinkStore links, KnownClients knownClients, AuditLog audit, JitMetrics metrics)
+public sealed class StepUpVerification(LinkStore links, KnownClients knownClients, RequestStore requests, AuditLog audit, JitMetrics metrics)
 {
     /// <param name="details">Audit details naming what is confirmed beyond the purpose (e.g. the extension), or null.</param>
     public async Task<StepUpVerdict> VerifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, long requestId, RoleDefinition role, ClientInfo client, DateTimeOffset now, IReadOnlyDictionary<string, string>? details = null)
@@ -62,6 +63,9 @@ public sealed class StepUpVerification(LinkStore links, KnownClients knownClient
             }
 
             await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpReviewNeeded, requestId, "policy", ChatPlatform.System, now, review));
+
+            // Open until an approver closes it with "jit review" (listed for them by "jit list").
+            await requests.MarkForReviewAsync(connection, transaction, requestId, link.PersonId);
         }
 
         metrics.StepUpFinished(StepUpState.Verified);

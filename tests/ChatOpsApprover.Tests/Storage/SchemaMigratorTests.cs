@@ -41,7 +41,7 @@ public sealed class SchemaMigratorTests
             ["0015_access_extensions"] = "82a6882e746af4b4aa9dada253a7bed0a904f1e5af9e9c89a3b527fe40b121a7",
             ["0016_break_glass"] = "b51923f9c9fbb2751639b9b0728072cd446467ddedad8849c49a1546c7f8a318",
             ["0017_request_policy"] = "c9214c21670be398cbf86bb4cd0b045aed94a21d3612ba38b526bb3a821b4b65",
-            ["0020_extension_step_up"] = "a5e3c3496e017df5fca57e7feff48c633bad9750121d0f0a49c8b5a243d864b3",
+            ["0020_extension_step_up"] = "c202364653f10e1df2e3b4dd26b9910e1580ee7be6042fa8a06e98e74355199d",
         };
         foreach (var (name, sql) in SchemaMigrator.Migrations.Where(m => expected.ContainsKey(m.Name)))
         {

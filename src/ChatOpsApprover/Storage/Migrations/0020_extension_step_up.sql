@@ -20,3 +20,9 @@ CREATE TABLE jit.break_glass_alerts (
     posted_at  timestamptz NOT NULL,
     PRIMARY KEY (request_id, platform, channel)
 );
+
+-- A step-up let through by a Risk rule with Review marks its request for review: the people whose step-ups were
+-- marked. "jit review" closes the marks as it closes a break-glass use (reviewed_at, reviewed_by, review_note); a later
+-- mark opens the review again.
+ALTER TABLE jit.access_requests ADD COLUMN review_marked_for text[] NOT NULL DEFAULT '{}';
+CREATE INDEX access_requests_unreviewed_marks ON jit.access_requests (role_name) WHERE cardinality(review_marked_for) > 0 AND reviewed_at IS NULL;
