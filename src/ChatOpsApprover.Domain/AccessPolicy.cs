@@ -116,9 +116,14 @@ public static class AccessPolicy
             return ReviewOutcome.NotAnApprover;
         }
 
-        if (!request.BreakGlass)
+        if (!request.BreakGlass && request.ReviewMarkedFor.Count == 0)
         {
             return ReviewOutcome.NotBreakGlass;
+        }
+
+        if (request.ReviewMarkedFor.Contains(reviewer.Id))
+        {
+            return ReviewOutcome.OwnStepUpRefused;
         }
 
         return request.ReviewedAt is null ? ReviewOutcome.Reviewed : ReviewOutcome.AlreadyReviewed;

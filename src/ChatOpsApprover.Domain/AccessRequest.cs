@@ -82,8 +82,14 @@ public sealed record AccessRequest(
 
     public string? ReviewNote { get; init; }
 
-    /// <summary>A break-glass use nobody has reviewed yet.</summary>
-    public bool NeedsReview => BreakGlass && ReviewedAt is null;
+    /// <summary>
+    /// The people whose step-ups on this request a Risk rule with Review let through and marked for review (the
+    /// requester, an approver); reviewed with a break-glass use's review (<see cref="ReviewedAt"/>), reopened by a later mark.
+    /// </summary>
+    public IReadOnlyList<string> ReviewMarkedFor { get; init; } = [];
+
+    /// <summary>A break-glass use, or a request with step-ups marked for review, that nobody has reviewed yet.</summary>
+    public bool NeedsReview => (BreakGlass || ReviewMarkedFor.Count > 0) && ReviewedAt is null;
 }
 
 /// <summary>

@@ -42,6 +42,12 @@ public static class AuditEvents
     /// <summary>An extension was refused when decided: the access had ended, or had no room left (details: extension, by, why).</summary>
     public const string ExtensionRefused = "extension.refused";
 
+    /// <summary>
+    /// An extension still waiting when its access ended (expired or revoked) was closed, in the transaction that ended
+    /// the access (details: extension, by, why); actor "policy".
+    /// </summary>
+    public const string ExtensionLapsed = "extension.lapsed";
+
     /// <summary>Active access was extended: its end moved (details: extension, by, from, ends_at, approved_by — "policy" when the role needs no approval).</summary>
     public const string AccessExtended = "access.extended";
     public const string GrantSucceeded = "grant.succeeded";
@@ -118,6 +124,9 @@ public static class AuditEvents
     /// ahead, and the entry marks it for review (details: person, purpose, rule, why); actor "policy".
     /// </summary>
     public const string StepUpReviewNeeded = "stepup.review_needed";
+
+    /// <summary>An approver of the role closed the review of step-ups marked for review (details: role, note, people); actor the reviewer.</summary>
+    public const string StepUpReviewed = "stepup.reviewed";
 
     /// <summary>A valid code came from a new device or network and the role refuses that (details as for verified).</summary>
     public const string StepUpRefused = "stepup.refused";

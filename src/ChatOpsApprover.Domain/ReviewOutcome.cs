@@ -15,6 +15,9 @@ public enum ReviewOutcome
     /// <summary>The person who used break-glass cannot review their own use.</summary>
     OwnUseRefused,
 
+    /// <summary>A person whose own step-up was marked for review cannot close that review.</summary>
+    OwnStepUpRefused,
+
     /// <summary>Only an approver of the role may review (the requester may see the request, but not review it).</summary>
     NotAnApprover,
 

@@ -23,6 +23,22 @@ public static class StepUpRules
         !request.AutoApproved && (role.StepUp is StepUpPolicy.Approver or StepUpPolicy.Both || request.ApproverStepUp);
 
     /// <summary>
+    /// Whether an approval of an extension of <paramref name="request"/> counts only after the approver confirms it: the
+    /// role asks approvers to confirm (Approver, Both), or a policy rule asked it of the request's approvers when it was
+    /// made. Unlike <see cref="ApproverMustConfirm(RoleDefinition, AccessRequest)"/> an auto-approved request does not
+    /// waive it: a person approves the extension.
+    /// </summary>
+    public static bool ExtensionApproverMustConfirm(RoleDefinition role, AccessRequest request) =>
+        role.StepUp is StepUpPolicy.Approver or StepUpPolicy.Both || request.ApproverStepUp;
+
+    /// <summary>
+    /// Whether the requester must confirm an extension of <paramref name="request"/> with their second factor before the
+    /// end moves: whenever they had to confirm the request itself (Requester, Both, break-glass). More access time is
+    /// more access, and a taken-over chat account must not be able to keep someone's access open.
+    /// </summary>
+    public static bool ExtensionRequesterMustConfirm(RoleDefinition role, AccessRequest request) => RequesterMustConfirm(request, role);
+
+    /// <summary>
     /// A valid code from a new device or network is refused when the role says so (BlockRiskyStepUp, or Risk with
     /// Block on a watched signal); otherwise it is marked, and maybe flagged for review (see <see cref="PolicyEvaluation.OnStepUp"/>).
     /// </summary>

@@ -29,6 +29,8 @@ public static class AuditText
         AuditEvents.ExtensionApprovalRecorded => "Extension approval recorded",
         AuditEvents.ExtensionDenied => "Extension denied",
         AuditEvents.ExtensionRefused => "Extension refused",
+        AuditEvents.ExtensionLapsed => "Extension lapsed",
+        AuditEvents.StepUpReviewed => "Step-up review closed",
         AuditEvents.AccessExtended => "Access extended",
         AuditEvents.GrantFailed => "Grant failed",
         AuditEvents.AccessRevoked => "Access revoked",

@@ -12,11 +12,13 @@ namespace ChatOpsApprover.BreakGlass;
 /// stable: queued jobs refer to them.
 /// </summary>
 [Queue(ChatJobs.Queue)]
-public sealed class BreakGlassJobs(RequestStore store, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, IEnumerable<IAuditChannel> auditChannels, IEnumerable<IHomeViews> homeViews)
+public sealed class BreakGlassJobs(RequestStore store, BreakGlassAlertStore alerts, AccessDirectory directory, IEnumerable<IChatPlatform> platforms, IEnumerable<IAuditChannel> auditChannels, IEnumerable<IHomeViews> homeViews, TimeProvider time)
 {
     /// <summary>
     /// Posts the alert to the role's approval channel and to the audit channel on every platform that has them (each
-    /// channel once). At least once: a retry after a platform failed may repeat the alert where it already went.
+    /// channel once). Each post is recorded once it succeeded (<see cref="BreakGlassAlertStore"/>), so a retry after a
+    /// platform failed posts only where the alert has not gone yet. Only a crash between a post and its record can
+    /// repeat that one alert: a loud alert twice is better than none.
     /// </summary>
     public async Task AlertAsync(long requestId, CancellationToken cancellationToken)
     {
@@ -28,14 +30,17 @@ public sealed class BreakGlassJobs(RequestStore store, AccessDirectory directory
         }
 
         var text = BreakGlassMessages.Alert(request);
+        var posted = await alerts.PostedAsync(requestId);
         foreach (var platform in platforms)
         {
             var channels = new[] { platform.ApprovalChannel(role), auditChannels.FirstOrDefault(a => a.Platform == platform.Platform)?.Channel }
                 .OfType<string>()
-                .Distinct(StringComparer.Ordinal);
+                .Distinct(StringComparer.Ordinal)
+                .Where(channel => !posted.Contains((platform.Platform, channel)));
             foreach (var channel in channels)
             {
                 await platform.PostAlertAsync(channel, text, cancellationToken);
+                await alerts.RecordAsync(requestId, platform.Platform, channel, time.GetUtcNow());
             }
         }
 

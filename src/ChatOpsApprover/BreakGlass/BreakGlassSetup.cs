@@ -7,6 +7,8 @@ public static class BreakGlassSetup
         services.AddSingleton<UseBreakGlass>();
         services.AddSingleton<ReviewBreakGlass>();
         services.AddSingleton<ListBreakGlassToReview>();
+        services.AddSingleton<BreakGlassAlertStore>();
+        services.AddTransient<BreakGlassJobs>();
         return services;
     }
 }

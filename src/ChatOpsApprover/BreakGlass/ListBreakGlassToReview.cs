@@ -11,6 +11,6 @@ public sealed class ListBreakGlassToReview(AccessDirectory directory, RequestSto
     {
         var roles = directory.Roles.Where(r => directory.IsApprover(r, person.Id)).Select(r => r.Name).ToArray();
         var uses = await store.UnreviewedBreakGlassAsync(roles);
-        return uses.Where(u => u.PersonId != person.Id).ToList();
+        return uses.Where(u => u.PersonId != person.Id && !u.ReviewMarkedFor.Contains(person.Id)).ToList();
     }
 }

@@ -33,8 +33,17 @@ public sealed class ReviewBreakGlass(AccessDirectory directory, RequestStore sto
             return (ReviewOutcome.AlreadyReviewed, request);
         }
 
-        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.BreakGlassReviewed, request.Id, reviewer.Id, platform, now,
-            new Dictionary<string, string> { ["role"] = request.RoleName, ["note"] = note }));
+        if (request.BreakGlass)
+        {
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.BreakGlassReviewed, request.Id, reviewer.Id, platform, now,
+                new Dictionary<string, string> { ["role"] = request.RoleName, ["note"] = note }));
+        }
+
+        if (request.ReviewMarkedFor.Count > 0)
+        {
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpReviewed, request.Id, reviewer.Id, platform, now,
+                new Dictionary<string, string> { ["role"] = request.RoleName, ["note"] = note, ["people"] = string.Join(", ", request.ReviewMarkedFor) }));
+        }
         await transaction.CommitAsync(cancellationToken);
         return (outcome, request with { ReviewedBy = reviewer.Id, ReviewedAt = now, ReviewNote = note });
     }

@@ -15,36 +15,36 @@ public sealed class ApprovalLapse(RequestStore store, AuditLog audit, ChatNotifi
 {
     private const int BatchSize = 100;
 
-    public async Task<int> LapseAsync(CancellationToken cancellationToken)
+    /// <summary>Fails every approval that waited too long for its requester's confirmation, a batch per transaction; returns how many.</summary>
+    public Task<int> LapseAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var within = options.Value.ConfirmWithin;
         var reason = $"the requester did not confirm with their second factor within {DurationText.Format(within)} of the approval";
-        List<AccessRequest> stale;
-        await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            stale = await store.ClaimApprovedBeforeAsync(connection, transaction, now - within, BatchSize);
-
-            // A grant attempt that may have reached the target becomes a clean-up with the move, which the sweep does.
-            var entries = stale.Select(request => new AuditEntry(AuditEvents.GrantFailed, request.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string>
+        return ClaimedBatches.RunAsync(
+            store.DataSource,
+            audit,
+            time,
+            BatchSize,
+            (connection, transaction, now) => store.ClaimApprovedBeforeAsync(connection, transaction, now - within, BatchSize),
+            async (connection, transaction, stale, now) =>
             {
-                ["reason"] = reason,
-                ["membership"] = Granter.LeftAtTarget(request),
-            })).ToList();
-            await store.MoveManyAsync(connection, transaction, stale, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
+                // A grant attempt that may have reached the target becomes a clean-up with the move, which the sweep does.
+                await store.MoveManyAsync(connection, transaction, stale, RequestStatus.Failed, new StatusChange(EndedAt: now, FailureReason: reason));
+                return stale.Select(request => new AuditEntry(AuditEvents.GrantFailed, request.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string>
+                {
+                    ["reason"] = reason,
+                    ["membership"] = Granter.LeftAtTarget(request),
+                })).ToList();
+            },
+            stale =>
+            {
+                if (stale.Any(r => r.MayHoldAccessAtTarget))
+                {
+                    revocations.Wake();
+                }
 
-            // Audit last, as the audit log asks: its lock is held until the commit.
-            await audit.AppendManyAsync(connection, transaction, entries);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        if (stale.Any(r => r.MayHoldAccessAtTarget))
-        {
-            revocations.Wake();
-        }
-
-        notifications.RequestsChanged(stale.Select(r => r.Id).ToList());
-        return stale.Count;
+                notifications.RequestsChanged(stale.Select(r => r.Id).ToList());
+            },
+            cancellationToken);
     }
 }

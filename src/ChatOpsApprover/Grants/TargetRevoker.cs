@@ -15,7 +15,7 @@ namespace ChatOpsApprover.Grants;
 /// request whose access the target failed to take away keeps its state with a retry time (exponential back-off up to
 /// Revocation:MaxRetryDelay), so nothing is lost.
 /// </summary>
-public sealed class TargetRevoker(RequestStore store, GrantTargets targets, IOptions<RevocationOptions> options, ILogger<TargetRevoker> logger)
+public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions, GrantTargets targets, IOptions<RevocationOptions> options, ILogger<TargetRevoker> logger)
 {
     /// <summary>Who ends a grant when nobody asked: the window ran out.</summary>
     public const string SystemActor = "system";
@@ -54,6 +54,15 @@ public sealed class TargetRevoker(RequestStore store, GrantTargets targets, IOpt
                 .ToDictionary(r => r.Id, r => outcomes[r.Id].SessionsClosed!.Value));
             var eventName = to == RequestStatus.Expired ? AuditEvents.AccessExpired : AuditEvents.AccessRevoked;
             entries.AddRange(ended.Select(r => new AuditEntry(eventName, r.Id, actor, platform, now, Details(r, outcomes[r.Id]))));
+
+            // An extension still waiting can never be granted now: it lapses with the access, in the same transaction.
+            var why = to == RequestStatus.Expired ? "the access expired before it was decided" : "the access was revoked before it was decided";
+            foreach (var lapsed in await extensions.LapseAsync(connection, transaction, ended.Select(r => r.Id).ToArray(), now, why))
+            {
+                var details = ExtensionApprovals.Details(lapsed);
+                details["why"] = why;
+                entries.Add(new AuditEntry(AuditEvents.ExtensionLapsed, lapsed.RequestId, "policy", ChatPlatform.System, now, details));
+            }
         }
 
         var cleaned = all.Where(r => r.Status != RequestStatus.Active && outcomes[r.Id].Status != RevokeStatus.Failed).ToList();

@@ -113,6 +113,15 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
                 }
 
                 var request = await store.FindAsync(id);
+                if (request is not null && RequestLifecycle.IsTerminal(request.Status))
+                {
+                    // An extension that waited when the access ended lapsed with it: its cards lose their buttons.
+                    foreach (var extensionId in await extensions.LapsedOfAsync(id))
+                    {
+                        await RefreshExtensionCardsAsync(extensionId, cancellationToken);
+                    }
+                }
+
                 if (request is not null && directory.FindPerson(request.PersonId) is { } person)
                 {
                     await SendDirectAsync(person, request.Platform, RequestMessages.ForRequester(request), cancellationToken);

@@ -3,8 +3,8 @@ using ChatOpsApprover.StepUp;
 
 namespace ChatOpsApprover.Requests;
 
-/// <summary>"confirm &lt;id&gt;": a fresh confirmation link, when something on that request waits for this person's code.</summary>
-public sealed class ConfirmCommand(StepUpMessenger stepUpMessenger, RequestStore store)
+/// <summary>"confirm &lt;id&gt;": a fresh confirmation link, when something on that request (or its waiting extension) waits for this person's code.</summary>
+public sealed class ConfirmCommand(StepUpMessenger stepUpMessenger, ExtensionStepUpMessenger extensionMessenger, RequestStore store)
 {
     public async Task<ConfirmResult> ConfirmAsync(Person person, long requestId, CancellationToken cancellationToken)
     {
@@ -14,6 +14,12 @@ public sealed class ConfirmCommand(StepUpMessenger stepUpMessenger, RequestStore
             {
                 return new ConfirmResult(ConfirmOutcome.LinkIssued, requestId, LinkMessage: message);
             }
+        }
+
+        // An extension of the request waiting for this person's confirmation (the requester's, or an approver's).
+        if (await extensionMessenger.PrepareForRequestAsync(requestId, person.Id, cancellationToken) is { } extensionMessage)
+        {
+            return new ConfirmResult(ConfirmOutcome.LinkIssued, requestId, LinkMessage: extensionMessage);
         }
 
         var request = await store.FindAsync(requestId);

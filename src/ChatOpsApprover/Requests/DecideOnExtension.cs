@@ -1,26 +1,26 @@
-using System.Globalization;
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
-using ChatOpsApprover.Grants;
-using ChatOpsApprover.Jobs;
+using ChatOpsApprover.StepUp;
+using Hangfire;
 
 namespace ChatOpsApprover.Requests;
 
 /// <summary>
 /// An approver's answer to a waiting extension, from its card on any platform. Counts like a request's decision: only
 /// the role's approvers (escalated ones included), never the requester, each person once, RequiredApprovals distinct
-/// people approve and one denial denies. The extension and its request are locked, and the rules checked again, in
-/// the transaction that moves the end: an approval that comes after the end (even one the revocation has not acted
-/// on yet) is refused and never resurrects access.
+/// people approve and one denial denies. When the role asks approvers to confirm (StepUp Approver or Both, or a policy
+/// rule on the request), an approval counts only once its approver confirms it with their second factor
+/// (<see cref="ExtensionStepUpPage"/>); a denial counts at once. The extension and its request are locked, and the
+/// rules checked again, in the transaction that moves the end (<see cref="ExtensionApprovals"/>): an approval that
+/// comes after the end (even one the revocation has not acted on yet) is refused and never resurrects access.
 /// </summary>
 public sealed class DecideOnExtension(
     RequestStore requests,
     ExtensionStore extensions,
-    AccessExtender extender,
+    ExtensionApprovals approvals,
     AuditLog audit,
     AccessDirectory directory,
-    ChatNotifications notifications,
-    RevocationSignal revocations,
+    IBackgroundJobClient jobs,
     TimeProvider time)
 {
     public async Task<(ExtensionDecision Decision, AccessExtension? Extension)> DecideAsync(ChatUser user, long extensionId, bool approve, CancellationToken cancellationToken)
@@ -58,6 +58,11 @@ public sealed class DecideOnExtension(
             return (ExtensionDecision.NotAnApprover, extension);
         }
 
+        if (extension.Status == ExtensionStatus.Lapsed)
+        {
+            return (ExtensionDecision.Lapsed, extension);
+        }
+
         if (extension.Status != ExtensionStatus.Pending)
         {
             return (ExtensionDecision.AlreadyDecided, extension);
@@ -68,58 +73,45 @@ public sealed class DecideOnExtension(
             return (ExtensionDecision.AlreadyVotedByYou, extension);
         }
 
-        var details = new Dictionary<string, string>
-        {
-            ["extension"] = extensionId.ToString(CultureInfo.InvariantCulture),
-            ["by"] = DurationText.Format(extension.Duration),
-        };
         ExtensionDecision decision;
         if (!approve)
         {
             await extensions.DecideAsync(connection, transaction, extensionId, ExtensionStatus.Denied, person.Id, now, "denied");
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.ExtensionDenied, request.Id, person.Id, user.Platform, now, details));
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.ExtensionDenied, request.Id, person.Id, user.Platform, now, ExtensionApprovals.Details(extension)));
             decision = ExtensionDecision.Denied;
         }
-        else if (ExtensionRules.Check(request, role, request.PersonId, extension.Duration, now) is var check and not ExtensionCheck.Allowed)
+        else if (await approvals.RefuseWhenNotAllowedAsync(connection, transaction, request, role, extension, person.Id, user.Platform, now) is { } refused)
         {
-            decision = check == ExtensionCheck.OverLimit ? ExtensionDecision.OverLimit : ExtensionDecision.TooLate;
-            var why = decision == ExtensionDecision.OverLimit ? "no room left under Extend:MaxTotal" : "the access had already ended";
-            await extensions.DecideAsync(connection, transaction, extensionId, ExtensionStatus.Refused, person.Id, now, why);
-            details["why"] = why;
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.ExtensionRefused, request.Id, person.Id, user.Platform, now, details));
+            decision = refused;
         }
-        else if (extension.ApprovedBy.Count + 1 < role.RequiredApprovals)
+        else if (StepUpRules.ExtensionApproverMustConfirm(role, request))
         {
-            await extensions.AddApprovalAsync(connection, transaction, extensionId, person.Id);
-            details["approvals"] = string.Join(", ", extension.ApprovedBy.Append(person.Id));
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.ExtensionApprovalRecorded, request.Id, person.Id, user.Platform, now, details));
-            decision = ExtensionDecision.Recorded;
+            // Only the intent is recorded; the approval is counted when this approver's code is verified.
+            if (!extension.AwaitsStepUpOf(person.Id))
+            {
+                await extensions.AwaitStepUpAsync(connection, transaction, extensionId, person.Id);
+                var details = ExtensionApprovals.Details(extension);
+                details["purpose"] = PurposeNames.Of(StepUpPurpose.Approver);
+                await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpStarted, request.Id, person.Id, user.Platform, now, details));
+            }
+
+            decision = ExtensionDecision.StepUpRequired;
         }
         else
         {
-            await extensions.AddApprovalAsync(connection, transaction, extensionId, person.Id);
-            await extensions.DecideAsync(connection, transaction, extensionId, ExtensionStatus.Approved, person.Id, now, "extended");
-            await extender.ExtendAsync(connection, transaction, request, extensionId, extension.Duration, string.Join(", ", extension.ApprovedBy.Append(person.Id)), user.Platform, now);
-            decision = ExtensionDecision.Extended;
+            decision = await approvals.CountApprovalAsync(connection, transaction, request, role, extension, person.Id, user.Platform, now);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        if (decision == ExtensionDecision.Extended)
+        if (decision == ExtensionDecision.StepUpRequired)
         {
-            revocations.Wake();
-            notifications.CardsChanged(request.Id);
+            // Clicking Approve again sends a fresh link, as on a request's card.
+            var approverId = person.Id;
+            var platform = user.Platform;
+            jobs.Enqueue<ExtensionStepUpJobs>(j => j.SendLinkAsync(extensionId, approverId, platform, CancellationToken.None));
         }
 
-        // The requester hears every final answer; the extension's cards show where it stands.
-        if (decision is ExtensionDecision.Extended or ExtensionDecision.Denied or ExtensionDecision.TooLate or ExtensionDecision.OverLimit)
-        {
-            notifications.ExtensionDecided(extensionId);
-        }
-        else if (decision == ExtensionDecision.Recorded)
-        {
-            notifications.ExtensionCardsChanged(extensionId);
-        }
-
+        approvals.AfterCommit(request.Id, extensionId, decision);
         return (decision, await extensions.FindAsync(extensionId));
     }
 }

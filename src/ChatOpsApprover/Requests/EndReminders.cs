@@ -14,37 +14,26 @@ public sealed class EndReminders(RequestStore store, AuditLog audit, ChatNotific
     private const int BatchSize = 200;
 
     /// <summary>Reminds every requester whose reminder is due; returns how many.</summary>
-    public async Task<int> RemindDueAsync(CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (!cancellationToken.IsCancellationRequested)
+    public Task<int> RemindDueAsync(CancellationToken cancellationToken) => ClaimedBatches.RunAsync(
+        store.DataSource,
+        audit,
+        time,
+        BatchSize,
+        (connection, transaction, now) => store.ClaimEndRemindersDueAsync(connection, transaction, now, BatchSize),
+        async (connection, transaction, due, now) =>
         {
-            var now = time.GetUtcNow();
-            List<AccessRequest> due;
-            await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
-            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-            {
-                due = await store.ClaimEndRemindersDueAsync(connection, transaction, now, BatchSize);
-                await store.MarkEndRemindedAsync(connection, transaction, due.Select(r => r.Id).ToArray());
-                await audit.AppendManyAsync(connection, transaction, due.Select(r => new AuditEntry(AuditEvents.AccessEndingReminded, r.Id, "policy", ChatPlatform.System, now,
-                    new Dictionary<string, string> { ["ends_at"] = r.EndsAt!.Value.ToString("O") })).ToList());
-                await transaction.CommitAsync(cancellationToken);
-            }
-
+            await store.MarkEndRemindedAsync(connection, transaction, due.Select(r => r.Id).ToArray());
+            return due.Select(r => new AuditEntry(AuditEvents.AccessEndingReminded, r.Id, "policy", ChatPlatform.System, now,
+                new Dictionary<string, string> { ["ends_at"] = r.EndsAt!.Value.ToString("O") })).ToList();
+        },
+        due =>
+        {
             foreach (var request in due)
             {
                 notifications.EndingSoon(request.Id, request.EndsAt!.Value);
             }
-
-            total += due.Count;
-            if (due.Count < BatchSize)
-            {
-                break;
-            }
-        }
-
-        return total;
-    }
+        },
+        cancellationToken);
 
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) => store.NextEndReminderAsync(time.GetUtcNow(), cancellationToken);
 }

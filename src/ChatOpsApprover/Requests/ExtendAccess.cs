@@ -2,6 +2,8 @@ using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Grants;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.StepUp;
+using Hangfire;
 
 namespace ChatOpsApprover.Requests;
 
@@ -9,7 +11,9 @@ namespace ChatOpsApprover.Requests;
 /// "extend &lt;id&gt; &lt;duration&gt;", and the Extend control of the reminder before the end: the requester asks to keep
 /// their active access longer. Checked by <see cref="ExtensionRules"/> under the request's row lock; a role that needs
 /// no approval extends at once, otherwise the extension waits (one at a time per request) and a card asks the role's
-/// approvers (<see cref="DecideOnExtension"/>). Everything is audited in the same transaction.
+/// approvers (<see cref="DecideOnExtension"/>). When the requester had to confirm the request with their second factor
+/// (StepUp Requester or Both, break-glass), the extension also waits for them to confirm it
+/// (<see cref="StepUpRules.ExtensionRequesterMustConfirm"/>). Everything is audited in the same transaction.
 /// </summary>
 public sealed class ExtendAccess(
     RequestStore requests,
@@ -19,6 +23,7 @@ public sealed class ExtendAccess(
     AccessDirectory directory,
     ChatNotifications notifications,
     RevocationSignal revocations,
+    IBackgroundJobClient jobs,
     TimeProvider time)
 {
     public async Task<ExtendResult> AskAsync(ChatUser user, long requestId, TimeSpan by, CancellationToken cancellationToken)
@@ -44,7 +49,8 @@ public sealed class ExtendAccess(
             return new ExtendResult(ExtendOutcome.AlreadyWaiting, requestId, waiting.Duration, request, role, waiting.Id);
         }
 
-        if (!role!.Extend!.RequiresApproval)
+        var requesterConfirms = StepUpRules.ExtensionRequesterMustConfirm(role!, request!);
+        if (!role!.Extend!.RequiresApproval && !requesterConfirms)
         {
             var id = await extensions.InsertAsync(connection, transaction, requestId, by, ExtensionStatus.Approved, user.Platform, now, decidedBy: "policy");
             await extender.ExtendAsync(connection, transaction, request!, id, by, "policy", user.Platform, now);
@@ -54,14 +60,33 @@ public sealed class ExtendAccess(
             return new ExtendResult(ExtendOutcome.Extended, requestId, by, await requests.FindAsync(requestId), role, id);
         }
 
-        var extensionId = await extensions.InsertAsync(connection, transaction, requestId, by, ExtensionStatus.Pending, user.Platform, now, decidedBy: null);
-        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.ExtensionRequested, requestId, person.Id, user.Platform, now, new Dictionary<string, string>
+        var extensionId = await extensions.InsertAsync(connection, transaction, requestId, by, ExtensionStatus.Pending, user.Platform, now, decidedBy: null, awaitingStepUp: requesterConfirms ? person.Id : null);
+        var details = new Dictionary<string, string>
         {
             ["extension"] = extensionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["by"] = DurationText.Format(by),
-        }));
+        };
+        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.ExtensionRequested, requestId, person.Id, user.Platform, now, details));
+        if (requesterConfirms)
+        {
+            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpStarted, requestId, person.Id, user.Platform, now,
+                new Dictionary<string, string>(details) { ["purpose"] = PurposeNames.Of(StepUpPurpose.Requester) }));
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        notifications.ExtensionAsked(extensionId);
+        if (role.Extend.RequiresApproval)
+        {
+            notifications.ExtensionAsked(extensionId);
+        }
+
+        if (requesterConfirms)
+        {
+            var personId = person.Id;
+            var platform = user.Platform;
+            jobs.Enqueue<ExtensionStepUpJobs>(j => j.SendLinkAsync(extensionId, personId, platform, CancellationToken.None));
+            return new ExtendResult(ExtendOutcome.WaitingForYourStepUp, requestId, by, request, role, extensionId);
+        }
+
         return new ExtendResult(ExtendOutcome.WaitingForApproval, requestId, by, request, role, extensionId);
     }
 

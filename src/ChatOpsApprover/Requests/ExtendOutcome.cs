@@ -9,6 +9,12 @@ public enum ExtendOutcome
     /// <summary>The extension waits for the role's approvers; a card was posted.</summary>
     WaitingForApproval,
 
+    /// <summary>
+    /// The extension waits for the requester to confirm it with their second factor (a link was sent to them), and for
+    /// the role's approvers when the role asks for approval.
+    /// </summary>
+    WaitingForYourStepUp,
+
     /// <summary>Another extension of this request already waits; nothing changed.</summary>
     AlreadyWaiting,
     NotYours,

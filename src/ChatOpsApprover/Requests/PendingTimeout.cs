@@ -16,33 +16,20 @@ public sealed class PendingTimeout(RequestStore store, AuditLog audit, AccessDir
     private const int BatchSize = 200;
 
     /// <summary>Times out every pending request whose decision time has passed; returns how many.</summary>
-    public async Task<int> TimeOutDueAsync(CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (!cancellationToken.IsCancellationRequested)
+    public Task<int> TimeOutDueAsync(CancellationToken cancellationToken) => ClaimedBatches.RunAsync(
+        store.DataSource,
+        audit,
+        time,
+        BatchSize,
+        (connection, transaction, now) => store.ClaimTimedOutAsync(connection, transaction, now, BatchSize),
+        async (connection, transaction, due, now) =>
         {
-            var now = time.GetUtcNow();
-            List<AccessRequest> due;
-            await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
-            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-            {
-                due = await store.ClaimTimedOutAsync(connection, transaction, now, BatchSize);
-                await store.MoveManyAsync(connection, transaction, due, RequestStatus.TimedOut, new StatusChange(EndedAt: now, EndedBy: "policy"));
-                await audit.AppendManyAsync(connection, transaction, due.Select(r => new AuditEntry(AuditEvents.RequestTimedOut, r.Id, "policy", ChatPlatform.System, now,
-                    new Dictionary<string, string> { ["timeout"] = Timeout(r) })).ToList());
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            notifications.RequestsChanged(due.Select(r => r.Id).ToList());
-            total += due.Count;
-            if (due.Count < BatchSize)
-            {
-                break;
-            }
-        }
-
-        return total;
-    }
+            await store.MoveManyAsync(connection, transaction, due, RequestStatus.TimedOut, new StatusChange(EndedAt: now, EndedBy: "policy"));
+            return due.Select(r => new AuditEntry(AuditEvents.RequestTimedOut, r.Id, "policy", ChatPlatform.System, now,
+                new Dictionary<string, string> { ["timeout"] = Timeout(r) })).ToList();
+        },
+        due => notifications.RequestsChanged(due.Select(r => r.Id).ToList()),
+        cancellationToken);
 
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) => store.NextTimeoutAsync(cancellationToken);
 

@@ -89,6 +89,7 @@ public static class RequestMessages
     {
         ExtendOutcome.Extended => $"Your access to {result.Request!.RoleName} (request #{result.RequestId}) was extended by {DurationText.Format(result.By)}: it now ends at {Time(result.Request.EndsAt!.Value)}.",
         ExtendOutcome.WaitingForApproval => $"Extension #{result.ExtensionId} asks to keep request #{result.RequestId} {DurationText.Format(result.By)} longer; it waits for an approver of {result.Role!.Name}. Your access still ends at {Time(result.Request!.EndsAt!.Value)} unless it is approved before then.",
+        ExtendOutcome.WaitingForYourStepUp => $"Extension #{result.ExtensionId} asks to keep request #{result.RequestId} {DurationText.Format(result.By)} longer; it waits for you to confirm it with your second factor (a link was sent to you in a direct message){(result.Role!.Extend!.RequiresApproval ? $" and for an approver of {result.Role.Name}" : string.Empty)}. Your access still ends at {Time(result.Request!.EndsAt!.Value)} unless it is extended before then.",
         ExtendOutcome.AlreadyWaiting => $"Extension #{result.ExtensionId} of request #{result.RequestId} (by {DurationText.Format(result.By)}) already waits for an approver; nothing changed. Ask again once it is decided.",
         ExtendOutcome.NotYours => $"You have no request #{result.RequestId}; you may extend only your own active requests (see jit list). Nothing changed.",
         ExtendOutcome.NotExtendable => $"Access to {result.Role?.Name ?? "this role"} cannot be extended (the role has no Extend settings); ask again with jit request if you still need it. Nothing changed.",
@@ -104,10 +105,13 @@ public static class RequestMessages
     public static string ForExtensionDecision(ExtensionDecision decision, long extensionId) => decision switch
     {
         ExtensionDecision.Recorded => $"Your approval of extension #{extensionId} is recorded; more approvals are needed.",
+        ExtensionDecision.StepUpRequired => $"Your approval of extension #{extensionId} counts only once you confirm it with your second factor: a link was sent to you in a direct message. Until then nothing changed.",
+        ExtensionDecision.AwaitingRequester => $"Your approval of extension #{extensionId} is recorded; the extension now waits for the requester to confirm it with their second factor.",
         ExtensionDecision.Extended => $"You approved extension #{extensionId}: the access now lasts longer.",
         ExtensionDecision.Denied => $"You denied extension #{extensionId}; the access keeps its end.",
         ExtensionDecision.TooLate => $"Extension #{extensionId} came too late: the access had already ended, so it was refused and nothing was granted again.",
         ExtensionDecision.OverLimit => $"Extension #{extensionId} no longer fits the role's Extend:MaxTotal, so it was refused; nothing changed.",
+        ExtensionDecision.Lapsed => $"Extension #{extensionId} came too late: the access ended before it was decided, so it lapsed; nothing changed and nothing was granted again.",
         ExtensionDecision.AlreadyDecided => $"Extension #{extensionId} was already decided; nothing changed.",
         ExtensionDecision.AlreadyVotedByYou => $"You already approved extension #{extensionId}; nothing changed.",
         ExtensionDecision.NotAnApprover => $"You are not an approver for extension #{extensionId}; nothing changed.",
@@ -123,6 +127,7 @@ public static class RequestMessages
         ExtensionStatus.Denied => $"Extension #{extension.Id} of request #{request.Id} was denied by {extension.DecidedBy}; your access keeps its end.",
         ExtensionStatus.Refused => $"Extension #{extension.Id} of request #{request.Id} was refused: {extension.Outcome}. Nothing changed.",
         ExtensionStatus.Pending => $"Extension #{extension.Id} of request #{request.Id} still waits for an approver.",
+        ExtensionStatus.Lapsed => $"Extension #{extension.Id} of request #{request.Id} lapsed: {extension.Outcome}. Ask again with jit request if you still need access.",
     };
 
     /// <summary>" for 1h instead of the 2h asked" when an approver granted less; empty otherwise.</summary>

@@ -20,7 +20,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason, "
         + "grant_sent_at, held_outside, grant_receipt, sessions_closed, cleanup_due_at, escalated_to, "
         + "extra_approvals, approver_step_up, auto_approved, policy_rules, "
-        + "break_glass, reviewed_at, reviewed_by, review_note";
+        + "break_glass, reviewed_at, reviewed_by, review_note, review_marked_for";
 
     /// <summary>What the revocation sweep takes on: active requests whose window ended, and access left to clean up; either once its retry time came.</summary>
     private const string Due =
@@ -63,9 +63,20 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Whether the person ever requested the role before (Risk:FirstRequest), whatever became of it.</summary>
+    /// <summary>
+    /// Whether the person ever requested the role before (Risk:FirstRequest), whatever became of it. Takes a
+    /// transaction-scoped advisory lock on (person, role) first, so of two requests made at once the second waits for
+    /// the first to commit (or roll back) and then sees it: exactly one of them is the first.
+    /// </summary>
     public async Task<bool> HasRequestedBeforeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, string roleName)
     {
+        await using (var lockPair = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", connection, transaction))
+        {
+            lockPair.Parameters.AddWithValue("key", $"first-request\u001f{personId}\u001f{roleName}");
+            await lockPair.ExecuteNonQueryAsync();
+        }
+
+        // A statement of its own after the lock: under READ COMMITTED it sees what the other transaction committed.
         await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM jit.access_requests WHERE person_id = @person AND role_name = @role)", connection, transaction);
         command.Parameters.AddWithValue("person", personId);
         command.Parameters.AddWithValue("role", roleName);
@@ -121,7 +132,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     public async Task<bool> ReviewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string reviewerId, string note, DateTimeOffset now)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE jit.access_requests SET reviewed_at = @now, reviewed_by = @by, review_note = @note WHERE id = @id AND break_glass AND reviewed_at IS NULL",
+            "UPDATE jit.access_requests SET reviewed_at = @now, reviewed_by = @by, review_note = @note WHERE id = @id AND (break_glass OR cardinality(review_marked_for) > 0) AND reviewed_at IS NULL",
             connection, transaction);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("by", reviewerId);
@@ -130,7 +141,25 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return await command.ExecuteNonQueryAsync() == 1;
     }
 
-    /// <summary>Break-glass uses of these roles that nobody has reviewed yet, oldest first.</summary>
+    /// <summary>
+    /// Marks a locked request for review: <paramref name="personId"/>'s step-up was let through by a Risk rule with
+    /// Review. A review already closed is opened again (the earlier one stays in the audit log).
+    /// </summary>
+    public async Task MarkForReviewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string personId)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE jit.access_requests
+            SET review_marked_for = CASE WHEN @person = ANY(review_marked_for) THEN review_marked_for ELSE array_append(review_marked_for, @person) END,
+                reviewed_at = NULL, reviewed_by = NULL, review_note = NULL
+            WHERE id = @id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("person", personId);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Break-glass uses and requests with step-ups marked for review, of these roles, that nobody has reviewed yet, oldest first.</summary>
     public async Task<IReadOnlyList<AccessRequest>> UnreviewedBreakGlassAsync(IReadOnlyCollection<string> roleNames)
     {
         if (roleNames.Count == 0)
@@ -139,7 +168,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         }
 
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.access_requests WHERE break_glass AND reviewed_at IS NULL AND role_name = ANY(@roles) ORDER BY id", connection);
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.access_requests WHERE (break_glass OR cardinality(review_marked_for) > 0) AND reviewed_at IS NULL AND role_name = ANY(@roles) ORDER BY id", connection);
         command.Parameters.AddWithValue("roles", roleNames.ToArray());
         return await WithDecisionsAndStepUpsAsync(connection, null, await ReadRequestsAsync(command));
     }
@@ -705,6 +734,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 ReviewedAt = reader.IsDBNull(27) ? null : reader.GetFieldValue<DateTimeOffset>(27),
                 ReviewedBy = reader.IsDBNull(28) ? null : reader.GetString(28),
                 ReviewNote = reader.IsDBNull(29) ? null : reader.GetString(29),
+                ReviewMarkedFor = reader.GetFieldValue<string[]>(30),
             });
         }
 

@@ -27,6 +27,7 @@ public static class RequestsSetup
         services.AddSingleton<AccessExtender>();
         services.AddSingleton<ExtendAccess>();
         services.AddSingleton<DecideOnExtension>();
+        services.AddSingleton<ExtensionApprovals>();
         services.AddSingleton<PendingTimeoutScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<PendingTimeoutScheduler>());
         return services;

@@ -22,6 +22,10 @@ public sealed class LinkIssuer(LinkStore store, IOptions<StepUpOptions> options,
     public Task<Uri> IssueStepUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, long requestId, StepUpPurpose purpose) =>
         IssueAsync(connection, transaction, personId, purpose, requestId);
 
+    /// <summary>A link for one step-up on one extension of a request, replacing the earlier link for the same step-up.</summary>
+    public Task<Uri> IssueExtensionStepUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, long requestId, long extensionId, StepUpPurpose purpose) =>
+        IssueAsync(connection, transaction, personId, purpose, requestId, extensionId);
+
     /// <summary>How long a link of this kind works, as a message says it ("15 minutes").</summary>
     public string LifetimeText(LinkKind kind)
     {
@@ -41,12 +45,12 @@ public sealed class LinkIssuer(LinkStore store, IOptions<StepUpOptions> options,
         LinkKind.StepUp => options.Value.LinkLifetime,
     };
 
-    private async Task<Uri> IssueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, StepUpPurpose? purpose, long? requestId)
+    private async Task<Uri> IssueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, StepUpPurpose? purpose, long? requestId, long? extensionId = null)
     {
         var kind = purpose is null ? LinkKind.Enrollment : LinkKind.StepUp;
         var now = time.GetUtcNow();
         var token = LinkToken.New();
-        await store.InsertAsync(connection, transaction, LinkToken.Hash(token), personId, purpose, requestId, now, now + Lifetime(kind));
+        await store.InsertAsync(connection, transaction, LinkToken.Hash(token), personId, purpose, requestId, now, now + Lifetime(kind), extensionId);
         var page = kind switch
         {
             LinkKind.Enrollment => "enroll/",

@@ -8,24 +8,26 @@ namespace ChatOpsApprover.StepUp;
 public sealed class LinkStore
 {
     /// <summary>Stores a new link and retires every earlier open link with the same binding: only the newest one works.</summary>
-    public async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] tokenHash, string personId, StepUpPurpose? purpose, long? requestId, DateTimeOffset now, DateTimeOffset expiresAt)
+    public async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] tokenHash, string personId, StepUpPurpose? purpose, long? requestId, DateTimeOffset now, DateTimeOffset expiresAt, long? extensionId = null)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var supersede = new NpgsqlBatchCommand(
-            "UPDATE jit.stepup_links SET superseded_at = $1 WHERE person_id = $2 AND purpose = $3 AND request_id IS NOT DISTINCT FROM $4 AND used_at IS NULL AND superseded_at IS NULL");
+            "UPDATE jit.stepup_links SET superseded_at = $1 WHERE person_id = $2 AND purpose = $3 AND request_id IS NOT DISTINCT FROM $4 AND extension_id IS NOT DISTINCT FROM $5 AND used_at IS NULL AND superseded_at IS NULL");
         supersede.Parameters.Add(new NpgsqlParameter { Value = now });
         supersede.Parameters.Add(new NpgsqlParameter { Value = personId });
         supersede.Parameters.Add(new NpgsqlParameter { Value = PurposeNames.OfLink(purpose) });
         supersede.Parameters.Add(new NpgsqlParameter { Value = (object?)requestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        supersede.Parameters.Add(new NpgsqlParameter { Value = (object?)extensionId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         batch.BatchCommands.Add(supersede);
         var insert = new NpgsqlBatchCommand(
-            "INSERT INTO jit.stepup_links (token_hash, purpose, person_id, request_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)");
+            "INSERT INTO jit.stepup_links (token_hash, purpose, person_id, request_id, created_at, expires_at, extension_id) VALUES ($1, $2, $3, $4, $5, $6, $7)");
         insert.Parameters.Add(new NpgsqlParameter { Value = tokenHash });
         insert.Parameters.Add(new NpgsqlParameter { Value = PurposeNames.OfLink(purpose) });
         insert.Parameters.Add(new NpgsqlParameter { Value = personId });
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)requestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         insert.Parameters.Add(new NpgsqlParameter { Value = now });
         insert.Parameters.Add(new NpgsqlParameter { Value = expiresAt });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)extensionId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         batch.BatchCommands.Add(insert);
         await batch.ExecuteNonQueryAsync();
     }
@@ -33,7 +35,7 @@ public sealed class LinkStore
     public async Task<StoredLink?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, byte[] tokenHash, bool forUpdate)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT token_hash, purpose, person_id, request_id, created_at, expires_at, used_at, superseded_at, failed_attempts, locked_at FROM jit.stepup_links WHERE token_hash = @hash"
+            "SELECT token_hash, purpose, person_id, request_id, created_at, expires_at, used_at, superseded_at, failed_attempts, locked_at, extension_id FROM jit.stepup_links WHERE token_hash = @hash"
             + (forUpdate ? " FOR UPDATE" : string.Empty), connection, transaction);
         command.Parameters.AddWithValue("hash", tokenHash);
         await using var reader = await command.ExecuteReaderAsync();
@@ -52,7 +54,8 @@ public sealed class LinkStore
             reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
             reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
             reader.GetInt32(8),
-            reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9));
+            reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+            reader.IsDBNull(10) ? null : reader.GetInt64(10));
     }
 
     /// <summary>Records that an enrollment link's secret is being shown; false when it was shown before (by any instance).</summary>

@@ -1,3 +1,4 @@
+using ChatOpsApprover.Domain;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -40,6 +41,29 @@ public sealed class PasskeyOffer(LinkStore links, FactorStore factors, PasskeySt
         await links.SaveWebAuthnOptionsAsync(connection, link.TokenHash, json);
         return WithForm(view, PasskeyCeremony.SignIn, json, "stepup/", token);
     }
+
+    /// <summary>
+    /// A step-up form for this person and role, whatever it confirms (a request or an extension): their passkeys
+    /// first, the code form when the role and their factor allow a code (Roles:&lt;r&gt;:StepUpFactor, an app secret);
+    /// the page that says why not when neither is possible.
+    /// </summary>
+    public async Task<LinkPageView> StepUpFormAsync(NpgsqlConnection connection, LinkPageView form, StoredLink link, RoleDefinition role, StoredFactor factor, string token)
+    {
+        var held = await passkeys.ListAsync(connection, null, link.PersonId);
+        if (!CodeAllowed(role, factor) && (held.Count == 0 || !Available))
+        {
+            return LinkPageViews.PasskeyNeeded(link, role, roleDemandsIt: role.StepUpFactor == StepUpFactor.Passkey && held.Count == 0) with { CodeError = form.CodeError };
+        }
+
+        return await SignInAsync(connection, form with { CodeForm = CodeAllowed(role, factor) }, link, held, token);
+    }
+
+    /// <summary>Whether a code may confirm this role's step-ups for this person: the role takes any factor and they have an app secret.</summary>
+    public static bool CodeAllowed(RoleDefinition role, StoredFactor factor) => factor.Totp && role.StepUpFactor switch
+    {
+        StepUpFactor.Any => true,
+        StepUpFactor.Passkey => false,
+    };
 
     private LinkPageView WithForm(LinkPageView view, PasskeyCeremony ceremony, string json, string page, string token)
     {

@@ -1,7 +1,6 @@
 using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
-using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
 using Npgsql;
 
@@ -13,14 +12,12 @@ namespace ChatOpsApprover.StepUp;
 /// requester's request is granted, an approver's vote is counted through <see cref="Approvals"/>.
 /// </summary>
 public sealed class StepUpCompletion(
-    LinkStore links,
+    StepUpVerification verification,
     StepUpConfirmationStore confirmations,
-    KnownClients knownClients,
     RequestStore requests,
     Approvals approvals,
     AuditLog audit,
     ChatNotifications notifications,
-    JitMetrics metrics,
     AccessDirectory directory)
 {
     /// <summary>Commits the caller's transaction, which holds the link's, the request's and the factor's locks.</summary>
@@ -28,28 +25,11 @@ public sealed class StepUpCompletion(
     public async Task<LinkPageView> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, AccessRequest request, RoleDefinition role, string factor, ClientInfo client, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var purpose = link.StepUp.Purpose;
-        var risk = await knownClients.RiskAsync(connection, transaction, link.PersonId, client);
-        await links.MarkUsedAsync(connection, transaction, link.TokenHash, now);
-        var details = new Dictionary<string, string>
+        var verdict = await verification.VerifyAsync(connection, transaction, link, request.Id, role, factor, client, now);
+        var risk = verdict.Risk;
+        await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, verdict.Refused ? StepUpState.Refused : StepUpState.Verified, risk, now, factor);
+        if (verdict.Refused)
         {
-            ["purpose"] = PurposeNames.Of(purpose),
-            ["factor"] = factor,
-            ["new_device"] = risk.NewDevice ? "true" : "false",
-            ["new_network"] = risk.NewNetwork ? "true" : "false",
-            ["address"] = client.Address,
-        };
-
-        var (riskAction, riskRule) = PolicyEvaluation.OnStepUp(role, risk);
-        if (riskRule is not null)
-        {
-            details["rule"] = riskRule.ToString();
-        }
-
-        if (riskAction == StepUpRiskAction.Block)
-        {
-            await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Refused, risk, now, factor);
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpRefused, request.Id, link.PersonId, ChatPlatform.Web, now, details));
-            metrics.StepUpFinished(StepUpState.Refused);
             await (purpose switch
             {
                 StepUpPurpose.Requester => FailRequestAsync(connection, transaction, request, role, risk, now, cancellationToken),
@@ -58,21 +38,7 @@ public sealed class StepUpCompletion(
             return LinkPageViews.StepUpRefused(link, request, directory.ApproversOf(role), risk);
         }
 
-        await confirmations.FinishAsync(connection, transaction, request.Id, link.PersonId, purpose, StepUpState.Verified, risk, now, factor);
-        var newDevice = await knownClients.RememberAsync(connection, transaction, link.PersonId, client, now);
-        await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpVerified, request.Id, link.PersonId, ChatPlatform.Web, now, details));
-        if (riskAction == StepUpRiskAction.Review)
-        {
-            // Access goes ahead; the audit channel shows the entry so someone looks at it.
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.StepUpReviewNeeded, request.Id, "policy", ChatPlatform.System, now, new Dictionary<string, string>
-            {
-                ["person"] = link.PersonId,
-                ["purpose"] = PurposeNames.Of(purpose),
-                ["rule"] = riskRule!.Rule,
-                ["why"] = riskRule.Why,
-            }));
-        }
-        metrics.StepUpFinished(StepUpState.Verified);
+        var newDevice = verdict.NewDevice;
         return purpose switch
         {
             StepUpPurpose.Requester => await StartGrantAsync(transaction, link, request, role, risk, newDevice, cancellationToken),

@@ -21,9 +21,9 @@ public sealed class StepUpPageHandler(
     FactorStore factors,
     CodeVerifier codes,
     PasskeyVerifier passkeyVerifier,
-    PasskeyStore passkeyStore,
     PasskeyOffer passkeys,
     StepUpCompletion completion,
+    ExtensionStepUpPage extensionPage,
     JitMetrics metrics,
     IOptions<StepUpOptions> options,
     TimeProvider time)
@@ -41,6 +41,11 @@ public sealed class StepUpPageHandler(
             return problem;
         }
 
+        if (link!.ExtensionId is not null)
+        {
+            return await extensionPage.ShowAsync(connection, link, token);
+        }
+
         var (request, role, requestProblem) = await RequestForAsync(connection, null, link!, forUpdate: false);
         if (requestProblem is not null)
         {
@@ -51,26 +56,9 @@ public sealed class StepUpPageHandler(
         return LinkPageViews.FactorProblem(link, factor) ?? await FormAsync(connection, link, request!, role!, factor!, token, codeError: null);
     }
 
-    /// <summary>
-    /// The form for this person and role: their passkeys first, the code form when the role and their factor allow a
-    /// code; the page that says why not when neither is possible.
-    /// </summary>
-    private async Task<LinkPageView> FormAsync(NpgsqlConnection connection, StoredLink link, AccessRequest request, RoleDefinition role, StoredFactor factor, string token, string? codeError)
-    {
-        var held = await passkeyStore.ListAsync(connection, null, link.PersonId);
-        var codeAllowed = factor.Totp && role.StepUpFactor switch
-        {
-            StepUpFactor.Any => true,
-            StepUpFactor.Passkey => false,
-        };
-        if (!codeAllowed && (held.Count == 0 || !passkeys.Available))
-        {
-            return LinkPageViews.PasskeyNeeded(link, role, roleDemandsIt: role.StepUpFactor == StepUpFactor.Passkey && held.Count == 0) with { CodeError = codeError };
-        }
-
-        var view = LinkPageViews.StepUpForm(link, request, role, codeError) with { CodeForm = codeAllowed };
-        return await passkeys.SignInAsync(connection, view, link, held, token);
-    }
+    /// <summary>The form for this person and role: their passkeys first, then the code form when allowed.</summary>
+    private Task<LinkPageView> FormAsync(NpgsqlConnection connection, StoredLink link, AccessRequest request, RoleDefinition role, StoredFactor factor, string token, string? codeError) =>
+        passkeys.StepUpFormAsync(connection, LinkPageViews.StepUpForm(link, request, role, codeError), link, role, factor, token);
 
     public async Task<LinkPageView> SubmitAsync(string token, string? code, ClientInfo client, CancellationToken cancellationToken)
     {
@@ -83,6 +71,11 @@ public sealed class StepUpPageHandler(
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (link!.ExtensionId is not null)
+        {
+            return await extensionPage.SubmitAsync(connection, transaction, link, code, client, now, token, cancellationToken);
         }
 
         var (request, role, requestProblem) = await RequestForAsync(connection, transaction, link!, forUpdate: true);
@@ -124,6 +117,11 @@ public sealed class StepUpPageHandler(
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (link!.ExtensionId is not null)
+        {
+            return await extensionPage.SubmitPasskeyAsync(connection, transaction, link, credential, client, now, token, cancellationToken);
         }
 
         var (request, role, requestProblem) = await RequestForAsync(connection, transaction, link!, forUpdate: true);

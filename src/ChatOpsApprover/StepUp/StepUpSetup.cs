@@ -44,14 +44,18 @@ public static class StepUpSetup
         services.AddSingleton<PasskeyOffer>();
         services.AddSingleton<EnrollmentCompletion>();
         services.AddSingleton<DecideOnEnrollment>();
+        services.AddSingleton<StepUpVerification>();
         services.AddSingleton<StepUpCompletion>();
         services.AddSingleton<StepUpMessenger>();
+        services.AddSingleton<ExtensionStepUpMessenger>();
+        services.AddSingleton<ExtensionStepUpPage>();
         services.AddSingleton<EnrollmentPageHandler>();
         services.AddSingleton<StepUpPageHandler>();
         services.AddSingleton<LinkPageRenderer>();
         services.AddSingleton<LinkPageResponse>();
         services.AddSingleton<DeviceCookie>();
         services.AddTransient<StepUpJobs>();
+        services.AddTransient<ExtensionStepUpJobs>();
 
         // Request logging, its request scope (in every line of JSON logs) and the route matcher's debug lines write request
         // paths, and a link's path holds its token: keep them out of the logs whatever level is configured

@@ -4,7 +4,8 @@ namespace ChatOpsApprover.StepUp;
 
 /// <summary>
 /// A stored link. <see cref="TokenHash"/> is SHA-256 of the token; the token itself is never stored. An enrollment link
-/// has neither <see cref="Purpose"/> nor <see cref="RequestId"/>; a step-up link has both.
+/// has neither <see cref="Purpose"/> nor <see cref="RequestId"/>; a step-up link has both, and
+/// <see cref="ExtensionId"/> when it confirms an extension of that request rather than the request itself.
 /// </summary>
 public sealed record StoredLink(
     byte[] TokenHash,
@@ -16,7 +17,8 @@ public sealed record StoredLink(
     DateTimeOffset? UsedAt,
     DateTimeOffset? SupersededAt,
     int FailedAttempts,
-    DateTimeOffset? LockedAt)
+    DateTimeOffset? LockedAt,
+    long? ExtensionId = null)
 {
     public LinkKind Kind => Purpose is null ? LinkKind.Enrollment : LinkKind.StepUp;
 

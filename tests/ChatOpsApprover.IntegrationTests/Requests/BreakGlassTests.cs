@@ -1,3 +1,4 @@
+using ChatOpsApprover.BreakGlass;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.IntegrationTests.Infrastructure;
 
@@ -126,6 +127,13 @@ public sealed class BreakGlassTests
         await TeamsAlertAsync(bot, AuditTeamsChannel, id);
         await SlackAlertAsync(bot, BotHost.ApprovalChannel, id);
         await SlackAlertAsync(bot, AuditSlackChannel, id);
+
+        // The alert job run again (as Hangfire retries it) repeats no alert.
+        await Wait.UntilAsync(async () => await bot.ScalarAsync($"SELECT count(*) FROM jit.break_glass_alerts WHERE request_id = {id}") == 4, "the four posts recorded");
+        await bot.Service<BreakGlassJobs>().AlertAsync(id, CancellationToken.None);
+        Assert.Equal(2, bot.Teams.CallsTo("send").Count(c => c.Text.StartsWith("BREAK-GLASS", StringComparison.Ordinal) && c.Text.Contains($"request #{id}", StringComparison.Ordinal)));
+        Assert.Equal(2, bot.Slack.CallsTo("chat.postMessage").Count(c => c.Text.StartsWith("<!here>", StringComparison.Ordinal) && c.Text.Contains($"request #{id}", StringComparison.Ordinal)));
+        Assert.Equal(4, await bot.ScalarAsync($"SELECT count(*) FROM jit.break_glass_alerts WHERE request_id = {id}"));
 
         var link = await Wait.UntilAsync(
             () => Task.FromResult(bot.Teams.CallsTo("send").Where(c => c.ConversationId == TeamsIds.PersonalConversation(TeamsIds.Alice))

@@ -17,22 +17,6 @@ public sealed class ExtensionTests
         s["Roles:prod-db-read:Extend:RequiresApproval"] = requiresApproval ? "true" : "false";
     };
 
-    private static long ExtensionId(string reply)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(reply, @"Extension #(\d+)");
-        Assert.True(match.Success, $"Expected an extension id in the reply: {reply}");
-        return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Clicks a button of an extension's card on Slack (the button's value is the extension id).</summary>
-    private static async Task ClickExtensionAsync(BotHost bot, string userId, long extensionId, bool approve)
-    {
-        var payload = JsonNode.Parse(Uri.UnescapeDataString(BotHost.ClickBody(userId, extensionId, approve: true)["payload=".Length..]))!.AsObject();
-        payload["actions"]![0]!["action_id"] = approve ? CardAction.ApproveExtensionId : CardAction.DenyExtensionId;
-        using var response = await bot.PostSignedAsync("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
     private static async Task<AccessRequest> ActiveRequestAsync(BotHost bot, string user = "U0ALICE")
     {
         var id = await bot.RequestAccessAsync(user);
@@ -49,7 +33,7 @@ public sealed class ExtensionTests
 
         var reply = await bot.CommandAsync("U0ALICE", $"extend {request.Id} 1h");
         Assert.Contains("waits for an approver", reply, StringComparison.Ordinal);
-        var extensionId = ExtensionId(reply);
+        var extensionId = ExtensionSteps.ExtensionId(reply);
         var card = await Wait.UntilAsync(() => Task.FromResult(bot.Slack.CallsTo("chat.postMessage").FirstOrDefault(c =>
             c.Body["channel"]?.GetValue<string>() == BotHost.ApprovalChannel && c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal))), "the extension's card");
         Assert.Contains($"Extension #{extensionId} of request #{request.Id}", card.Json, StringComparison.Ordinal);
@@ -57,10 +41,10 @@ public sealed class ExtensionTests
 
         // Asking again while one waits changes nothing; the requester cannot approve their own.
         Assert.Contains("already waits", await bot.CommandAsync("U0ALICE", $"extend {request.Id} 30m"), StringComparison.Ordinal);
-        await ClickExtensionAsync(bot, "U0ALICE", extensionId, approve: true);
+        await ExtensionSteps.ClickExtensionAsync(bot, "U0ALICE", extensionId, approve: true);
         Assert.Equal(oldEnd, (await bot.RequestAsync(request.Id)).EndsAt);
 
-        await ClickExtensionAsync(bot, "U0BOB", extensionId, approve: true);
+        await ExtensionSteps.ClickExtensionAsync(bot, "U0BOB", extensionId, approve: true);
         Assert.Equal(oldEnd + TimeSpan.FromHours(1), (await bot.RequestAsync(request.Id)).EndsAt);
         await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains($"Extension #{extensionId} was approved by bob", StringComparison.Ordinal)), "alice told");
         await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
@@ -148,28 +132,60 @@ public sealed class ExtensionTests
     }
 
     [Fact]
-    public async Task AnApprovalAfterTheEnd_IsRefused_AndNeverResurrectsAccess()
+    public async Task AnExtensionWaitingWhenTheAccessExpires_Lapses_ItsCardsLoseTheirButtons_AndALateApprovalChangesNothing()
     {
         await using var bot = await BotHost.StartAsync(Extend(requiresApproval: true));
         var request = await ActiveRequestAsync(bot);
-        var extensionId = ExtensionId(await bot.TeamsCommandAsync(TeamsIds.Alice, $"jit extend {request.Id} 1h"));
+        var extensionId = ExtensionSteps.ExtensionId(await bot.TeamsCommandAsync(TeamsIds.Alice, $"jit extend {request.Id} 1h"));
+        await Wait.UntilAsync(() => bot.Teams.CallsTo("send").Any(c => c.ConversationId == BotHost.TeamsApprovalChannel && c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the extension's Teams card");
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == BotHost.ApprovalChannel && c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the extension's Slack card");
 
         bot.Time.SetUtcNow(request.EndsAt!.Value);
         await bot.WaitForStatusAsync(request.Id, RequestStatus.Expired);
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed' AND decided_by = 'policy' AND awaiting_step_up = '{{}}'"));
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
+            && c.Json.Contains("lapsed: the access expired before it was decided", StringComparison.Ordinal) && !c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the Slack card closed in place");
+        await Wait.UntilAsync(() => bot.Teams.CallsTo("update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
+            && c.Json.Contains("lapsed", StringComparison.Ordinal) && !c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the Teams card closed in place");
 
         var answer = await bot.PostTeamsAsync(bot.TeamsCardAction(TeamsIds.Bob, extensionId, CardAction.ApproveExtensionId));
-        Assert.Contains("came too late", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var text = await answer.Content.ReadAsStringAsync();
+        Assert.Contains("came too late", text, StringComparison.Ordinal);
+        Assert.Contains("lapsed", text, StringComparison.Ordinal);
         Assert.Equal(RequestStatus.Expired, (await bot.RequestAsync(request.Id)).Status);
         Assert.Equal(request.EndsAt, (await bot.RequestAsync(request.Id)).EndsAt);
         Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
-        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'refused'"));
 
-        // A second click finds it decided.
-        await ClickExtensionAsync(bot, "U0DAVE", extensionId, approve: true);
+        // A click on Slack finds it lapsed too.
+        await ExtensionSteps.ClickExtensionAsync(bot, "U0DAVE", extensionId, approve: true);
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postEphemeral").Any(c => c.Body["user"]?.GetValue<string>() == "U0DAVE" && c.Text.Contains($"Extension #{extensionId} came too late", StringComparison.Ordinal)), "dave told");
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed'"));
         await bot.AuditSealedAsync();
-        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event = 'extension.refused' AND actor = 'bob'"));
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event = 'extension.lapsed' AND actor = 'policy' AND details->>'extension' = '{extensionId}' AND details->>'why' = 'the access expired before it was decided'"));
+        Assert.Equal(0, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event IN ('access.extended', 'extension.refused')"));
+    }
+
+    [Fact]
+    public async Task AnExtensionWaitingWhenTheAccessIsRevoked_Lapses_AndALateClickOnSlackChangesNothing()
+    {
+        await using var bot = await BotHost.StartAsync(Extend(requiresApproval: true));
+        var request = await ActiveRequestAsync(bot);
+        var extensionId = ExtensionSteps.ExtensionId(await bot.CommandAsync("U0ALICE", $"extend {request.Id} 1h"));
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == BotHost.ApprovalChannel && c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the extension's Slack card");
+
+        await bot.CommandAsync("U0ALICE", $"revoke {request.Id}");
+        Assert.Equal(RequestStatus.Revoked, (await bot.RequestAsync(request.Id)).Status);
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed'"));
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.update").Any(c => c.Json.Contains($"Extension #{extensionId} of request", StringComparison.Ordinal)
+            && c.Json.Contains("lapsed: the access was revoked before it was decided", StringComparison.Ordinal) && !c.Json.Contains(CardAction.ApproveExtensionId, StringComparison.Ordinal)), "the Slack card closed in place");
+
+        await ExtensionSteps.ClickExtensionAsync(bot, "U0BOB", extensionId, approve: true);
+        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postEphemeral").Any(c => c.Body["user"]?.GetValue<string>() == "U0BOB" && c.Text.Contains($"Extension #{extensionId} came too late", StringComparison.Ordinal)), "bob told");
+        Assert.False(await bot.HasRoleAsync(bot.LoginOf("alice")));
+        Assert.Equal(RequestStatus.Revoked, (await bot.RequestAsync(request.Id)).Status);
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE id = {extensionId} AND status = 'lapsed'"));
+        await bot.AuditSealedAsync();
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event = 'extension.lapsed' AND details->>'why' = 'the access was revoked before it was decided'"));
         Assert.Equal(0, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {request.Id} AND event = 'access.extended'"));
-        // alice asked for the request on Slack: she hears it there.
-        await Wait.UntilAsync(() => bot.Slack.CallsTo("chat.postMessage").Any(c => c.Body["channel"]?.GetValue<string>() == "DU0ALICE" && c.Text.Contains($"Extension #{extensionId} of request #{request.Id} was refused", StringComparison.Ordinal)), "alice told");
     }
 }

@@ -36,10 +36,10 @@ public sealed class PolicyRulesTests
             configure(s);
         }, time: new FakeTimeProvider(at));
 
-    private static Task<string> AskAsync(BotHost bot, Via via, string text) => via switch
+    private static Task<string> AskAsync(BotHost bot, Via via, string text, string person = "alice") => via switch
     {
-        Via.Slack => bot.CommandAsync("U0ALICE", text),
-        Via.Teams => bot.TeamsCommandAsync(TeamsIds.Alice, "jit " + text),
+        Via.Slack => bot.CommandAsync("U0" + person.ToUpperInvariant(), text),
+        Via.Teams => bot.TeamsCommandAsync(person switch { "bob" => TeamsIds.Bob, "dave" => TeamsIds.Dave, _ => TeamsIds.Alice }, "jit " + text),
     };
 
     private static long IdIn(string reply)
@@ -175,6 +175,25 @@ public sealed class PolicyRulesTests
         Assert.Equal(RequestStatus.Pending, (await bot.RequestAsync(longer)).Status);
     }
 
+    [Fact]
+    public async Task RiskFirstRequest_OfRequestsMadeAtOnce_ExactlyTheEarliestIsTheFirst()
+    {
+        await using var bot = await StartAsync(InHours, s =>
+        {
+            s["Roles:prod-db-read:Risk:FirstRequest"] = "true";
+            s["Roles:prod-db-read:Risk:Action"] = "ExtraApproval";
+        });
+
+        // From both platforms at once: without the (person, role) lock each could miss the others and count as first.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => AskAsync(bot, i % 2 == 0 ? Via.Slack : Via.Teams, $"request prod-db-read 1h at once {i}")));
+        Assert.All(replies, reply => IdIn(reply));
+        Assert.Equal(6, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests WHERE person_id = 'alice'"));
+        Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests WHERE person_id = 'alice' AND extra_approvals = 1"));
+        Assert.Equal(
+            await bot.ScalarAsync("SELECT min(id) FROM jit.access_requests WHERE person_id = 'alice'"),
+            await bot.ScalarAsync("SELECT id FROM jit.access_requests WHERE person_id = 'alice' AND extra_approvals = 1"));
+    }
+
     [Theory]
     [InlineData(Via.Slack)]
     [InlineData(Via.Teams)]
@@ -199,6 +218,17 @@ public sealed class PolicyRulesTests
         await bot.AuditSealedAsync();
         Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.verified' AND request_id = {id} AND details->>'rule' = 'Risk:NewNetwork: new network → granted, marked for review'"));
         Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.review_needed' AND request_id = {id} AND actor = 'policy' AND details->>'person' = 'alice' AND details->>'rule' = 'Risk:NewNetwork'"));
+
+        // The mark stays open for the role's approvers until one of them (never alice) closes it with jit review.
+        Assert.Contains($"#{id} prod-db-read for 1h by alice", await AskAsync(bot, via, "list", "dave"), StringComparison.Ordinal);
+        Assert.Contains("Step-ups marked for review", await AskAsync(bot, via, "list", "dave"), StringComparison.Ordinal);
+        Assert.Contains($"You cannot review your own", await AskAsync(bot, via, $"review {id} it was me", "alice"), StringComparison.Ordinal);
+        Assert.Contains($"You reviewed the step-ups marked for review on request #{id}", await AskAsync(bot, via, $"review {id} alice was travelling", "dave"), StringComparison.Ordinal);
+        Assert.Contains("already reviewed by dave", await AskAsync(bot, via, $"review {id} again", "bob"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Step-ups marked for review", await AskAsync(bot, via, "list", "bob"), StringComparison.Ordinal);
+        await bot.AuditSealedAsync();
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'stepup.reviewed' AND request_id = {id} AND actor = 'dave' AND details->>'note' = 'alice was travelling' AND details->>'people' = 'alice'"));
+        Assert.Equal(0, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = 'breakglass.reviewed' AND request_id = {id}"));
     }
 
     [Theory]

@@ -7,7 +7,7 @@ namespace ChatOpsApprover.Tests.Storage;
 public sealed class SchemaMigratorTests
 {
     /// <summary>What deployed databases have applied, in the order they applied it. New migrations go at the end.</summary>
-    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0005_audit_outbox", "0006_grant_targets", "0010_slack_replays", "0011_enrollment_secret_shown", "0012_decision_reason_and_duration", "0013_pending_deadlines", "0014_enrollment_approval", "0015_access_extensions", "0016_break_glass", "0017_request_policy", "0018_passkeys", "0021_slack_home_tabs", "0022_job_outbox"];
+    private static readonly string[] Shipped = ["0001_core", "0002_teams", "0002_audit", "0002_stepup", "0003_approval_lapse", "0004_factor_lockout", "0005_audit_outbox", "0006_grant_targets", "0010_slack_replays", "0011_enrollment_secret_shown", "0012_decision_reason_and_duration", "0013_pending_deadlines", "0014_enrollment_approval", "0015_access_extensions", "0016_break_glass", "0017_request_policy", "0018_passkeys", "0020_extension_step_up", "0021_slack_home_tabs", "0022_job_outbox"];
 
     [Fact]
     public void Migrations_KeepTheirNamesAndOrder_NewOnesComeLast()
@@ -42,6 +42,7 @@ public sealed class SchemaMigratorTests
             ["0016_break_glass"] = "b51923f9c9fbb2751639b9b0728072cd446467ddedad8849c49a1546c7f8a318",
             ["0017_request_policy"] = "c9214c21670be398cbf86bb4cd0b045aed94a21d3612ba38b526bb3a821b4b65",
             ["0018_passkeys"] = "da4d73aca0841cb221988d59baa337a476aa38d7bec6d259da86b05a2e9732c9",
+            ["0020_extension_step_up"] = "c202364653f10e1df2e3b4dd26b9910e1580ee7be6042fa8a06e98e74355199d",
             ["0021_slack_home_tabs"] = "9c28bb9bc4a4136843c96036f7f66dd139eb65a5620af56c0307c2b540b051a0",
             ["0022_job_outbox"] = "fe80fdfcac62be494f9b688d4afd93ef968942931db6dc6f88f6dd07a3e45405",
         };

@@ -30,6 +30,11 @@ public static class ExtensionCardBuilder
             facts.Add(new CardFact("Approvals", CardText.Plain($"{extension.ApprovedBy.Count} of {role.RequiredApprovals} approvals{(extension.ApprovedBy.Count > 0 ? ": " + string.Join(", ", extension.ApprovedBy) : string.Empty)}"), Wide: true));
         }
 
+        if (open && extension.AwaitingStepUp.Count > 0)
+        {
+            facts.Add(new CardFact("Second factor", CardText.Plain($"waiting for {string.Join(", ", extension.AwaitingStepUp)} to confirm"), Wide: true));
+        }
+
         var id = extension.Id.ToString(CultureInfo.InvariantCulture);
         return new ApprovalCard(
             extension.Id,
@@ -44,9 +49,10 @@ public static class ExtensionCardBuilder
 
     private static string Describe(AccessExtension extension) => extension.Status switch
     {
-        ExtensionStatus.Pending => "waiting for approval",
+        ExtensionStatus.Pending => extension.AwaitingStepUp.Count > 0 ? $"waiting for second-factor confirmation from {string.Join(", ", extension.AwaitingStepUp)}" : "waiting for approval",
         ExtensionStatus.Approved => $"approved by {extension.DecidedBy}",
         ExtensionStatus.Denied => $"denied by {extension.DecidedBy}",
         ExtensionStatus.Refused => $"refused: {extension.Outcome}",
+        ExtensionStatus.Lapsed => $"lapsed: {extension.Outcome}",
     };
 }

@@ -180,7 +180,7 @@ public sealed class CardParityTests
     {
         var active = Requests(StepUpRisk.None)["active"];
         var extension = new AccessExtension(5, active.Id, TimeSpan.FromHours(1), status, SlackChat.Key, T0.AddMinutes(100), [], status == ExtensionStatus.Pending ? null : T0.AddMinutes(101),
-            status == ExtensionStatus.Pending ? null : "bob", status == ExtensionStatus.Refused ? "the access had already ended" : null);
+            status == ExtensionStatus.Pending ? null : "bob", status == ExtensionStatus.Refused ? "the access had already ended" : null, []);
         var card = ExtensionCardBuilder.Build(extension, active, Role);
         var (slack, teams) = RenderBoth(card);
 
