@@ -33,6 +33,24 @@ public sealed class ExtensionRulesTests
     }
 
     [Fact]
+    public void ABreakGlassUse_IsNeverExtendedPastTheBreakGlassMaximum()
+    {
+        var breakGlassRole = Role with { BreakGlass = new BreakGlassRule(TimeSpan.FromHours(3)) };
+        var used = Active with { BreakGlass = true };
+
+        // 2h granted, break-glass allows 3h in all: 1h more fits, a minute beyond does not (Extend alone would allow 6h).
+        Assert.Equal(TimeSpan.FromHours(1), ExtensionRules.Remaining(used, breakGlassRole));
+        Assert.Equal(ExtensionCheck.Allowed, ExtensionRules.Check(used, breakGlassRole, "alice", TimeSpan.FromHours(1), At(11, 50)));
+        Assert.Equal(ExtensionCheck.OverLimit, ExtensionRules.Check(used, breakGlassRole, "alice", TimeSpan.FromMinutes(61), At(11, 50)));
+
+        // A role whose break-glass was switched off since lets such a use grow no further.
+        Assert.Equal(ExtensionCheck.OverLimit, ExtensionRules.Check(used, Role, "alice", TimeSpan.FromMinutes(15), At(11, 50)));
+
+        // An ordinary request of the same role keeps Extend's maximum.
+        Assert.Equal(TimeSpan.FromHours(6), ExtensionRules.Remaining(Active, breakGlassRole));
+    }
+
+    [Fact]
     public void SomeoneElse_OrAMissingRequest_GetTheSameAnswer()
     {
         Assert.Equal(ExtensionCheck.NotYours, ExtensionRules.Check(Active, Role, "bob", TimeSpan.FromHours(1), At(11)));
