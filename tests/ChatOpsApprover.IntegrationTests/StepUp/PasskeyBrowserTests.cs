@@ -160,6 +160,50 @@ public sealed class PasskeyBrowserTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task AnExtension_IsConfirmedWithAPasskey_OnAPasskeyOnlyRole_WhichRefusesACodeForIt()
+    {
+        await using var bot = await StartAsync(s =>
+        {
+            s["Roles:prod-db-read:StepUpFactor"] = "Passkey";
+            s["Roles:prod-db-read:Extend:MaxTotal"] = "04:00:00";
+            s["Roles:prod-db-read:Extend:RequiresApproval"] = "false";
+        });
+        var (context, page, _, _, _) = await PhoneWithPasskeyAsync();
+        await using var __ = context;
+        await EnrollWithPasskeyAsync(bot, page, "U0ALICE", "YubiKey 5");
+        var id = await bot.RequestAccessAsync();
+        await bot.ClickApproveAsync("U0BOB", id);
+        await page.GotoAsync((await bot.WaitForLinkAsync("U0ALICE", index: 0)).AbsoluteUri);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use your passkey" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Confirmed");
+        var oldEnd = (await bot.WaitForStatusAsync(id, RequestStatus.Active)).EndsAt!.Value;
+
+        var reply = await bot.CommandAsync("U0ALICE", $"extend {id} 30m");
+        Assert.Contains("waits for you to confirm it with your second factor", reply, StringComparison.Ordinal);
+        var link = await bot.WaitForLinkAsync("U0ALICE", index: 1);
+
+        // The extension's page offers the passkey and no code form; a code posted anyway is refused and changes nothing.
+        await page.GotoAsync(link.AbsoluteUri);
+        await Assertions.Expect(Heading(page)).ToContainTextAsync("extension");
+        Assert.Equal(0, await page.GetByLabel("6-digit code from your authenticator app").CountAsync());
+        using (var codeOnly = new LinkBrowser())
+        {
+            Assert.NotEqual(HttpStatusCode.OK, (await codeOnly.SubmitAsync(link, "123456")).Status);
+        }
+
+        Assert.Equal(oldEnd, (await bot.RequestAsync(id)).EndsAt);
+
+        await page.GotoAsync(link.AbsoluteUri);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use your passkey" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Confirmed");
+        Assert.Equal(oldEnd + TimeSpan.FromMinutes(30), (await bot.RequestAsync(id)).EndsAt);
+        Assert.Equal(RequestStatus.Active, (await bot.RequestAsync(id)).Status);
+        await bot.AuditSealedAsync();
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {id} AND event = 'stepup.verified' AND details ? 'extension' AND details->>'factor' = 'passkey: YubiKey 5'"));
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE request_id = {id} AND event = 'access.extended'"));
+    }
+
+    [Fact]
     public async Task AReplayedAssertion_IsRefused_OnTheUsedLink_AndOnTheNextLink()
     {
         await using var bot = await StartAsync();
