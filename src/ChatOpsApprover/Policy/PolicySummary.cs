@@ -18,7 +18,7 @@ public static class PolicySummary
             text.AppendLine($"  hours:       {(role.Hours is { } hours ? $"{hours.Describe()}; outside them: {PolicyWords.Of(role.OutsideHours)}" : "any time")}");
             text.AppendLine($"  auto-approval: {AutoApproval(role)}");
             text.AppendLine($"  risk:        {Risk(role)}");
-            text.AppendLine($"  step-up:     {StepUp(role.StepUp)}");
+            text.AppendLine($"  step-up:     {StepUp(role.StepUp)}{Factor(role.StepUpFactor)}");
         }
 
         return text.ToString();
@@ -58,6 +58,12 @@ public static class PolicySummary
         StepUpPolicy.Requester => "the requester confirms with their second factor",
         StepUpPolicy.Approver => "approvers confirm with their second factor",
         StepUpPolicy.Both => "approvers, then the requester, confirm with their second factor",
+    };
+
+    private static string Factor(StepUpFactor factor) => factor switch
+    {
+        StepUpFactor.Any => string.Empty,
+        StepUpFactor.Passkey => " (a passkey or security key only: StepUpFactor Passkey)",
     };
 
     /// <summary>"bob, dave (group:dba)": the people the entries name, and the entries when they are not just those people.</summary>

@@ -66,6 +66,14 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_SaysWhenARoleTakesPasskeysOnly()
+    {
+        var (exitCode, output, error) = await ProgramRun.RunAsync(Development, "policy", "check", Write(role => role["StepUpFactor"] = "Passkey"));
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("step-up:     the requester confirms with their second factor (a passkey or security key only: StepUpFactor Passkey)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_AFileWithProblems_NamesEveryKey_AndExits1()
     {
         var path = Write(role =>
