@@ -46,16 +46,10 @@ public sealed class ExtensionStepUpPage(
     /// <summary>Checks the code and counts the confirmation. The caller's transaction holds the link's lock; this one takes the request's, the extension's and the factor's, in that order.</summary>
     public async Task<LinkPageView> SubmitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, string? code, ClientInfo client, DateTimeOffset now, string token, CancellationToken cancellationToken)
     {
-        var (waiting, problem) = await WaitingAsync(connection, transaction, link, forUpdate: true);
+        var (waiting, factor, problem) = await LockForAnswerAsync(connection, transaction, link);
         if (problem is not null)
         {
             return problem;
-        }
-
-        var factor = await factors.FindAsync(connection, transaction, link.PersonId, forUpdate: true);
-        if (LinkPageViews.FactorProblem(link, factor) is { } factorProblem)
-        {
-            return factorProblem;
         }
 
         // A role that takes passkeys only refuses any code before it is looked at: not a guess, nothing counted.
@@ -72,16 +66,10 @@ public sealed class ExtensionStepUpPage(
     /// <summary>A passkey's answer: when it verifies against the person's stored passkey, the confirmation is counted.</summary>
     public async Task<LinkPageView> SubmitPasskeyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, string? credential, ClientInfo client, DateTimeOffset now, string token, CancellationToken cancellationToken)
     {
-        var (waiting, problem) = await WaitingAsync(connection, transaction, link, forUpdate: true);
+        var (waiting, factor, problem) = await LockForAnswerAsync(connection, transaction, link);
         if (problem is not null)
         {
             return problem;
-        }
-
-        var factor = await factors.FindAsync(connection, transaction, link.PersonId, forUpdate: true);
-        if (LinkPageViews.FactorProblem(link, factor) is { } factorProblem)
-        {
-            return factorProblem;
         }
 
         var (result, passkey) = await passkeyVerifier.AssertAsync(connection, transaction, link, credential, client.Address, now, cancellationToken);
@@ -147,6 +135,19 @@ public sealed class ExtensionStepUpPage(
         await transaction.CommitAsync(cancellationToken);
         approvals.AfterCommit(request.Id, extension.Id, decision);
         return ExtensionLinkPageViews.Confirmed(link, extension, request, decision, verdict.Risk, verdict.NewDevice);
+    }
+
+    /// <summary>For an answer on the link: the request, the extension and the factor, locked in that order; or the page that says why not.</summary>
+    private async Task<((AccessExtension Extension, AccessRequest Request, RoleDefinition Role)? Waiting, StoredFactor? Factor, LinkPageView? Problem)> LockForAnswerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link)
+    {
+        var (waiting, problem) = await WaitingAsync(connection, transaction, link, forUpdate: true);
+        if (problem is not null)
+        {
+            return (null, null, problem);
+        }
+
+        var factor = await factors.FindAsync(connection, transaction, link.PersonId, forUpdate: true);
+        return LinkPageViews.FactorProblem(link, factor) is { } factorProblem ? (null, null, factorProblem) : (waiting, factor, null);
     }
 
     /// <summary>The extension the link confirms, while it still waits for this person's confirmation and their answer still counts; otherwise the page that says why not.</summary>

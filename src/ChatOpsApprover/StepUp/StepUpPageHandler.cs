@@ -78,16 +78,10 @@ public sealed class StepUpPageHandler(
             return await extensionPage.SubmitAsync(connection, transaction, link, code, client, now, token, cancellationToken);
         }
 
-        var (request, role, requestProblem) = await RequestForAsync(connection, transaction, link!, forUpdate: true);
-        if (requestProblem is not null)
+        var (request, role, factor, lockProblem) = await LockForAnswerAsync(connection, transaction, link!);
+        if (lockProblem is not null)
         {
-            return requestProblem;
-        }
-
-        var factor = await factors.FindAsync(connection, transaction, link!.PersonId, forUpdate: true);
-        if (LinkPageViews.FactorProblem(link, factor) is { } factorProblem)
-        {
-            return factorProblem;
+            return lockProblem;
         }
 
         // A role that takes passkeys only refuses any code before it is looked at: not a guess, nothing counted.
@@ -124,16 +118,10 @@ public sealed class StepUpPageHandler(
             return await extensionPage.SubmitPasskeyAsync(connection, transaction, link, credential, client, now, token, cancellationToken);
         }
 
-        var (request, role, requestProblem) = await RequestForAsync(connection, transaction, link!, forUpdate: true);
-        if (requestProblem is not null)
+        var (request, role, factor, lockProblem) = await LockForAnswerAsync(connection, transaction, link!);
+        if (lockProblem is not null)
         {
-            return requestProblem;
-        }
-
-        var factor = await factors.FindAsync(connection, transaction, link!.PersonId, forUpdate: true);
-        if (LinkPageViews.FactorProblem(link, factor) is { } factorProblem)
-        {
-            return factorProblem;
+            return lockProblem;
         }
 
         var (result, passkey) = await passkeyVerifier.AssertAsync(connection, transaction, link, credential, client.Address, now, cancellationToken);
@@ -153,6 +141,19 @@ public sealed class StepUpPageHandler(
         LinkPageView? form = null;
         var view = LinkPageViews.CodeRefused(result, link, options.Value.MaxAttempts, error => form = LinkPageViews.StepUpForm(link, request, role, error));
         return form is null ? view : await FormAsync(connection, link, request, role, factor, token, form.CodeError);
+    }
+
+    /// <summary>For an answer on the link: its request, role and factor, locked after the link in that order; or the page that says why not.</summary>
+    private async Task<(AccessRequest? Request, RoleDefinition? Role, StoredFactor? Factor, LinkPageView? Problem)> LockForAnswerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link)
+    {
+        var (request, role, requestProblem) = await RequestForAsync(connection, transaction, link, forUpdate: true);
+        if (requestProblem is not null)
+        {
+            return (null, null, null, requestProblem);
+        }
+
+        var factor = await factors.FindAsync(connection, transaction, link.PersonId, forUpdate: true);
+        return LinkPageViews.FactorProblem(link, factor) is { } factorProblem ? (null, null, null, factorProblem) : (request, role, factor, null);
     }
 
     /// <summary>The request the link confirms, while it still waits for this person's step-up; otherwise the page that says why not.</summary>
