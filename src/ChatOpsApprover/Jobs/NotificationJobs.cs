@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ChatOpsApprover.Chat;
 using ChatOpsApprover.Chat.Cards;
 using ChatOpsApprover.Domain;
@@ -36,9 +37,10 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
             await messages.SaveMessageAsync(requestId, message);
         }
 
-        // The request may have moved on while the card was being posted.
+        // The request may have moved on while the card was being posted, and a refresh that ran meanwhile found no card
+        // to update yet (an approver's click recorded between the post and its record): show what it is now.
         var latest = await store.FindAsync(requestId);
-        if (latest is not null && latest.Status != request.Status)
+        if (latest is not null && !SameFacts(card, ApprovalCardBuilder.Build(latest, role)))
         {
             await RefreshCardsAsync(requestId, cancellationToken);
             return;
@@ -46,6 +48,10 @@ public sealed class NotificationJobs(RequestStore store, ExtensionStore extensio
 
         await HomeViewsChangedAsync([request], cancellationToken);
     }
+
+    /// <summary>Whether two cards say the same (records holding lists compare by reference, so by their JSON).</summary>
+    private static bool SameFacts(ApprovalCard posted, ApprovalCard now) =>
+        JsonSerializer.Serialize(posted) == JsonSerializer.Serialize(now);
 
     public async Task RefreshCardsAsync(long requestId, CancellationToken cancellationToken)
     {
