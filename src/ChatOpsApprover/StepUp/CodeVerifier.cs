@@ -15,6 +15,16 @@ namespace ChatOpsApprover.StepUp;
 /// </summary>
 public sealed class CodeVerifier(LinkStore links, FactorStore factors, FactorSecrets secrets, AuditLog audit, IOptions<StepUpOptions> options)
 {
+    /// <summary>
+    /// A code on a step-up link for <paramref name="role"/>: a role that takes passkeys only refuses any code before it
+    /// is looked at (not a guess, nothing counted); otherwise the code is checked as <see cref="CheckAsync"/> does.
+    /// </summary>
+    public async Task<CodeResult> CheckStepUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredLink link, StoredFactor factor, RoleDefinition role, string? code, string address, DateTimeOffset now) => role.StepUpFactor switch
+    {
+        StepUpFactor.Any => await CheckAsync(connection, transaction, link, factor, code, address, now),
+        StepUpFactor.Passkey => CodeResult.Refused(CodeRefusal.PasskeyRequired),
+    };
+
     /// <param name="confirmsFactor">
     /// True when the code proves an active factor on an enrollment link (adding a passkey): then, as on a step-up, the
     /// code is used up and a wrong one counts against the factor too.

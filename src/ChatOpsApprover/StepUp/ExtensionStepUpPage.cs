@@ -52,12 +52,7 @@ public sealed class ExtensionStepUpPage(
             return problem;
         }
 
-        // A role that takes passkeys only refuses any code before it is looked at: not a guess, nothing counted.
-        var result = waiting!.Value.Role.StepUpFactor switch
-        {
-            StepUpFactor.Any => await codes.CheckAsync(connection, transaction, link, factor!, code, client.Address, now),
-            StepUpFactor.Passkey => CodeResult.Refused(CodeRefusal.PasskeyRequired),
-        };
+        var result = await codes.CheckStepUpAsync(connection, transaction, link, factor!, waiting!.Value.Role, code, client.Address, now);
         return result.Refusal is not null
             ? await RefusedAsync(connection, transaction, result, link, waiting.Value, factor!, token, cancellationToken)
             : await ConfirmAsync(connection, transaction, link, waiting.Value, "totp", client, now, cancellationToken);

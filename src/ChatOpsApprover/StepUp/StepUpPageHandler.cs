@@ -84,19 +84,14 @@ public sealed class StepUpPageHandler(
             return lockProblem;
         }
 
-        // A role that takes passkeys only refuses any code before it is looked at: not a guess, nothing counted.
-        var result = role!.StepUpFactor switch
-        {
-            StepUpFactor.Any => await codes.CheckAsync(connection, transaction, link, factor!, code, client.Address, now),
-            StepUpFactor.Passkey => CodeResult.Refused(CodeRefusal.PasskeyRequired),
-        };
+        var result = await codes.CheckStepUpAsync(connection, transaction, link, factor!, role!, code, client.Address, now);
         if (result.Refusal is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            return await RefusedAsync(connection, result, link, request!, role, factor!, token);
+            return await RefusedAsync(connection, result, link, request!, role!, factor!, token);
         }
 
-        return await completion.CompleteAsync(connection, transaction, link, request!, role, "totp", client, now, cancellationToken);
+        return await completion.CompleteAsync(connection, transaction, link, request!, role!, "totp", client, now, cancellationToken);
     }
 
     /// <summary>A passkey's answer from the page: when it verifies against the person's stored passkey, the step-up completes.</summary>
