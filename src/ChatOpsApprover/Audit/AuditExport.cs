@@ -123,6 +123,7 @@ public static class AuditExport
     public static async Task<long> WriteAsync(AuditLog audit, ExportQuery query, PipeWriter output, CancellationToken cancellationToken)
     {
         // The first row is read before anything is written, so a database that cannot be read fails the request cleanly.
+        await audit.SealBeforeReadAsync(cancellationToken);
         await using var records = audit.ReadRangeAsync(query.From, query.To, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var more = await records.MoveNextAsync();
         if (query.Format == ExportFormat.Csv)

@@ -58,6 +58,7 @@ public sealed class AuditReports(AuditLog audit, AuditReadLog reads, RequestStor
         var entries = personId is null && roleName is null
             ? AuditScope.Everything
             : new AuditScope(personId, await requests.IdsOfAsync(personId, roleName, cancellationToken));
+        await audit.SealBeforeReadAsync(cancellationToken);
         var counts = await audit.CountByEventAsync(since, entries, cancellationToken);
         var latest = counts.Count == 0 ? [] : await audit.LatestAsync(since, entries, LatestCount, cancellationToken);
         await reads.RecordAsync(person.Id, platform, new Dictionary<string, string>
