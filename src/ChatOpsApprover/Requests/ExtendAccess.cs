@@ -46,7 +46,7 @@ public sealed class ExtendAccess(
 
         if (await extensions.PendingOfAsync(connection, transaction, requestId) is { } waiting)
         {
-            return new ExtendResult(ExtendOutcome.AlreadyWaiting, requestId, waiting.Duration, request, role, waiting.Id);
+            return new ExtendResult(ExtendOutcome.AlreadyWaiting, requestId, waiting.Duration, request, role, waiting.Id, waiting);
         }
 
         var requesterConfirms = StepUpRules.ExtensionRequesterMustConfirm(role!, request!);

@@ -132,6 +132,12 @@ public sealed class ExtensionStepUpTests
         var extensionId = ExtensionSteps.ExtensionId(reply);
         Assert.Equal(oldEnd, (await bot.RequestAsync(id)).EndsAt);
 
+        // Asking again says the extension waits for her own confirmation, not for an approver, and changes nothing.
+        var again = await bot.CommandAsync("U0ALICE", $"extend {id} 15m");
+        Assert.Contains($"Extension #{extensionId} of request #{id} (by 30m) already waits for you to confirm it with your second factor", again, StringComparison.Ordinal);
+        Assert.Contains($"jit confirm {id}", again, StringComparison.Ordinal);
+        Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.extensions WHERE request_id = {id}"));
+
         // "jit confirm" gives a fresh link; the first one stops working.
         var first = await bot.WaitForLinkAsync("U0ALICE", index: 1);
         var fresh = StepUpSteps.FindLink(await bot.CommandAsync("U0ALICE", $"confirm {id}"), "stepup");
