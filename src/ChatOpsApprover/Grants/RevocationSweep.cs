@@ -46,6 +46,7 @@ public sealed class RevocationSweep(
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
+            var steps = new RevocationStepTimer(metrics);
             var entries = new List<AuditEntry>();
             IReadOnlyList<long> ended = [];
             List<AccessRequest> due;
@@ -53,12 +54,17 @@ public sealed class RevocationSweep(
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
                 due = await store.ClaimDueAsync(connection, transaction, target, now, options.Value.BatchSize);
-                if (due.Count > 0)
+                steps.Lap(RevocationStep.Claim);
+                if (due.Count == 0)
                 {
-                    ended = await targetRevoker.EndAsync(connection, transaction, due, RequestStatus.Expired, TargetRevoker.SystemActor, ChatPlatform.System, now, entries, cancellationToken);
+                    break;
                 }
 
+                // How long the earliest row waited for this batch (a retried row's wait includes its back-off).
+                steps.Add(RevocationStep.Wait, now - due.Min(r => r.CleanupDueAt ?? r.EndsAt ?? now));
+                ended = await targetRevoker.EndAsync(connection, transaction, due, RequestStatus.Expired, TargetRevoker.SystemActor, ChatPlatform.System, now, entries, steps, cancellationToken);
                 await audit.AppendManyAsync(connection, transaction, entries);
+                steps.Lap(RevocationStep.Audit);
 
                 // Chat is told through a job that commits with the batch (one INSERT into the job outbox, moved into
                 // Hangfire after the commit): a slow chat API never holds a revocation, and neither does Hangfire's
@@ -66,11 +72,14 @@ public sealed class RevocationSweep(
                 var told = JobOutbox.Begin();
                 ChatNotifications.Via(told).RequestsChanged(ended);
                 await outbox.SaveAsync(connection, transaction, told, cancellationToken);
+                steps.Lap(RevocationStep.Jobs);
                 await transaction.CommitAsync(cancellationToken);
+                steps.Lap(RevocationStep.Commit);
             }
 
             outbox.Wake();
             metrics.Revoked(due, ended, time.GetUtcNow());
+            steps.Finish(due.Count);
             total += ended.Count;
             claimedTotal += due.Count;
             if (due.Count < options.Value.BatchSize)
