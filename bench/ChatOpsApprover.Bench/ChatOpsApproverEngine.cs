@@ -27,8 +27,19 @@ public static class ChatOpsApproverEngine
         RunHostAsync(connectionString, grantRole, measurements, async _ =>
         {
             await InsertRequestsAsync(connectionString, grantRole, "active", endsAt);
+            WarnIfLate(endsAt);
             await Approvals.WaitAsync(measurements, endsAt.Count, deadline);
         }, chatDown: chatDown);
+
+    /// <summary>A run whose host took longer to start than the lead measures its start-up, not its revocation: say so.</summary>
+    private static void WarnIfLate(IReadOnlyDictionary<string, DateTimeOffset> endsAt)
+    {
+        var late = DateTimeOffset.UtcNow - endsAt.Values.Min();
+        if (late > TimeSpan.Zero)
+        {
+            Console.Error.WriteLine($"WARNING: the grants were stored {late.TotalSeconds:F1} s after the first window ended (the host started slowly); this run's lags include that.");
+        }
+    }
 
     /// <summary>
     /// Revocations at a webhook target: the same path, the same active grants, but each revoke is a signed POST to a

@@ -50,8 +50,11 @@ public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions,
         {
             // One round trip for the whole batch, through the lifecycle like every other status change.
             await store.MoveManyAsync(connection, transaction, ended, to, new StatusChange(EndedAt: now, EndedBy: actor));
+
+            // Only rows whose sessions were closed are written again: in a burst, where few logins have sessions, a second
+            // UPDATE of every row wrote a second row version of each. A count of 0 is kept in the audit entry.
             await store.RecordSessionsClosedAsync(connection, transaction, ended
-                .Where(r => outcomes[r.Id].SessionsClosed is not null)
+                .Where(r => outcomes[r.Id].SessionsClosed is > 0)
                 .ToDictionary(r => r.Id, r => outcomes[r.Id].SessionsClosed!.Value));
             var eventName = to == RequestStatus.Expired ? AuditEvents.AccessExpired : AuditEvents.AccessRevoked;
             entries.AddRange(ended.Select(r => new AuditEntry(eventName, r.Id, actor, platform, now, Details(r, outcomes[r.Id]))));
