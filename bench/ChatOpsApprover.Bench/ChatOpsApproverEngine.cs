@@ -19,13 +19,27 @@ namespace ChatOpsApprover.Bench;
 /// </summary>
 public static class ChatOpsApproverEngine
 {
-    /// <summary>Revocations: active grants whose windows end at the planned moments.</summary>
-    public static Task RunAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> endsAt, Measurements measurements, DateTimeOffset deadline) =>
+    /// <summary>
+    /// Revocations: active grants whose windows end at the planned moments. With <paramref name="chatDown"/> Slack's Web
+    /// API is a closed port for the whole run, so every chat notification of the burst fails and is retried meanwhile.
+    /// </summary>
+    public static Task RunAsync(string connectionString, string grantRole, IReadOnlyDictionary<string, DateTimeOffset> endsAt, Measurements measurements, DateTimeOffset deadline, bool chatDown = false) =>
         RunHostAsync(connectionString, grantRole, measurements, async _ =>
         {
             await InsertRequestsAsync(connectionString, grantRole, "active", endsAt);
+            WarnIfLate(endsAt);
             await Approvals.WaitAsync(measurements, endsAt.Count, deadline);
-        });
+        }, chatDown: chatDown);
+
+    /// <summary>A run whose host took longer to start than the lead measures its start-up, not its revocation: say so.</summary>
+    private static void WarnIfLate(IReadOnlyDictionary<string, DateTimeOffset> endsAt)
+    {
+        var late = DateTimeOffset.UtcNow - endsAt.Values.Min();
+        if (late > TimeSpan.Zero)
+        {
+            Console.Error.WriteLine($"WARNING: the grants were stored {late.TotalSeconds:F1} s after the first window ended (the host started slowly); this run's lags include that.");
+        }
+    }
 
     /// <summary>
     /// Revocations at a webhook target: the same path, the same active grants, but each revoke is a signed POST to a
@@ -91,9 +105,9 @@ public static class ChatOpsApproverEngine
         return ids;
     }
 
-    private static async Task RunHostAsync(string connectionString, string grantRole, Measurements measurements, Func<WebApplication, Task> drive, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    private static async Task RunHostAsync(string connectionString, string grantRole, Measurements measurements, Func<WebApplication, Task> drive, IReadOnlyDictionary<string, string?>? extraSettings = null, bool chatDown = false)
     {
-        var (slack, slackUrl) = await StartSlackStandInAsync();
+        var (slack, slackUrl) = chatDown ? (null, ClosedPortUrl()) : await StartSlackStandInAsync();
         await using var slackLifetime = slack;
         var settings = new Dictionary<string, string?>
         {
@@ -152,6 +166,16 @@ public static class ChatOpsApproverEngine
 
             return results;
         }
+    }
+
+    /// <summary>A loopback address nothing listens on: every connection to it is refused at once.</summary>
+    private static string ClosedPortUrl()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}";
     }
 
     /// <summary>Answers every Slack Web API call with ok, so notifications cost what they cost against a fast Slack.</summary>

@@ -11,7 +11,7 @@ public sealed class Measurements
 
     public void Done(string login, DateTimeOffset at) => _revokedAt.TryAdd(login, at);
 
-    public RunResult Summarise(string engine, Workload workload, IReadOnlyDictionary<string, DateTimeOffset> endsAt, int stillMembers)
+    public RunResult Summarise(string engine, Workload workload, IReadOnlyDictionary<string, DateTimeOffset> endsAt, int stillMembers, StepSummary? bot = null)
     {
         var lags = endsAt
             .Where(e => _revokedAt.ContainsKey(e.Key))
@@ -22,7 +22,7 @@ public sealed class Measurements
         var first = endsAt.Values.Min();
         var last = _revokedAt.Values.DefaultIfEmpty(first).Max();
         var seconds = Math.Max(0.001, (last - first).TotalSeconds);
-        return new RunResult(engine, workload.Name, endsAt.Count, lags.Length, stillMembers, Percentile(0.50), Percentile(0.99), lags.Length == 0 ? double.NaN : lags[^1], lags.Length / seconds, PeakMemory());
+        return new RunResult(engine, workload.Name, endsAt.Count, lags.Length, stillMembers, Percentile(0.50), Percentile(0.99), lags.Length == 0 ? double.NaN : lags[^1], lags.Length / seconds, PeakMemory(), bot);
     }
 
     /// <summary>The process's peak resident set (VmHWM), the number `time -v` reports as maximum resident set size.</summary>

@@ -20,5 +20,5 @@ public sealed record Workload(string Name, int Count, TimeSpan Spread)
     }
 }
 
-/// <summary>What one engine did with one workload.</summary>
-public sealed record RunResult(string Engine, string Workload, int Expected, int Done, int Wrong, double P50Ms, double P99Ms, double MaxMs, double PerSecond, long PeakMemoryBytes);
+/// <summary>What one engine did with one workload, and, for ours, the bot's own account of it (its metrics).</summary>
+public sealed record RunResult(string Engine, string Workload, int Expected, int Done, int Wrong, double P50Ms, double P99Ms, double MaxMs, double PerSecond, long PeakMemoryBytes, StepSummary? Bot = null);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ChatOpsApprover.Observability;
 using Microsoft.Extensions.Options;
 
 namespace ChatOpsApprover.Grants;
@@ -11,7 +12,7 @@ namespace ChatOpsApprover.Grants;
 /// are revoked on time meanwhile. On the same clock it lets approvals that were never confirmed lapse (no precision
 /// needed there: the poll interval will do).
 /// </summary>
-public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lapse, RevocationSignal signal, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationScheduler> logger)
+public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lapse, RevocationSignal signal, TimeProvider time, IOptions<RevocationOptions> options, JitMetrics metrics, ILogger<RevocationScheduler> logger)
     : BackgroundService
 {
     /// <summary>How long a target whose due rows another instance holds is left alone (real time: this is contention, not a schedule).</summary>
@@ -34,6 +35,7 @@ public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lap
             // Wake-up times are absolute and the wait is measured just before waiting, so time that passes during a
             // sweep (a slow database, a burst) is never waited again.
             var wakeAt = startedAt + options.Value.PollInterval;
+            var wakeForDue = false;
             try
             {
                 foreach (var done in _lanes.Where(l => l.Value.IsCompleted).Select(l => l.Key).ToList())
@@ -65,6 +67,7 @@ public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lap
                 if (await sweep.NextDueAsync(busy, stoppingToken) is { } due && due < wakeAt)
                 {
                     wakeAt = due;
+                    wakeForDue = true;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -82,22 +85,20 @@ public sealed class RevocationScheduler(RevocationSweep sweep, ApprovalLapse lap
             {
                 var waits = new List<Task> { woken };
                 var delay = wakeAt - time.GetUtcNow();
-                if (delay > TimeSpan.Zero)
-                {
-                    waits.Add(Task.Delay(delay, time, stoppingToken));
-                }
-                else
-                {
-                    waits.Add(Task.CompletedTask);
-                }
-
+                var timer = delay > TimeSpan.Zero ? Task.Delay(delay, time, stoppingToken) : null;
+                waits.Add(timer ?? Task.CompletedTask);
                 if (NextPauseEnd() is { } pause)
                 {
                     waits.Add(Task.Delay(pause, stoppingToken));
                 }
 
-                await Task.WhenAny(waits);
+                var first = await Task.WhenAny(waits);
                 stoppingToken.ThrowIfCancellationRequested();
+                if (wakeForDue && first == timer)
+                {
+                    // The timer's precision: how late it fired after the due time it slept until.
+                    metrics.RevocationStepTook(RevocationStep.Wake, time.GetUtcNow() - wakeAt);
+                }
             }
             catch (OperationCanceledException)
             {

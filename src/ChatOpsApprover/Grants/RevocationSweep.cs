@@ -36,8 +36,8 @@ public sealed class RevocationSweep(
     public Task<IReadOnlyList<string>> DueTargetsAsync(CancellationToken cancellationToken) => store.DueTargetsAsync(time.GetUtcNow(), cancellationToken);
 
     /// <summary>
-    /// Takes away every due grant at one target, a batch per transaction. Returns how many requests ended, and how
-    /// many rows were claimed (0 while another instance holds them all).
+    /// Takes away every due grant at one target, a batch per transaction, until a claim finds nothing due. Returns how
+    /// many requests ended, and how many rows were claimed (0 while another instance holds them all).
     /// </summary>
     public async Task<(int Ended, int Claimed)> RevokeDueAtAsync(string target, CancellationToken cancellationToken)
     {
@@ -46,6 +46,7 @@ public sealed class RevocationSweep(
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
+            var steps = new RevocationStepTimer(metrics);
             var entries = new List<AuditEntry>();
             IReadOnlyList<long> ended = [];
             List<AccessRequest> due;
@@ -53,12 +54,17 @@ public sealed class RevocationSweep(
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
                 due = await store.ClaimDueAsync(connection, transaction, target, now, options.Value.BatchSize);
-                if (due.Count > 0)
+                steps.Lap(RevocationStep.Claim);
+                if (due.Count == 0)
                 {
-                    ended = await targetRevoker.EndAsync(connection, transaction, due, RequestStatus.Expired, TargetRevoker.SystemActor, ChatPlatform.System, now, entries, cancellationToken);
+                    break;
                 }
 
+                // How long the earliest row waited for this batch (a retried row's wait includes its back-off).
+                steps.Add(RevocationStep.Wait, now - due.Min(r => r.CleanupDueAt ?? r.EndsAt ?? now));
+                ended = await targetRevoker.EndAsync(connection, transaction, due, RequestStatus.Expired, TargetRevoker.SystemActor, ChatPlatform.System, now, entries, steps, cancellationToken);
                 await audit.AppendManyAsync(connection, transaction, entries);
+                steps.Lap(RevocationStep.Audit);
 
                 // Chat is told through a job that commits with the batch (one INSERT into the job outbox, moved into
                 // Hangfire after the commit): a slow chat API never holds a revocation, and neither does Hangfire's
@@ -66,17 +72,19 @@ public sealed class RevocationSweep(
                 var told = JobOutbox.Begin();
                 ChatNotifications.Via(told).RequestsChanged(ended);
                 await outbox.SaveAsync(connection, transaction, told, cancellationToken);
+                steps.Lap(RevocationStep.Jobs);
                 await transaction.CommitAsync(cancellationToken);
+                steps.Lap(RevocationStep.Commit);
             }
 
             outbox.Wake();
             metrics.Revoked(due, ended, time.GetUtcNow());
+            steps.Finish(due.Count);
             total += ended.Count;
             claimedTotal += due.Count;
-            if (due.Count < options.Value.BatchSize)
-            {
-                break;
-            }
+
+            // Claim again until nothing is due: in a burst, rows fall due while a batch runs, and going back through
+            // the scheduler's loop (its two queries and a new lane) before claiming them made them wait longer.
         }
 
         return (total, claimedTotal);

@@ -42,7 +42,7 @@ public sealed class RevokeCommand(
         var entries = new List<AuditEntry>();
         if (request.Status == RequestStatus.Active)
         {
-            if ((await targetRevoker.EndAsync(connection, transaction, [request], RequestStatus.Revoked, actor.Id, platform, now, entries, cancellationToken)).Count == 0)
+            if ((await targetRevoker.EndAsync(connection, transaction, [request], RequestStatus.Revoked, actor.Id, platform, now, entries, steps: null, cancellationToken)).Count == 0)
             {
                 // The sweeper retries from now on, with back-off, until the target answers.
                 await store.MakeDueAsync(connection, transaction, request.Id, now);

@@ -23,9 +23,10 @@ public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions,
     /// <summary>
     /// Takes away the access of <paramref name="all"/> (locked, all of one target): active ones end as
     /// <paramref name="to"/>, ended ones with a clean-up due have it done. Returns the ids that ended. Audit entries are
-    /// added to <paramref name="entries"/> for the caller to append just before it commits.
+    /// added to <paramref name="entries"/> for the caller to append just before it commits. <paramref name="steps"/>, when
+    /// given, times the lock, still-needed, target and status steps.
     /// </summary>
-    public async Task<IReadOnlyList<long>> EndAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> all, RequestStatus to, string actor, ChatPlatform platform, DateTimeOffset now, List<AuditEntry> entries, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> EndAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AccessRequest> all, RequestStatus to, string actor, ChatPlatform platform, DateTimeOffset now, List<AuditEntry> entries, RevocationStepTimer? steps, CancellationToken cancellationToken)
     {
         var active = all.Where(r => r.Status == RequestStatus.Active).ToList();
 
@@ -36,7 +37,7 @@ public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions,
         }
 
         var target = all[0].Target;
-        var outcomes = await TakeAwayAsync(connection, transaction, target, all, cancellationToken);
+        var outcomes = await TakeAwayAsync(connection, transaction, target, all, steps, cancellationToken);
         var failed = all.Where(r => outcomes[r.Id].Status == RevokeStatus.Failed).ToList();
         if (failed.Count > 0)
         {
@@ -49,8 +50,11 @@ public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions,
         {
             // One round trip for the whole batch, through the lifecycle like every other status change.
             await store.MoveManyAsync(connection, transaction, ended, to, new StatusChange(EndedAt: now, EndedBy: actor));
+
+            // Only rows whose sessions were closed are written again: in a burst, where few logins have sessions, a second
+            // UPDATE of every row wrote a second row version of each. A count of 0 is kept in the audit entry.
             await store.RecordSessionsClosedAsync(connection, transaction, ended
-                .Where(r => outcomes[r.Id].SessionsClosed is not null)
+                .Where(r => outcomes[r.Id].SessionsClosed is > 0)
                 .ToDictionary(r => r.Id, r => outcomes[r.Id].SessionsClosed!.Value));
             var eventName = to == RequestStatus.Expired ? AuditEvents.AccessExpired : AuditEvents.AccessRevoked;
             entries.AddRange(ended.Select(r => new AuditEntry(eventName, r.Id, actor, platform, now, Details(r, outcomes[r.Id]))));
@@ -72,15 +76,17 @@ public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions,
             entries.AddRange(cleaned.Select(r => new AuditEntry(AuditEvents.AccessLeftoverRevoked, r.Id, SystemActor, ChatPlatform.System, now, Details(r, outcomes[r.Id]))));
         }
 
+        steps?.Lap(RevocationStep.Status);
         return ended.Select(r => r.Id).ToArray();
     }
 
     /// <summary>What became of each request's access (by id), after asking the target only about what is the bot's to take.</summary>
-    private async Task<Dictionary<long, RevokeResult>> TakeAwayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string targetName, IReadOnlyList<AccessRequest> all, CancellationToken cancellationToken)
+    private async Task<Dictionary<long, RevokeResult>> TakeAwayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string targetName, IReadOnlyList<AccessRequest> all, RevocationStepTimer? steps, CancellationToken cancellationToken)
     {
         var target = targets.Get(targetName);
         var outcomes = new Dictionary<long, RevokeResult>();
         await MembershipLock.AcquireAsync(connection, transaction, targetName, all.Select(r => new Membership(r.Grant, r.Login)));
+        steps?.Lap(RevocationStep.Lock);
         foreach (var request in all.Where(r => r.HeldOutside))
         {
             outcomes[request.Id] = RevokeResult.Kept("held outside the bot before the request: left as it was");
@@ -99,6 +105,8 @@ public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions,
             mine = mine.Where(r => !outcomes.ContainsKey(r.Id)).ToList();
         }
 
+        steps?.Lap(RevocationStep.StillNeeded);
+
         // Once per grant at the target: requests sharing a membership share its outcome.
         var groups = mine.GroupBy(r => target.Sharing == GrantSharing.Membership ? $"{r.Grant}\u001f{r.Login}" : r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var grants = groups.Select(g => TargetGrant.Of(g.OrderByDescending(r => r.GrantReceipt is not null).First())).ToList();
@@ -112,6 +120,8 @@ public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions,
             logger.LogWarning("Target {Target} could not be asked to take {Count} grant(s) away: {Why}", targetName, grants.Count, e.Message);
             results = grants.Select(_ => RevokeResult.Failed($"{e.GetType().Name}: {e.Message}")).ToArray();
         }
+
+        steps?.Lap(RevocationStep.Target);
 
         foreach (var (group, result) in groups.Zip(results))
         {

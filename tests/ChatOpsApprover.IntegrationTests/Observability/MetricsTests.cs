@@ -79,9 +79,24 @@ public sealed class MetricsTests
         // It answers again: revoked, and the lag from the window's end is counted.
         await bot.ScalarAsync($"UPDATE jit.access_requests SET revoke_retry_at = NULL WHERE id = {id} RETURNING id");
         var revoked = await ScrapeUntilAsync(bot, m =>
-            m.Value("jit_revoke_lag_seconds_count") == 1 && m.Value("jit_revocations_overdue") == 0 && m.Value("jit_active_grants") == 0, "the revocation in the metrics");
+            m.Value("jit_revoke_lag_seconds_count") == 1 && m.Value("jit_revocations_overdue") == 0 && m.Value("jit_active_grants") == 0
+            && m.Value("jit_revocation_batch_rows_count") == 1, "the revocation in the metrics");
         Assert.InRange(revoked.Value("jit_revoke_lag_seconds_sum"), 90, 600);
         Assert.Contains("# TYPE jit_revoke_lag_seconds histogram", revoked.Text, StringComparison.Ordinal);
+
+        // Where that batch's time went: one batch of one request, each of its steps timed once; its rows waited from
+        // the window's end. Sweeps that claimed nothing (the backstop's, the retry's wait) are not batches.
+        foreach (var step in new[] { "wait", "claim", "lock", "still_needed", "target", "status", "audit", "jobs", "commit" })
+        {
+            Assert.Equal(1, revoked.Value("jit_revocation_step_seconds_count", $"step={step}"));
+        }
+
+        Assert.InRange(revoked.Value("jit_revocation_step_seconds_sum", "step=wait"), 90, 600);
+        Assert.InRange(revoked.Value("jit_revocation_step_seconds_sum", "step=target"), 0, 60);
+        Assert.Equal(1, revoked.Value("jit_revocation_batch_rows_sum"));
+        Assert.Contains("# TYPE jit_revocation_step_seconds histogram", revoked.Text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE jit_revocation_batch_rows histogram", revoked.Text, StringComparison.Ordinal);
+        Assert.False(granted.Has("jit_revocation_batch_rows_count"), "no revocation batch before the window ended");
         Assert.Equal(1, await bot.ScalarAsync($"SELECT count(*) FROM jit.access_requests WHERE id = {id} AND status = 'expired'"));
     }
 

@@ -159,7 +159,6 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
         return result;
     }
 
-    /// <summary>REVOKEs in one transaction and one round trip; if one fails, one by one so it holds back no other. Returns index → error of each that failed.</summary>
     /// <summary>Who holds each of <paramref name="grants"/> now, as pg_auth_members says (the sandbox shows it beside the chat).</summary>
     public async Task<IReadOnlyList<Membership>> MembershipsAsync(IReadOnlyCollection<string> grants, CancellationToken cancellationToken)
     {
@@ -176,6 +175,7 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
         return memberships;
     }
 
+    /// <summary>REVOKEs in one transaction and one round trip; if one fails, one by one so it holds back no other. Returns index → error of each that failed.</summary>
     private async Task<Dictionary<int, string>> RevokeMembershipsAsync(IReadOnlyList<(int Index, Membership Membership)> memberships, CancellationToken cancellationToken)
     {
         var failed = new Dictionary<int, string>();
