@@ -256,11 +256,11 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return result;
     }
 
-    public async Task InsertDecisionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, Decision decision)
+    /// <summary>The insert of a decision, for a batch that sends it with its audit entry in the caller's transaction.</summary>
+    public static NpgsqlBatchCommand InsertDecisionCommand(long requestId, Decision decision)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform, reason, duration_seconds) VALUES (@id, @approver, @approved, @at, @platform, @reason, @duration)",
-            connection, transaction);
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform, reason, duration_seconds) VALUES (@id, @approver, @approved, @at, @platform, @reason, @duration)");
         command.Parameters.AddWithValue("id", requestId);
         command.Parameters.AddWithValue("approver", decision.ApproverId);
         command.Parameters.AddWithValue("approved", decision.Approved);
@@ -268,7 +268,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("platform", StoredPlatform.Name(decision.Platform));
         command.Parameters.Add(OrNull("reason", NpgsqlDbType.Text, decision.Reason));
         command.Parameters.Add(OrNull("duration", NpgsqlDbType.Integer, decision.Duration is { } d ? (int)d.TotalSeconds : null));
-        await command.ExecuteNonQueryAsync();
+        return command;
     }
 
     /// <summary>Moves a locked request to <paramref name="to"/>; the lifecycle decides whether that move is allowed.</summary>
