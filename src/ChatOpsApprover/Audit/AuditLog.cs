@@ -50,6 +50,17 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
             return;
         }
 
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { AppendCommand(entries) } };
+        await batch.ExecuteNonQueryAsync();
+        Appended.Raise();
+    }
+
+    /// <summary>
+    /// The insert of <see cref="AppendManyAsync"/>, for a caller that sends it in one batch with its change (an
+    /// implicit transaction); once the batch ran, the caller raises <see cref="Appended"/>.
+    /// </summary>
+    public static NpgsqlBatchCommand AppendCommand(IReadOnlyList<AuditEntry> entries)
+    {
         var count = entries.Count;
         var ats = new DateTimeOffset[count];
         var events = new string[count];
@@ -69,21 +80,20 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         }
 
         // Rows are inserted, and their seq drawn, in the order given: the sealer keeps that order.
-        await using var insert = new NpgsqlCommand(
+        var insert = new NpgsqlBatchCommand(
             """
             INSERT INTO jit.audit_outbox (at, event, request_id, actor, platform, details)
             SELECT at, event, request_id, actor, platform, details::jsonb
             FROM unnest($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS e(at, event, request_id, actor, platform, details, n)
             ORDER BY n
-            """, connection, transaction);
+            """);
         insert.Parameters.Add(new NpgsqlParameter { Value = ats, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         insert.Parameters.Add(new NpgsqlParameter { Value = events, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         insert.Parameters.Add(new NpgsqlParameter { Value = requestIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         insert.Parameters.Add(new NpgsqlParameter { Value = actors, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         insert.Parameters.Add(new NpgsqlParameter { Value = platforms, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         insert.Parameters.Add(new NpgsqlParameter { Value = details, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        await insert.ExecuteNonQueryAsync();
-        Appended.Raise();
+        return insert;
     }
 
     /// <summary>Whether committed entries wait in the outbox (a cheap look, without any lock).</summary>

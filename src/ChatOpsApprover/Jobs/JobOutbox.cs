@@ -31,9 +31,19 @@ public sealed class JobOutbox(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var command = new NpgsqlCommand("INSERT INTO jit.job_outbox (job) SELECT unnest($1::text[])", connection, transaction);
-        command.Parameters.AddWithValue(batch.Jobs.ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var save = new NpgsqlBatch(connection, transaction) { BatchCommands = { SaveCommand(batch) } };
+        await save.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The insert of <see cref="SaveAsync"/>, for a caller that sends it in one batch with its change (an implicit
+    /// transaction); call <see cref="Wake"/> once that committed.
+    /// </summary>
+    public static NpgsqlBatchCommand SaveCommand(JobOutboxBatch batch)
+    {
+        var insert = new NpgsqlBatchCommand("INSERT INTO jit.job_outbox (job) SELECT unnest($1::text[])");
+        insert.Parameters.AddWithValue(batch.Jobs.ToArray());
+        return insert;
     }
 
     /// <summary>Tells this instance's relay that jobs were committed. Many wakes between two waits count as one.</summary>

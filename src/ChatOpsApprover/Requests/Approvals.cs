@@ -21,7 +21,6 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
     /// </summary>
     public async Task<DecisionOutcome> CountVoteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AccessRequest request, RoleDefinition role, Decision decision, StepUpRisk? confirmedWith = null)
     {
-        await store.InsertDecisionAsync(connection, transaction, request.Id, decision);
         var approvals = request.Approvals.Count() + (decision.Approved ? 1 : 0);
         var required = AccessPolicy.RequiredApprovals(role, request);
         var next = AccessPolicy.StatusAfterVote(required, approvals, decision.Approved);
@@ -46,7 +45,20 @@ public sealed class Approvals(RequestStore store, AuditLog audit, StepUpConfirma
             details["second_factor"] = "verified";
         }
 
-        await audit.AppendAsync(connection, transaction, new AuditEntry(auditEvent, request.Id, decision.ApproverId, decision.Platform, decision.At, details));
+        // The decision and its audit entry in one round trip.
+        await using (var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                RequestStore.InsertDecisionCommand(request.Id, decision),
+                AuditLog.AppendCommand([new AuditEntry(auditEvent, request.Id, decision.ApproverId, decision.Platform, decision.At, details)]),
+            },
+        })
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
+
+        audit.Appended.Raise();
         if (next != RequestStatus.Pending)
         {
             await store.MoveAsync(connection, transaction, request, next, next == RequestStatus.Denied ? new StatusChange(EndedAt: decision.At) : new StatusChange());

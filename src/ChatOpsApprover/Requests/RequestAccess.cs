@@ -3,6 +3,7 @@ using ChatOpsApprover.Audit;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Observability;
+using Npgsql;
 
 namespace ChatOpsApprover.Requests;
 
@@ -41,6 +42,16 @@ public sealed class RequestAccess(
 
         // Policy allows only a registered person, so from here on there is one.
         var now = time.GetUtcNow();
+        if (!role.Risk.FirstRequest)
+        {
+            // Nothing to read first: the verdict is known before the transaction.
+            var early = PolicyEvaluation.Evaluate(directory, role, new PolicyQuestion(person!.Id, input.Duration, now, FirstRequest: false));
+            if (early is PolicyVerdict.Allowed { AutoApproved: false } waiting)
+            {
+                return await SendToApproversAsync(person, role, login, input, user, now, waiting, cancellationToken);
+            }
+        }
+
         long id;
         AccessRequest? created = null;
         PolicyVerdict.Allowed allowed;
@@ -60,24 +71,7 @@ public sealed class RequestAccess(
 
             allowed = (PolicyVerdict.Allowed)verdict;
             id = await store.InsertAsync(connection, transaction, person.Id, role, login, input.Duration, input.Reason, user.Platform, now, allowed);
-            var details = new Dictionary<string, string>
-            {
-                ["role"] = role.Name,
-                ["duration"] = DurationText.Format(input.Duration),
-                ["reason"] = input.Reason,
-            };
-            if (allowed.Rules.Count > 0)
-            {
-                // Which rules decided the request and why, for the audit trail.
-                details["policy"] = string.Join("; ", allowed.Rules);
-                details["required"] = allowed.AutoApproved ? "0" : (role.RequiredApprovals + allowed.ExtraApprovals).ToString(CultureInfo.InvariantCulture);
-                if (allowed.ApproverStepUp)
-                {
-                    details["approver_step_up"] = "true";
-                }
-            }
-
-            await audit.AppendAsync(connection, transaction, new AuditEntry(AuditEvents.RequestCreated, id, person.Id, user.Platform, now, details));
+            await audit.AppendAsync(connection, transaction, Created(id, person, role, input, user, now, allowed));
             if (allowed.AutoApproved)
             {
                 created = await store.FindAsync(connection, transaction, id, forUpdate: true);
@@ -120,5 +114,58 @@ public sealed class RequestAccess(
         }
 
         return new RequestAccessResult(RequestAccessOutcome.AutoApproved, id, role.Name, input.Duration);
+    }
+
+    /// <summary>
+    /// A request that waits for approvers, the common case: its id is drawn first, then the request, its audit entry and
+    /// its card job go in one batch, one implicit transaction (all or nothing) and one durable commit: two round trips,
+    /// where a transaction took four (the request, the audit entry, the jobs, the commit).
+    /// </summary>
+    private async Task<RequestAccessResult> SendToApproversAsync(Person person, RoleDefinition role, string login, RequestAccessInput input, ChatUser user, DateTimeOffset now, PolicyVerdict.Allowed allowed, CancellationToken cancellationToken)
+    {
+        await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken))
+        {
+            var id = await RequestStore.NextIdAsync(connection, cancellationToken);
+            var card = JobOutbox.Begin();
+            ChatNotifications.Via(card).RequestCreated(id);
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    RequestStore.InsertCommand(id, person.Id, role, login, input.Duration, input.Reason, user.Platform, now, allowed),
+                    AuditLog.AppendCommand([Created(id, person, role, input, user, now, allowed)]),
+                    JobOutbox.SaveCommand(card),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            audit.Appended.Raise();
+            outbox.Wake();
+
+            // Its timeout may be earlier than anything the scheduler waits for.
+            timeouts.Wake();
+            return new RequestAccessResult(RequestAccessOutcome.SentToApprovers, id, role.Name, input.Duration);
+        }
+    }
+
+    private static AuditEntry Created(long id, Person person, RoleDefinition role, RequestAccessInput input, ChatUser user, DateTimeOffset now, PolicyVerdict.Allowed allowed)
+    {
+        var details = new Dictionary<string, string>
+        {
+            ["role"] = role.Name,
+            ["duration"] = DurationText.Format(input.Duration),
+            ["reason"] = input.Reason,
+        };
+        if (allowed.Rules.Count > 0)
+        {
+            // Which rules decided the request and why, for the audit trail.
+            details["policy"] = string.Join("; ", allowed.Rules);
+            details["required"] = allowed.AutoApproved ? "0" : (role.RequiredApprovals + allowed.ExtraApprovals).ToString(CultureInfo.InvariantCulture);
+            if (allowed.ApproverStepUp)
+            {
+                details["approver_step_up"] = "true";
+            }
+        }
+
+        return new AuditEntry(AuditEvents.RequestCreated, id, person.Id, user.Platform, now, details);
     }
 }

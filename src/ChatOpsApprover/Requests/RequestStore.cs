@@ -16,6 +16,9 @@ namespace ChatOpsApprover.Requests;
 public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmationStore stepUps)
 {
     /// <summary>The columns <see cref="ReadRequestsAsync"/> reads, in its order: select exactly these.</summary>
+    private const string DecisionsSql =
+        "SELECT request_id, approver_id, approved, decided_at, platform, reason, duration_seconds FROM jit.decisions WHERE request_id = ANY(@ids) ORDER BY decided_at";
+
     private const string Columns =
         "id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, granted_at, ends_at, ended_at, ended_by, failure_reason, "
         + "grant_sent_at, held_outside, grant_receipt, sessions_closed, cleanup_due_at, escalated_to, "
@@ -35,14 +38,33 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     /// <summary>Stores a new request as <see cref="RequestStatus.Pending"/>, where every request starts.</summary>
     public async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string personId, RoleDefinition role, string login, TimeSpan duration, string reason, ChatPlatform platform, DateTimeOffset now, PolicyVerdict.Allowed policy)
     {
-        await using var command = new NpgsqlCommand(
+        var insert = InsertCommand(null, personId, role, login, duration, reason, platform, now, policy);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { insert } };
+        return (long)(await batch.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Draws the id a new request will have (see <see cref="InsertCommand"/>): one round trip, no transaction.</summary>
+    public static async Task<long> NextIdAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT nextval('jit.access_requests_id_seq')", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// The insert of a new pending request, for a batch that commits it with its audit entry and jobs; with
+    /// <paramref name="id"/> null the row draws its own id (returned).
+    /// </summary>
+    public static NpgsqlBatchCommand InsertCommand(long? id, string personId, RoleDefinition role, string login, TimeSpan duration, string reason, ChatPlatform platform, DateTimeOffset now, PolicyVerdict.Allowed policy)
+    {
+        var command = new NpgsqlBatchCommand(
             """
-            INSERT INTO jit.access_requests (person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, expires_at, remind_at, escalate_at,
+            INSERT INTO jit.access_requests (id, person_id, role_name, target, grant_name, login, duration_seconds, reason, status, platform, requested_at, expires_at, remind_at, escalate_at,
                                              extra_approvals, approver_step_up, auto_approved, policy_rules)
-            VALUES (@person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now, @expires, @remind, @escalate,
+            VALUES (coalesce(@id, nextval('jit.access_requests_id_seq')), @person, @role, @target, @grant, @login, @duration, @reason, @status, @platform, @now, @expires, @remind, @escalate,
                     @extra, @approver_step_up, @auto_approved, @rules)
             RETURNING id
-            """, connection, transaction);
+            """);
+        command.Parameters.Add(OrNull("id", NpgsqlDbType.Bigint, id));
         command.Parameters.AddWithValue("extra", policy.ExtraApprovals);
         command.Parameters.AddWithValue("approver_step_up", policy.ApproverStepUp);
         command.Parameters.AddWithValue("auto_approved", policy.AutoApproved);
@@ -60,7 +82,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("expires", now + role.PendingTimeout);
         command.Parameters.Add(OrNull("remind", NpgsqlDbType.TimestampTz, now + role.ReminderAfter));
         command.Parameters.Add(OrNull("escalate", NpgsqlDbType.TimestampTz, now + role.EscalateAfter));
-        return (long)(await command.ExecuteScalarAsync())!;
+        return command;
     }
 
     /// <summary>
@@ -86,10 +108,34 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
     /// <summary>Loads a request; with <paramref name="forUpdate"/> the row stays locked until the transaction ends.</summary>
     public async Task<AccessRequest?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, bool forUpdate)
     {
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM jit.access_requests WHERE id = @id{(forUpdate ? " FOR UPDATE" : string.Empty)}", connection, transaction);
-        command.Parameters.AddWithValue("id", id);
-        var rows = await WithDecisionsAndStepUpsAsync(connection, transaction, await ReadRequestsAsync(command));
-        return rows.Count == 0 ? null : rows[0];
+        // One round trip for the row, its decisions and its step-ups. Each statement reads after the one before it
+        // (READ COMMITTED), so with forUpdate the decisions are read once the lock is held: a racing click's decision,
+        // committed while this one waited for the lock, is seen.
+        var row = new NpgsqlBatchCommand($"SELECT {Columns} FROM jit.access_requests WHERE id = @id{(forUpdate ? " FOR UPDATE" : string.Empty)}");
+        row.Parameters.AddWithValue("id", id);
+        var decisions = new NpgsqlBatchCommand(DecisionsSql);
+        decisions.Parameters.AddWithValue("ids", new[] { id });
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { row, decisions, StepUpConfirmationStore.ConfirmationsCommand([id]) },
+        };
+        await using var reader = await batch.ExecuteReaderAsync();
+        var request = await reader.ReadAsync() ? ReadRequest(reader) : null;
+        await reader.NextResultAsync();
+        var decided = new List<Decision>();
+        while (await reader.ReadAsync())
+        {
+            decided.Add(ReadDecision(reader));
+        }
+
+        await reader.NextResultAsync();
+        var stepUps = new List<StepUpConfirmation>();
+        while (await reader.ReadAsync())
+        {
+            stepUps.Add(StepUpConfirmationStore.ReadConfirmation(reader));
+        }
+
+        return request is null ? null : request with { Decisions = decided, StepUps = stepUps };
     }
 
     public async Task<AccessRequest?> FindAsync(long id)
@@ -210,11 +256,11 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return result;
     }
 
-    public async Task InsertDecisionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, Decision decision)
+    /// <summary>The insert of a decision, for a batch that sends it with its audit entry in the caller's transaction.</summary>
+    public static NpgsqlBatchCommand InsertDecisionCommand(long requestId, Decision decision)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform, reason, duration_seconds) VALUES (@id, @approver, @approved, @at, @platform, @reason, @duration)",
-            connection, transaction);
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO jit.decisions (request_id, approver_id, approved, decided_at, platform, reason, duration_seconds) VALUES (@id, @approver, @approved, @at, @platform, @reason, @duration)");
         command.Parameters.AddWithValue("id", requestId);
         command.Parameters.AddWithValue("approver", decision.ApproverId);
         command.Parameters.AddWithValue("approved", decision.Approved);
@@ -222,7 +268,7 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("platform", StoredPlatform.Name(decision.Platform));
         command.Parameters.Add(OrNull("reason", NpgsqlDbType.Text, decision.Reason));
         command.Parameters.Add(OrNull("duration", NpgsqlDbType.Integer, decision.Duration is { } d ? (int)d.TotalSeconds : null));
-        await command.ExecuteNonQueryAsync();
+        return command;
     }
 
     /// <summary>Moves a locked request to <paramref name="to"/>; the lifecycle decides whether that move is allowed.</summary>
@@ -683,17 +729,19 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
             return rows;
         }
 
-        await using var command = new NpgsqlCommand("SELECT request_id, approver_id, approved, decided_at, platform, reason, duration_seconds FROM jit.decisions WHERE request_id = ANY(@ids) ORDER BY decided_at", connection, transaction);
+        await using var command = new NpgsqlCommand(DecisionsSql, connection, transaction);
         command.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
-        var decisions = await RowGroups.ReadAsync(command, reader => new Decision(
-            reader.GetString(1),
-            reader.GetBoolean(2),
-            reader.GetFieldValue<DateTimeOffset>(3),
-            StoredPlatform.Parse(reader.GetString(4)),
-            reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.IsDBNull(6) ? null : TimeSpan.FromSeconds(reader.GetInt32(6))));
+        var decisions = await RowGroups.ReadAsync(command, ReadDecision);
         return rows.Select(r => r with { Decisions = decisions.GetValueOrDefault(r.Id, []) }).ToList();
     }
+
+    private static Decision ReadDecision(NpgsqlDataReader reader) => new(
+        reader.GetString(1),
+        reader.GetBoolean(2),
+        reader.GetFieldValue<DateTimeOffset>(3),
+        StoredPlatform.Parse(reader.GetString(4)),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.IsDBNull(6) ? null : TimeSpan.FromSeconds(reader.GetInt32(6)));
 
     private static async Task<List<AccessRequest>> ReadRequestsAsync(NpgsqlCommand command)
     {
@@ -701,7 +749,14 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            result.Add(new AccessRequest(
+            result.Add(ReadRequest(reader));
+        }
+
+        return result;
+    }
+
+    private static AccessRequest ReadRequest(NpgsqlDataReader reader) =>
+            new AccessRequest(
                 Id: reader.GetInt64(0),
                 PersonId: reader.GetString(1),
                 RoleName: reader.GetString(2),
@@ -735,9 +790,5 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
                 ReviewedBy = reader.IsDBNull(28) ? null : reader.GetString(28),
                 ReviewNote = reader.IsDBNull(29) ? null : reader.GetString(29),
                 ReviewMarkedFor = reader.GetFieldValue<string[]>(30),
-            });
-        }
-
-        return result;
-    }
+            };
 }

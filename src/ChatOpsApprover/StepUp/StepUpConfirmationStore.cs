@@ -97,18 +97,29 @@ public sealed class StepUpConfirmationStore(NpgsqlDataSource dataSource)
     /// <summary>The confirmations of each of these requests (part of the request aggregate), oldest first.</summary>
     public async Task<Dictionary<long, IReadOnlyList<StepUpConfirmation>>> ConfirmationsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long[] requestIds)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT request_id, person_id, purpose, state, at, new_device, new_network, factor FROM jit.stepup_confirmations WHERE request_id = ANY(@ids) ORDER BY at, person_id",
-            connection, transaction);
+        await using var command = new NpgsqlCommand(ConfirmationsSql, connection, transaction);
         command.Parameters.AddWithValue("ids", requestIds);
-        return await RowGroups.ReadAsync(command, reader => new StepUpConfirmation(
-            reader.GetString(1),
-            PurposeNames.Parse(reader.GetString(2)),
-            Enum.Parse<StepUpState>(reader.GetString(3), ignoreCase: true),
-            reader.GetFieldValue<DateTimeOffset>(4),
-            new StepUpRisk(reader.GetBoolean(5), reader.GetBoolean(6)))
-        {
-            Factor = reader.IsDBNull(7) ? null : reader.GetString(7),
-        });
+        return await RowGroups.ReadAsync(command, ReadConfirmation);
     }
+
+    /// <summary>The read of <see cref="ConfirmationsAsync"/>, for a batch that reads a request with its confirmations (rows: <see cref="ReadConfirmation"/>).</summary>
+    public static NpgsqlBatchCommand ConfirmationsCommand(long[] requestIds)
+    {
+        var command = new NpgsqlBatchCommand(ConfirmationsSql);
+        command.Parameters.AddWithValue("ids", requestIds);
+        return command;
+    }
+
+    public static StepUpConfirmation ReadConfirmation(NpgsqlDataReader reader) => new(
+        reader.GetString(1),
+        PurposeNames.Parse(reader.GetString(2)),
+        Enum.Parse<StepUpState>(reader.GetString(3), ignoreCase: true),
+        reader.GetFieldValue<DateTimeOffset>(4),
+        new StepUpRisk(reader.GetBoolean(5), reader.GetBoolean(6)))
+    {
+        Factor = reader.IsDBNull(7) ? null : reader.GetString(7),
+    };
+
+    private const string ConfirmationsSql =
+        "SELECT request_id, person_id, purpose, state, at, new_device, new_network, factor FROM jit.stepup_confirmations WHERE request_id = ANY(@ids) ORDER BY at, person_id";
 }

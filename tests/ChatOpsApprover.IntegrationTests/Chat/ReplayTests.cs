@@ -47,6 +47,37 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public async Task ConcurrentDistinctRequests_AllPass_AndConcurrentReplaysOfOne_RunItOnce()
+    {
+        await using var first = await BotHost.StartAsync();
+        await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
+        var timestamp = first.Time.GetUtcNow().ToUnixTimeSeconds();
+        var request = BotHost.CommandBody("U0ALICE", "request prod-db-read 1h fix INC-1");
+
+        // Sent together to both instances, so their claims share round trips: each distinct request is its own claim,
+        // and of the twenty copies of one request exactly one is claimed.
+        var distinct = Enumerable.Range(0, 60)
+            .Select(i => (i % 2 == 0 ? first : second).PostSignedAsync("/slack/commands", BotHost.CommandBody("U0ALICE", "help"), timestamp: timestamp))
+            .ToList();
+        var copies = Enumerable.Range(0, 20)
+            .Select(i => (i % 2 == 0 ? first : second).PostSignedAsync("/slack/commands", request, timestamp: timestamp))
+            .ToList();
+        var distinctAnswers = await Task.WhenAll(distinct);
+        var copyAnswers = await Task.WhenAll(copies);
+
+        Assert.All(distinctAnswers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Single(copyAnswers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(19, copyAnswers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(1, await first.ScalarAsync("SELECT count(*) FROM jit.access_requests"));
+        Assert.Equal(1, await first.ScalarAsync($"SELECT count(*) FROM jit.audit_log WHERE event = '{AuditEvents.RequestCreated}'"));
+        Assert.Equal(61, await first.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
+        foreach (var answer in distinctAnswers.Concat(copyAnswers))
+        {
+            answer.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task ReplayedEnroll_OnAnotherInstance_MintsNoLink()
     {
         await using var first = await BotHost.StartAsync();

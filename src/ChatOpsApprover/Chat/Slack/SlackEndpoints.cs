@@ -32,7 +32,8 @@ public static class SlackEndpoints
             var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
             return new SlackSignatureVerifier(options.SigningSecret, options.TimestampTolerance, sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton<SlackRequestSignatureStore>();
+        services.AddSingleton(sp => new SlackRequestSignatureStore(sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")!));
+        services.AddSingleton<SlackSignatureClaims>();
         services.AddSingleton<SlackReplayGuard>();
         services.AddSingleton<SlackSignedFormReader>();
         services.AddSingleton<SlackCommandHandler>();

@@ -7,10 +7,11 @@ namespace ChatOpsApprover.Chat.Slack;
 /// Refuses a Slack request whose signature was already seen: within its timestamp window a captured request passes
 /// the signature check again, and would run again (a fresh enrollment link for whoever replays /jit enroll, a
 /// duplicate request, someone's list). Slack itself never resends commands or clicks, so a second delivery is always
-/// a replay. Signatures seen by this instance are refused from memory; the first delivery costs one indexed insert,
-/// which also catches a replay sent to another instance.
+/// a replay. Signatures seen by this instance are refused from memory; the first delivery is claimed in the database,
+/// which also catches a replay sent to another instance (concurrent requests' claims share one insert:
+/// <see cref="SlackSignatureClaims"/>).
 /// </summary>
-public sealed class SlackReplayGuard(SlackRequestSignatureStore store, SignatureFailureMonitor monitor, TimeProvider time, ILogger<SlackReplayGuard> logger)
+public sealed class SlackReplayGuard(SlackSignatureClaims claims, SignatureFailureMonitor monitor, TimeProvider time, ILogger<SlackReplayGuard> logger)
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
 
@@ -64,7 +65,7 @@ public sealed class SlackReplayGuard(SlackRequestSignatureStore store, Signature
 
         try
         {
-            return (await store.TryClaimAsync(key, validUntil, PurgeDue(), cancellationToken), seen);
+            return (await claims.ClaimAsync(new SignatureClaim(key, validUntil), PurgeDue(), cancellationToken), seen);
         }
         catch
         {
