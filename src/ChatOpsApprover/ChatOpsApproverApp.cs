@@ -47,6 +47,7 @@ public static class ChatOpsApproverApp
         JobsSetup.ScheduleRecurringJobs(app.Services);
 
         app.UseTrustedProxyHeaders();
+        app.UseDatabaseOutageAnswer();
         app.MapHealth();
         app.MapObservability();
         app.MapSlack();
