@@ -68,9 +68,10 @@ public static class MemoryBenchmark
 
             var traffic = new Traffic(http, dataSource, people);
             var tick = TimeSpan.FromSeconds(1 / settings.TrafficPerSecond);
-            rows.Add(await PhaseAsync($"traffic {settings.Traffic.TotalSeconds:0} s ({settings.TrafficPerSecond:0.#} rounds/s)", bot.Id, http, settings.Traffic, async until =>
+            var clock = Stopwatch.StartNew();
+            rows.Add(await PhaseAsync($"traffic: {settings.Rounds} rounds", bot.Id, http, TimeSpan.Zero, async _ =>
             {
-                while (DateTime.UtcNow < until)
+                for (var round = 0; round < settings.Rounds; round++)
                 {
                     var next = DateTime.UtcNow + tick;
                     await traffic.RoundAsync();
@@ -80,6 +81,7 @@ public static class MemoryBenchmark
                     }
                 }
             }));
+            traffic.Took = clock.Elapsed;
             rows.Add(await PhaseAsync($"idle {settings.Idle.TotalSeconds:0} s again", bot.Id, http, settings.Idle, _ => Task.CompletedTask));
 
             Print(rows, settings, traffic);
@@ -218,7 +220,9 @@ public static class MemoryBenchmark
 
         public int Failures { get; private set; }
 
-        public string Summary => $"{_sent} signed requests, {Failures} not answered with 200";
+        public TimeSpan Took { get; set; }
+
+        public string Summary => $"{_sent} signed requests in {Took.TotalSeconds:0} s, {Failures} not answered with 200";
 
         public async Task RoundAsync()
         {

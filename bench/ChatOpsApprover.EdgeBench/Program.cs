@@ -8,7 +8,7 @@ using ChatOpsApprover.Bench.Edge;
 //
 //   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- --bolt bench/ChatOpsApprover.EdgeBench/bolt
 //       [--connections 16] [--threads 2] [--duration 10] [--warmup 3] [--people 200] [--postgres "<admin connection string>"]
-//   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- memory [--grants 10000] [--idle 90] [--traffic 60]
+//   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- memory [--grants 10000] [--idle 90] [--rounds 100]
 //       [--bot-env DOTNET_gcServer=1]
 var connections = new Option<int>("--connections") { Description = "Open connections of the load generator", HelpName = "count", DefaultValueFactory = _ => 16 };
 var threads = new Option<int>("--threads") { Description = "Threads of the load generator", HelpName = "count", DefaultValueFactory = _ => 2 };
@@ -30,20 +30,20 @@ fakeSlack.SetAction((result, _) => FakeSlackApi.RunAsync(result.GetValue(portArg
 var grants = new Option<int>("--grants") { Description = "Active grants the bot holds", HelpName = "count", DefaultValueFactory = _ => 10_000 };
 var memoryPeople = new Option<int>("--people") { Description = "People the active grants belong to (and who make the traffic)", HelpName = "count", DefaultValueFactory = _ => 200 };
 var idle = new Option<double>("--idle") { Description = "Seconds the bot idles before and after the traffic", HelpName = "seconds", DefaultValueFactory = _ => 90 };
-var traffic = new Option<double>("--traffic") { Description = "Seconds of a little traffic", HelpName = "seconds", DefaultValueFactory = _ => 60 };
-var rate = new Option<double>("--rate") { Description = "Rounds of traffic a second (each: /jit help, /jit request, an Approve click, a Home tab opened)", HelpName = "rounds", DefaultValueFactory = _ => 2 };
+var rounds = new Option<int>("--rounds") { Description = "Rounds of a little traffic, each: /jit help, /jit request, an Approve click, a Home tab opened", HelpName = "count", DefaultValueFactory = _ => 100 };
+var rate = new Option<double>("--rate") { Description = "At most this many rounds a second", HelpName = "rounds", DefaultValueFactory = _ => 2 };
 var botEnvironment = new Option<string[]>("--bot-env") { Description = "An environment variable for the bot, e.g. DOTNET_gcServer=0 (repeatable)", HelpName = "NAME=value", AllowMultipleArgumentsPerToken = false };
 var memoryPostgres = new Option<string?>("--postgres") { Description = "Admin connection string of a PostgreSQL on this machine to use (default: the benchmark starts its own)", HelpName = "connection string" };
 var memoryKeep = new Option<bool>("--keep") { Description = "Keep the work folder (the bot's and the Slack stand-in's logs) and print where it is" };
 var memory = new Command("memory", "The bot's resident memory and GC heap holding many active grants, idle and with a little traffic")
 {
-    grants, memoryPeople, idle, traffic, rate, botEnvironment, memoryPostgres, memoryKeep,
+    grants, memoryPeople, idle, rounds, rate, botEnvironment, memoryPostgres, memoryKeep,
 };
 memory.SetAction((result, _) => MemoryBenchmark.RunAsync(new MemorySettings(
     result.GetValue(grants),
     result.GetValue(memoryPeople),
     TimeSpan.FromSeconds(result.GetValue(idle)),
-    TimeSpan.FromSeconds(result.GetValue(traffic)),
+    result.GetValue(rounds),
     result.GetValue(rate),
     (result.GetValue(botEnvironment) ?? []).Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e.Length > 1 ? e[1] : "", StringComparer.Ordinal),
     result.GetValue(memoryPostgres),
