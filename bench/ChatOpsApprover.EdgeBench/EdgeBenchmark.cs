@@ -16,9 +16,9 @@ namespace ChatOpsApprover.Bench.Edge;
 /// </summary>
 public static class EdgeBenchmark
 {
-    private const string SigningSecret = "edge-bench-signing-secret-0123456789abcdef";
-    private const string ApprovalChannel = "C0APPROVALS";
-    private const string Approver = "U0BOB";
+    internal const string SigningSecret = "edge-bench-signing-secret-0123456789abcdef";
+    internal const string ApprovalChannel = "C0APPROVALS";
+    internal const string Approver = "U0BOB";
 
     public static async Task<int> RunAsync(EdgeSettings settings)
     {
@@ -121,7 +121,7 @@ public static class EdgeBenchmark
             .Select(i => SignedRequest.Command(logins[i % logins.Count].SlackId, "request prod-db-read 2h edge benchmark", SigningSecret)).ToList();
 
     /// <summary>Configuration of the bot, as environment variables over its appsettings.json (as an operator would set it).</summary>
-    private static Dictionary<string, string> BotEnvironment(int port, string connectionString, string slackUrl, IReadOnlyList<EdgeLogin> logins)
+    internal static Dictionary<string, string> BotEnvironment(int port, string connectionString, string slackUrl, IReadOnlyList<EdgeLogin> logins)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -156,7 +156,7 @@ public static class EdgeBenchmark
         return environment;
     }
 
-    private static async Task<string> CreateDatabaseAsync(string admin, string name)
+    internal static async Task<string> CreateDatabaseAsync(string admin, string name)
     {
         await using (var connection = new NpgsqlConnection(admin))
         {
@@ -169,7 +169,7 @@ public static class EdgeBenchmark
     }
 
     /// <summary>The grant role and one login per requester at the target, so every approval really grants.</summary>
-    private static async Task<IReadOnlyList<EdgeLogin>> CreateLoginsAsync(string connectionString, int people)
+    internal static async Task<IReadOnlyList<EdgeLogin>> CreateLoginsAsync(string connectionString, int people)
     {
         var logins = Enumerable.Range(1, people).Select(i => new EdgeLogin(i)).ToList();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -187,7 +187,7 @@ public static class EdgeBenchmark
         return CpuMeter.ParentOf((int)(await command.ExecuteScalarAsync())!);
     }
 
-    private static Process StartChild(List<Process> processes, string file, string[] arguments, IReadOnlyDictionary<string, string>? environment, string logFile)
+    internal static Process StartChild(List<Process> processes, string file, string[] arguments, IReadOnlyDictionary<string, string>? environment, string logFile)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -227,7 +227,7 @@ public static class EdgeBenchmark
         }
     }
 
-    private static async Task WaitUntilAnswersAsync(string url, string what)
+    internal static async Task WaitUntilAnswersAsync(string url, string what)
     {
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
@@ -272,7 +272,7 @@ public static class EdgeBenchmark
         throw new TimeoutException($"{what} did not listen on port {port} within a minute.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -8,6 +8,8 @@ using ChatOpsApprover.Bench.Edge;
 //
 //   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- --bolt bench/ChatOpsApprover.EdgeBench/bolt
 //       [--connections 16] [--threads 2] [--duration 10] [--warmup 3] [--people 200] [--postgres "<admin connection string>"]
+//   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- memory [--grants 10000] [--idle 90] [--rounds 100]
+//       [--bot-env DOTNET_gcServer=1]
 var connections = new Option<int>("--connections") { Description = "Open connections of the load generator", HelpName = "count", DefaultValueFactory = _ => 16 };
 var threads = new Option<int>("--threads") { Description = "Threads of the load generator", HelpName = "count", DefaultValueFactory = _ => 2 };
 var duration = new Option<double>("--duration") { Description = "Seconds each measured run lasts", HelpName = "seconds", DefaultValueFactory = _ => 10 };
@@ -24,9 +26,32 @@ var fakeSlack = new Command("fake-slack", "Runs the stand-in Slack Web API on a 
 fakeSlack.Add(portArgument);
 fakeSlack.SetAction((result, _) => FakeSlackApi.RunAsync(result.GetValue(portArgument)));
 
+// The bot's memory holding many active grants, idle and with a little traffic (see MemoryBenchmark).
+var grants = new Option<int>("--grants") { Description = "Active grants the bot holds", HelpName = "count", DefaultValueFactory = _ => 10_000 };
+var memoryPeople = new Option<int>("--people") { Description = "People the active grants belong to (and who make the traffic)", HelpName = "count", DefaultValueFactory = _ => 200 };
+var idle = new Option<double>("--idle") { Description = "Seconds the bot idles before and after the traffic", HelpName = "seconds", DefaultValueFactory = _ => 90 };
+var rounds = new Option<int>("--rounds") { Description = "Rounds of a little traffic, each: /jit help, /jit request, an Approve click, a Home tab opened", HelpName = "count", DefaultValueFactory = _ => 100 };
+var rate = new Option<double>("--rate") { Description = "At most this many rounds a second", HelpName = "rounds", DefaultValueFactory = _ => 2 };
+var botEnvironment = new Option<string[]>("--bot-env") { Description = "An environment variable for the bot, e.g. DOTNET_gcServer=0 (repeatable)", HelpName = "NAME=value", AllowMultipleArgumentsPerToken = false };
+var memoryPostgres = new Option<string?>("--postgres") { Description = "Admin connection string of a PostgreSQL on this machine to use (default: the benchmark starts its own)", HelpName = "connection string" };
+var memoryKeep = new Option<bool>("--keep") { Description = "Keep the work folder (the bot's and the Slack stand-in's logs) and print where it is" };
+var memory = new Command("memory", "The bot's resident memory and GC heap holding many active grants, idle and with a little traffic")
+{
+    grants, memoryPeople, idle, rounds, rate, botEnvironment, memoryPostgres, memoryKeep,
+};
+memory.SetAction((result, _) => MemoryBenchmark.RunAsync(new MemorySettings(
+    result.GetValue(grants),
+    result.GetValue(memoryPeople),
+    TimeSpan.FromSeconds(result.GetValue(idle)),
+    result.GetValue(rounds),
+    result.GetValue(rate),
+    (result.GetValue(botEnvironment) ?? []).Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e.Length > 1 ? e[1] : "", StringComparer.Ordinal),
+    result.GetValue(memoryPostgres),
+    result.GetValue(memoryKeep))));
+
 var root = new RootCommand("Slack edge benchmark: the bot's answers to signed slash commands and clicks, beside Bolt for JavaScript")
 {
-    connections, threads, duration, warmup, people, bolt, postgres, keep, fakeSlack,
+    connections, threads, duration, warmup, people, bolt, postgres, keep, fakeSlack, memory,
 };
 root.SetAction((result, _) => EdgeBenchmark.RunAsync(new EdgeSettings(
     result.GetValue(connections),

@@ -8,6 +8,7 @@ using ChatOpsApprover.Grants.Kubernetes;
 using ChatOpsApprover.Grants.Postgres;
 using ChatOpsApprover.Grants.Webhook;
 using ChatOpsApprover.Health;
+using ChatOpsApprover.Hosting;
 using ChatOpsApprover.Jobs;
 using ChatOpsApprover.Observability;
 using ChatOpsApprover.Requests;
@@ -39,6 +40,7 @@ public static class ChatOpsApproverApp
 
         await builder.AddDatabaseAsync();
         AddFeatures(builder);
+        builder.Services.AddHostedService<IdleMemoryRelease>();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -19,6 +19,9 @@ public static class ObservabilitySetup
     public const string ServiceName = "chatops-approver";
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>The meter .NET publishes its runtime metrics under (garbage collector, memory, thread pool).</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -49,7 +52,9 @@ public static class ObservabilitySetup
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(JitMetrics.MeterName)
+                // .NET's own runtime meter: the GC heap after its last collection, committed memory, the working set,
+                // GC pauses and thread-pool queues (dotnet_gc_last_collection_heap_size_bytes, dotnet_process_memory_working_set_bytes…).
+                metrics.AddMeter(JitMetrics.MeterName, RuntimeMeterName)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddNpgsqlInstrumentation();

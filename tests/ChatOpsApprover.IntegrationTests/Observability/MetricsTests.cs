@@ -72,6 +72,9 @@ public sealed class MetricsTests
         Assert.True(granted.Has("http_client_request_duration_seconds_count"), granted.Text);
         Assert.True(granted.Samples.Any(s => s.Name.StartsWith("db_client_", StringComparison.Ordinal)), granted.Text);
 
+        // And .NET's runtime meter (its GC figures appear once a collection ran; the working set always).
+        Assert.True(granted.Has("dotnet_process_memory_working_set_bytes"), granted.Text);
+
         // The target stops answering after the window ended: the grant stays active with a retry time, and is overdue.
         await bot.ScalarAsync($"UPDATE jit.access_requests SET ends_at = now() - interval '90 seconds', revoke_retry_at = now() + interval '1 hour' WHERE id = {id} RETURNING id");
         await ScrapeUntilAsync(bot, m => m.Value("jit_revocations_overdue") == 1, "the overdue revocation in the metrics");
