@@ -83,31 +83,7 @@ public static class EdgeBenchmark
         }
         finally
         {
-            foreach (var process in processes)
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                    await process.WaitForExitAsync();
-                }
-
-                process.Dispose();
-            }
-
-            if (cluster is not null)
-            {
-                await cluster.DisposeAsync();
-                Directory.Delete(clusterFolder, recursive: true);
-            }
-
-            if (settings.Keep)
-            {
-                Console.Error.WriteLine($"logs kept in {work}");
-            }
-            else
-            {
-                Directory.Delete(work, recursive: true);
-            }
+            await CleanUpAsync(processes, cluster, clusterFolder, work, settings.Keep);
         }
     }
 
@@ -154,6 +130,36 @@ public static class EdgeBenchmark
         }
 
         return environment;
+    }
+
+    /// <summary>Stops the bot and helpers this run started, and its own PostgreSQL; keeps the logs when asked.</summary>
+    internal static async Task CleanUpAsync(List<Process> processes, LocalPostgresCluster? cluster, string clusterFolder, string work, bool keep)
+    {
+        foreach (var process in processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
+        if (cluster is not null)
+        {
+            await cluster.DisposeAsync();
+            Directory.Delete(clusterFolder, recursive: true);
+        }
+
+        if (keep)
+        {
+            Console.Error.WriteLine($"logs kept in {work}");
+        }
+        else
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     internal static async Task<string> CreateDatabaseAsync(string admin, string name)

@@ -89,31 +89,7 @@ public static class MemoryBenchmark
         }
         finally
         {
-            foreach (var process in processes)
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                    await process.WaitForExitAsync();
-                }
-
-                process.Dispose();
-            }
-
-            if (cluster is not null)
-            {
-                await cluster.DisposeAsync();
-                Directory.Delete(clusterFolder, recursive: true);
-            }
-
-            if (settings.Keep)
-            {
-                Console.Error.WriteLine($"logs kept in {work}");
-            }
-            else
-            {
-                Directory.Delete(work, recursive: true);
-            }
+            await EdgeBenchmark.CleanUpAsync(processes, cluster, clusterFolder, work, settings.Keep);
         }
     }
 
