@@ -39,7 +39,7 @@ public static class DatabaseOutageAnswer
     }
 
     /// <summary>A connection that could not be opened or was lost (including a pool exhausted while it is down), not a bug in a statement.</summary>
-    private static bool IsOutage(Exception e) => e switch
+    public static bool IsOutage(Exception e) => e switch
     {
         NpgsqlException { IsTransient: true } => true,
         PostgresException => false,

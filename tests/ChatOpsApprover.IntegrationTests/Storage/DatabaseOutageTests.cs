@@ -40,4 +40,35 @@ public sealed class DatabaseOutageTests
         }, "the bot to reach its database again"), StringComparison.Ordinal);
         Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests WHERE reason LIKE '%INC-2%'"));
     }
+
+    [Fact]
+    public async Task WhileTheDatabaseIsDown_ASocketModeCommandIsAcknowledgedWithTheSameWords_AndNothingIsStored()
+    {
+        var cluster = await TestPostgres.RequireClusterAsync();
+        await using var proxy = new TcpProxy(cluster.Port);
+        await using var bot = await BotHost.StartAsync(s =>
+        {
+            s["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(s["ConnectionStrings:Postgres"]) { Port = proxy.Port, Timeout = 15 }.ConnectionString;
+            s["Slack:AppToken"] = FakeSlackSocketMode.AppToken;
+        });
+        var socket = await bot.Slack.SocketMode.WaitForOpenAsync();
+        proxy.Down();
+
+        var envelopeId = bot.Slack.SocketMode.NextEnvelopeId();
+        var ack = await socket.SendEnvelopeAsync(FakeSlackSocketMode.CommandEnvelope(envelopeId, "U0ALICE", "request prod-db-read 1h fix INC-5"));
+
+        Assert.Equal(envelopeId, ack["envelope_id"]!.GetValue<string>());
+        Assert.Equal("ephemeral", ack["payload"]!["response_type"]!.GetValue<string>());
+        Assert.Equal(DatabaseOutageAnswer.SlashCommandText, ack["payload"]!["text"]!.GetValue<string>());
+
+        proxy.Up();
+        var again = await Wait.UntilAsync(async () =>
+        {
+            var answer = await socket.SendEnvelopeAsync(FakeSlackSocketMode.CommandEnvelope(bot.Slack.SocketMode.NextEnvelopeId(), "U0ALICE", "request prod-db-read 1h fix INC-6"));
+            var text = answer["payload"]!["text"]!.GetValue<string>();
+            return text == DatabaseOutageAnswer.SlashCommandText ? null : text;
+        }, "the bot to reach its database again");
+        Assert.Contains("Request #", again, StringComparison.Ordinal);
+        Assert.Equal(0, await bot.ScalarAsync("SELECT count(*) FROM jit.access_requests WHERE reason LIKE '%INC-5%'"));
+    }
 }

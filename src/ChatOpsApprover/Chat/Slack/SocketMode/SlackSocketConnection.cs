@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using ChatOpsApprover.Storage;
 
 namespace ChatOpsApprover.Chat.Slack.SocketMode;
 
@@ -131,6 +132,11 @@ public sealed class SlackSocketConnection : IAsyncDisposable
         {
             var ack = await _dispatcher.AcknowledgeAsync(envelope, _stop.Token);
             await SendAsync(ack);
+        }
+        catch (Exception e) when (DatabaseOutageAnswer.IsOutage(e) && !_stop.IsCancellationRequested)
+        {
+            // The outage is the news, not a stack trace: Slack delivers an unacknowledged event again, and shows a click's sender that it failed.
+            _logger.LogWarning("Slack Socket Mode envelope {EnvelopeId} ({Type}) was not acknowledged: the database could not be reached ({Error})", envelope.EnvelopeId, envelope.Type, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
         {

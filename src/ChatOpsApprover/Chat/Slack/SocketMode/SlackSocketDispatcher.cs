@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatOpsApprover.Storage;
 using Microsoft.Extensions.Primitives;
 
 namespace ChatOpsApprover.Chat.Slack.SocketMode;
@@ -20,6 +21,26 @@ public sealed class SlackSocketDispatcher(
 {
     /// <summary>The acknowledgement to send for <paramref name="envelope"/> (its envelope_id, and a payload when there is one).</summary>
     public async Task<JsonObject> AcknowledgeAsync(SlackSocketEnvelope envelope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunAsync(envelope, cancellationToken);
+        }
+        catch (Exception e) when (DatabaseOutageAnswer.IsOutage(e) && !cancellationToken.IsCancellationRequested && envelope.Type == SlackSocketEnvelope.SlashCommands)
+        {
+            // As over HTTP: the sender is told, in words, that the command may not have run.
+            logger.LogWarning("Slack Socket Mode command envelope {EnvelopeId} could not reach the database: {Error}", envelope.EnvelopeId, e.Message);
+            var ack = new JsonObject { ["envelope_id"] = envelope.EnvelopeId };
+            if (envelope.AcceptsResponsePayload)
+            {
+                ack["payload"] = Reply(DatabaseOutageAnswer.SlashCommandText);
+            }
+
+            return ack;
+        }
+    }
+
+    private async Task<JsonObject> RunAsync(SlackSocketEnvelope envelope, CancellationToken cancellationToken)
     {
         var ack = new JsonObject { ["envelope_id"] = envelope.EnvelopeId };
         if (!await deliveries.TryClaimEnvelopeAsync(envelope.EnvelopeId!, cancellationToken))
@@ -42,7 +63,7 @@ public sealed class SlackSocketDispatcher(
                 _ => null,
             };
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && envelope.Type == SlackSocketEnvelope.SlashCommands)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && envelope.Type == SlackSocketEnvelope.SlashCommands && !DatabaseOutageAnswer.IsOutage(e))
         {
             // Over HTTP the person would see Slack's own error; here they get words instead of silence.
             logger.LogError(e, "Slack Socket Mode command envelope {EnvelopeId} failed", envelope.EnvelopeId);
