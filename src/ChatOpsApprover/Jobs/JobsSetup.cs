@@ -117,7 +117,7 @@ public static class JobsSetup
         services.AddSingleton<ChatMessageStore>();
         services.AddSingleton<ExtensionMessageStore>();
         services.AddSingleton<ChatNotifications>();
-        services.AddSingleton<JobOutbox>();
+        services.AddSingleton(sp => new JobOutbox(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), storageOptions));
         services.AddHostedService<JobOutboxRelay>();
         services.AddTransient<NotificationJobs>();
         services.AddTransient<GrantJobs>();
