@@ -6,8 +6,9 @@ namespace ChatOpsApprover.Bench.Edge;
 /// <summary>
 /// What the bot still has to do after the answers were sent: Hangfire jobs not yet finished (cards, notifications,
 /// grants), approved requests not yet granted, audit entries not yet sealed into the log (when the schema has an
-/// outbox) or not yet posted to the audit channel. With <paramref name="jobsHeld"/> (the bot runs no Hangfire server)
-/// jobs and the grants they would make are not waited for: only the outbox relay and the audit trail.
+/// outbox) or not yet posted to the audit channel. With <paramref name="jobsHeld"/> (the bot runs no Hangfire server and
+/// no audit channel) jobs, the grants they would make and audit-channel posts are not waited for: only the outbox relay
+/// and the audit sealer.
 /// </summary>
 public sealed class BackgroundWork(NpgsqlDataSource dataSource, bool jobsHeld)
 {
@@ -84,7 +85,7 @@ public sealed class BackgroundWork(NpgsqlDataSource dataSource, bool jobsHeld)
             {OwnQueryMark}
             SELECT {(jobsHeld ? "(SELECT count(*) FROM jit.job_outbox)" : "(SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))")}
                  + {(jobsHeld ? "0" : "(SELECT count(*) FROM jit.access_requests WHERE status = 'approved')")}
-                 + greatest(0, (SELECT coalesce(max(id), 0) FROM jit.audit_log) - (SELECT coalesce(min(last_id), 0) FROM jit.audit_publish_cursor))
+                 + {(jobsHeld ? "0" : "greatest(0, (SELECT coalesce(max(id), 0) FROM jit.audit_log) - (SELECT coalesce(min(last_id), 0) FROM jit.audit_publish_cursor))")}
                  {(outbox ? "+ (SELECT count(*) FROM jit.audit_outbox)" : string.Empty)}
             """;
     }

@@ -49,6 +49,7 @@ public static class EdgeBenchmark
             if (settings.HoldJobs)
             {
                 botEnvironment["Hangfire__RunServer"] = "false";
+                botEnvironment["Audit__SlackChannel"] = "";
             }
 
             var bot = StartChild(processes, "dotnet", [Path.Combine(AppContext.BaseDirectory, "ChatOpsApprover.dll")], botEnvironment, Path.Combine(work, "bot.log"));

@@ -21,7 +21,7 @@ var postgres = new Option<string?>("--postgres") { Description = "Admin connecti
 
 var scenarios = new Option<string[]>("--scenarios") { Description = "Which of ours to run (a click needs requests: request runs before it)", HelpName = "help request click", DefaultValueFactory = _ => ["help", "request", "click"], AllowMultipleArgumentsPerToken = true };
 scenarios.AcceptOnlyFromAmong("help", "request", "click");
-var holdJobs = new Option<bool>("--hold-jobs") { Description = "Run the bot without its Hangfire server (Hangfire:RunServer false): what the answers cost without the jobs they cause" };
+var holdJobs = new Option<bool>("--hold-jobs") { Description = "Run the bot without its Hangfire server (Hangfire:RunServer false) and audit channel: what the answers cost without the jobs and posts they cause" };
 
 // The stand-in Slack Web API runs in a process of its own, so its CPU time is its own.
 var portArgument = new Argument<int>("port");
