@@ -71,7 +71,7 @@ public sealed class JobOutbox(NpgsqlDataSource dataSource, PostgreSqlStorageOpti
     /// transaction on one connection; returns how many. Rows are claimed with SKIP LOCKED, so instances share the work.
     /// Hangfire's own client creates each job (its client filters, the state election that puts a chat job on the chat
     /// queue, Enqueued and the queue row) through a storage bound to this connection, enlisted in the same transaction:
-    /// one durable commit for the batch instead of two or three per job, and a crash before it leaves the rows to be
+    /// one commit for the batch instead of two or three durable ones per job, and a crash before it leaves the rows to be
     /// relayed again with nothing of them in Hangfire.
     /// </summary>
     public async Task<int> RelayAsync(IJobFilterProvider filters, CancellationToken cancellationToken)
@@ -85,10 +85,21 @@ public sealed class JobOutbox(NpgsqlDataSource dataSource, PostgreSqlStorageOpti
         {
             connection.EnlistTransaction(Transaction.Current);
             var jobs = new List<string>();
-            await using (var select = new NpgsqlCommand("SELECT id, job FROM jit.job_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED", connection))
+
+            // The batch commits without waiting for its WAL flush. The rows it moves were committed durably by the change
+            // that asked for them, and this transaction is all or nothing: a crash that loses it loses the jobs and the
+            // delete together, and the rows are relayed again. A later durable commit (a job's own work, the next
+            // change) flushes it, as WAL is written in order.
+            await using (var claim = new NpgsqlBatch(connection)
             {
-                select.Parameters.AddWithValue(RelayBatch);
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"),
+                    new NpgsqlBatchCommand("SELECT id, job FROM jit.job_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED") { Parameters = { new NpgsqlParameter { Value = RelayBatch } } },
+                },
+            })
+            {
+                await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     ids.Add(reader.GetInt64(0));
