@@ -6,11 +6,13 @@ namespace ChatOpsApprover.Bench.Edge;
 /// <summary>
 /// What the bot still has to do after the answers were sent: Hangfire jobs not yet finished (cards, notifications,
 /// grants), approved requests not yet granted, audit entries not yet sealed into the log (when the schema has an
-/// outbox) or not yet posted to the audit channel.
+/// outbox) or not yet posted to the audit channel. With <paramref name="jobsHeld"/> (the bot runs no Hangfire server and
+/// no audit channel) jobs, the grants they would make and audit-channel posts are not waited for: only the outbox relay
+/// and the audit sealer.
 /// </summary>
-public sealed class BackgroundWork(NpgsqlDataSource dataSource)
+public sealed class BackgroundWork(NpgsqlDataSource dataSource, bool jobsHeld)
 {
-    private const string OwnQueryMark = "hangfire.job WHERE statename IN";
+    private const string OwnQueryMark = "/* edge benchmark: background check */";
 
     private string? _pendingSql;
     private long _polls;
@@ -80,9 +82,10 @@ public sealed class BackgroundWork(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("SELECT to_regclass('jit.audit_outbox') IS NOT NULL");
         var outbox = await command.ExecuteScalarAsync() is true;
         return $"""
-            SELECT (SELECT count(*) FROM {OwnQueryMark} ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))
-                 + (SELECT count(*) FROM jit.access_requests WHERE status = 'approved')
-                 + greatest(0, (SELECT coalesce(max(id), 0) FROM jit.audit_log) - (SELECT coalesce(min(last_id), 0) FROM jit.audit_publish_cursor))
+            {OwnQueryMark}
+            SELECT {(jobsHeld ? "(SELECT count(*) FROM jit.job_outbox)" : "(SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))")}
+                 + {(jobsHeld ? "0" : "(SELECT count(*) FROM jit.access_requests WHERE status = 'approved')")}
+                 + {(jobsHeld ? "0" : "greatest(0, (SELECT coalesce(max(id), 0) FROM jit.audit_log) - (SELECT coalesce(min(last_id), 0) FROM jit.audit_publish_cursor))")}
                  {(outbox ? "+ (SELECT count(*) FROM jit.audit_outbox)" : string.Empty)}
             """;
     }

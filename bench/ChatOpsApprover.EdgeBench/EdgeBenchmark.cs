@@ -45,7 +45,14 @@ public static class EdgeBenchmark
             await WaitUntilAnswersAsync($"{slackUrl}/counts", "the stand-in Slack Web API");
 
             var botPort = FreePort();
-            var bot = StartChild(processes, "dotnet", [Path.Combine(AppContext.BaseDirectory, "ChatOpsApprover.dll")], BotEnvironment(botPort, connectionString, slackUrl, logins), Path.Combine(work, "bot.log"));
+            var botEnvironment = BotEnvironment(botPort, connectionString, slackUrl, logins);
+            if (settings.HoldJobs)
+            {
+                botEnvironment["Hangfire__RunServer"] = "false";
+                botEnvironment["Audit__SlackChannel"] = "";
+            }
+
+            var bot = StartChild(processes, "dotnet", [Path.Combine(AppContext.BaseDirectory, "ChatOpsApprover.dll")], botEnvironment, Path.Combine(work, "bot.log"));
             var botUrl = $"http://127.0.0.1:{botPort}";
             await WaitUntilAnswersAsync($"{botUrl}/healthz", "the bot");
 
@@ -53,7 +60,7 @@ public static class EdgeBenchmark
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             // The session sampler reads the cluster-wide view from another database, so its reads do not count as the bot's.
             await using var adminSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString);
-            var background = new BackgroundWork(dataSource);
+            var background = new BackgroundWork(dataSource, settings.HoldJobs);
             var measure = new Measurer(settings, work, slackUrl, new WaitSampler(adminSource, new NpgsqlConnectionStringBuilder(connectionString).Database!), new DatabaseCounters(dataSource, background));
             var rows = new List<EdgeRow>();
 
@@ -72,10 +79,26 @@ public static class EdgeBenchmark
                 new("postgres", () => CpuMeter.TreeMs(postmaster)),
                 new("slack api", () => CpuMeter.ProcessMs(slack.Id)),
             ];
-            rows.Add(await measure.RunAsync("ours", "/jit help", botUrl, seconds => Task.FromResult(Help(seconds)), ours, background));
-            rows.Add(await measure.RunAsync("ours", "/jit request", botUrl, seconds => Task.FromResult(Requests(logins, seconds)), ours, background));
-            rows.Add(await measure.RunAsync("ours", "Approve click", botUrl, async _ =>
-                (await background.PendingRequestIdsAsync()).Select(id => SignedRequest.Approve(Approver, id, ApprovalChannel, SigningSecret)).ToList(), ours, background));
+            if (settings.Scenarios.Contains("help"))
+            {
+                rows.Add(await measure.RunAsync("ours", "/jit help", botUrl, seconds => Task.FromResult(Help(seconds)), ours, background));
+            }
+
+            // A click needs pending requests: a run of clicks alone makes them with a run of /jit request first.
+            if (settings.Scenarios.Contains("request") || settings.Scenarios.Contains("click"))
+            {
+                var requests = await measure.RunAsync("ours", "/jit request", botUrl, seconds => Task.FromResult(Requests(logins, seconds)), ours, background);
+                if (settings.Scenarios.Contains("request"))
+                {
+                    rows.Add(requests);
+                }
+            }
+
+            if (settings.Scenarios.Contains("click"))
+            {
+                rows.Add(await measure.RunAsync("ours", "Approve click", botUrl, async _ =>
+                    (await background.PendingRequestIdsAsync()).Select(id => SignedRequest.Approve(Approver, id, ApprovalChannel, SigningSecret)).ToList(), ours, background));
+            }
 
             EdgeReport.Print(rows, settings, MachineLoad(), await background.SummaryAsync());
             Console.WriteLine($"bot process memory at the end: {Memory(bot.Id)}");

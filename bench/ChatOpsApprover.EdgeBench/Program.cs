@@ -8,6 +8,7 @@ using ChatOpsApprover.Bench.Edge;
 //
 //   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- --bolt bench/ChatOpsApprover.EdgeBench/bolt
 //       [--connections 16] [--threads 2] [--duration 10] [--warmup 3] [--people 200] [--postgres "<admin connection string>"]
+//       [--scenarios help request click] [--hold-jobs]
 //   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- memory [--grants 10000] [--idle 90] [--rounds 100]
 //       [--bot-env DOTNET_gcServer=1]
 var connections = new Option<int>("--connections") { Description = "Open connections of the load generator", HelpName = "count", DefaultValueFactory = _ => 16 };
@@ -17,6 +18,10 @@ var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasur
 var people = new Option<int>("--people") { Description = "Distinct requesters of /jit request", HelpName = "count", DefaultValueFactory = _ => 200 };
 var bolt = new Option<string?>("--bolt") { Description = "Folder of the Bolt reference app with its node_modules (none: Bolt is not run)", HelpName = "folder" };
 var postgres = new Option<string?>("--postgres") { Description = "Admin connection string of a PostgreSQL on this machine to use (default: the benchmark starts its own)", HelpName = "connection string" };
+
+var scenarios = new Option<string[]>("--scenarios") { Description = "Which of ours to run (a click needs requests: request runs before it)", HelpName = "help request click", DefaultValueFactory = _ => ["help", "request", "click"], AllowMultipleArgumentsPerToken = true };
+scenarios.AcceptOnlyFromAmong("help", "request", "click");
+var holdJobs = new Option<bool>("--hold-jobs") { Description = "Run the bot without its Hangfire server (Hangfire:RunServer false) and audit channel: what the answers cost without the jobs and posts they cause" };
 
 // The stand-in Slack Web API runs in a process of its own, so its CPU time is its own.
 var portArgument = new Argument<int>("port");
@@ -51,7 +56,7 @@ memory.SetAction((result, _) => MemoryBenchmark.RunAsync(new MemorySettings(
 
 var root = new RootCommand("Slack edge benchmark: the bot's answers to signed slash commands and clicks, beside Bolt for JavaScript")
 {
-    connections, threads, duration, warmup, people, bolt, postgres, keep, fakeSlack, memory,
+    connections, threads, duration, warmup, people, bolt, postgres, keep, scenarios, holdJobs, fakeSlack, memory,
 };
 root.SetAction((result, _) => EdgeBenchmark.RunAsync(new EdgeSettings(
     result.GetValue(connections),
@@ -61,7 +66,9 @@ root.SetAction((result, _) => EdgeBenchmark.RunAsync(new EdgeSettings(
     result.GetValue(people),
     result.GetValue(bolt),
     result.GetValue(postgres),
-    result.GetValue(keep))));
+    result.GetValue(keep),
+    (result.GetValue(scenarios) ?? []).ToHashSet(StringComparer.Ordinal),
+    result.GetValue(holdJobs))));
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

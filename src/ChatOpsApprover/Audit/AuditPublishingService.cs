@@ -10,7 +10,7 @@ namespace ChatOpsApprover.Audit;
 /// Runs the publisher on every instance: at start, whenever an audit entry is committed anywhere (PostgreSQL
 /// NOTIFY, raised by <see cref="AuditLog"/>), and every Audit:PublishPollInterval as a backstop.
 /// </summary>
-public sealed class AuditPublishingService(AuditPublisher publisher, NpgsqlDataSource dataSource, IOptions<AuditOptions> options, ILogger<AuditPublishingService> logger)
+public sealed class AuditPublishingService(AuditPublisher publisher, AuditPublishStore store, IOptions<AuditOptions> options, ILogger<AuditPublishingService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
@@ -42,7 +42,8 @@ public sealed class AuditPublishingService(AuditPublisher publisher, NpgsqlDataS
         {
             try
             {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
+                // LISTEN is session state: the store's pool resets the session when this connection is handed back.
+                await using var listener = await store.DataSource.OpenConnectionAsync(stoppingToken);
                 await using (var listen = new NpgsqlCommand($"LISTEN {AuditLog.NotifyChannel}", listener))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);

@@ -1,6 +1,7 @@
 using ChatOpsApprover.Configuration;
 using ChatOpsApprover.Domain;
 using ChatOpsApprover.Jobs;
+using ChatOpsApprover.Storage;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -19,7 +20,8 @@ public static class AuditSetup
     {
         services.AddValidatedOptions<AuditOptions>(configuration.GetSection("Audit"), o => o.Validate());
         services.AddSingleton<AuditLog>();
-        services.AddSingleton<AuditPublishStore>();
+        // The publisher holds a session advisory lock and a LISTEN: its connections come from the pool that resets sessions.
+        services.AddSingleton(sp => new AuditPublishStore(sp.GetRequiredService<SessionStateDataSource>().DataSource));
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<AuditReports>();
         services.AddSingleton<AuditReadLog>();

@@ -1,5 +1,8 @@
+using System.Transactions;
 using Hangfire;
 using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.States;
 using Hangfire.Storage;
 using Npgsql;
@@ -12,7 +15,7 @@ namespace ChatOpsApprover.Jobs;
 /// enqueue is two or three more), and a crash right after the commit no longer loses the card, the grant or the
 /// notification the change asked for. Each job reaches Hangfire at least once; every job is idempotent.
 /// </summary>
-public sealed class JobOutbox(NpgsqlDataSource dataSource)
+public sealed class JobOutbox(NpgsqlDataSource dataSource, PostgreSqlStorageOptions storageOptions)
 {
     /// <summary>Most jobs moved in one transaction of the relay.</summary>
     public const int RelayBatch = 200;
@@ -64,44 +67,86 @@ public sealed class JobOutbox(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Moves up to <see cref="RelayBatch"/> committed jobs into Hangfire's queues and deletes them; returns how many.
-    /// Rows are claimed with SKIP LOCKED, so instances share the work; a crash between an enqueue and the delete leaves
-    /// the row to be enqueued again.
+    /// Moves up to <see cref="RelayBatch"/> committed jobs into Hangfire's queues and deletes them, all in one
+    /// transaction on one connection; returns how many. Rows are claimed with SKIP LOCKED, so instances share the work.
+    /// Hangfire's own client creates each job (its client filters, the state election that puts a chat job on the chat
+    /// queue, Enqueued and the queue row) through a storage bound to this connection, enlisted in the same transaction:
+    /// one commit for the batch instead of two or three durable ones per job, and a crash before it leaves the rows to be
+    /// relayed again with nothing of them in Hangfire.
     /// </summary>
-    public async Task<int> RelayAsync(IBackgroundJobClient client, CancellationToken cancellationToken)
+    public async Task<int> RelayAsync(IJobFilterProvider filters, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        using var scope = new TransactionScope(
+            TransactionScopeOption.RequiresNew,
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted },
+            TransactionScopeAsyncFlowOption.Enabled);
         var ids = new List<long>();
-        var jobs = new List<string>();
-        await using (var select = new NpgsqlCommand("SELECT id, job FROM jit.job_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED", connection, transaction))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            select.Parameters.AddWithValue(RelayBatch);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            connection.EnlistTransaction(Transaction.Current);
+            var jobs = new List<string>();
+
+            // The batch commits without waiting for its WAL flush. The rows it moves were committed durably by the change
+            // that asked for them, and this transaction is all or nothing: a crash that loses it loses the jobs and the
+            // delete together, and the rows are relayed again. A later durable commit (a job's own work, the next
+            // change) flushes it, as WAL is written in order.
+            await using (var claim = new NpgsqlBatch(connection)
             {
-                ids.Add(reader.GetInt64(0));
-                jobs.Add(reader.GetString(1));
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"),
+                    new NpgsqlBatchCommand("SELECT id, job FROM jit.job_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED") { Parameters = { new NpgsqlParameter { Value = RelayBatch } } },
+                },
+            })
+            {
+                await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                    jobs.Add(reader.GetString(1));
+                }
             }
-        }
 
-        if (ids.Count == 0)
-        {
-            return 0;
-        }
+            if (ids.Count == 0)
+            {
+                return 0;
+            }
 
-        foreach (var job in jobs)
-        {
-            client.Create(InvocationData.DeserializePayload(job).DeserializeJob(), new EnqueuedState());
-        }
+            var client = new BackgroundJobClient(InTransaction(connection), filters);
+            foreach (var job in jobs)
+            {
+                client.Create(InvocationData.DeserializePayload(job).DeserializeJob(), new EnqueuedState());
+            }
 
-        await using (var delete = new NpgsqlCommand("DELETE FROM jit.job_outbox WHERE id = ANY($1)", connection, transaction))
-        {
+            await using var delete = new NpgsqlCommand("DELETE FROM jit.job_outbox WHERE id = ANY($1)", connection);
             delete.Parameters.AddWithValue(ids.ToArray());
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        // The connection goes back to its pool once the transaction it is enlisted in ends, here.
+        scope.Complete();
         return ids.Count;
+    }
+
+    /// <summary>
+    /// Hangfire's PostgreSQL storage over one open connection enlisted in the ambient transaction: every write of the
+    /// job client joins that transaction (its own TransactionScopes are Required when one is ambient) instead of
+    /// committing on a pooled connection of its own. Schema, queue poll and invisibility settings are the ones the
+    /// server reads with; this storage only writes.
+    /// </summary>
+    private PostgreSqlStorage InTransaction(NpgsqlConnection connection)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = storageOptions.SchemaName,
+            PrepareSchemaIfNecessary = false,
+            EnableLongPolling = false,
+            EnableTransactionScopeEnlistment = true,
+            UseSlidingInvisibilityTimeout = storageOptions.UseSlidingInvisibilityTimeout,
+            InvisibilityTimeout = storageOptions.InvisibilityTimeout,
+            QueuePollInterval = storageOptions.QueuePollInterval,
+            DistributedLockTimeout = storageOptions.DistributedLockTimeout,
+        };
+        return new PostgreSqlStorage(new ExistingNpgsqlConnectionFactory(connection, options), options);
     }
 }

@@ -1,4 +1,6 @@
+using System.Transactions;
 using Hangfire;
+using Hangfire.Common;
 using Npgsql;
 
 namespace ChatOpsApprover.Jobs;
@@ -8,7 +10,7 @@ namespace ChatOpsApprover.Jobs;
 /// when this instance committed some, and every second for those another instance left behind (it stopped between its
 /// commit and its relay).
 /// </summary>
-public sealed class JobOutboxRelay(JobOutbox outbox, IBackgroundJobClient client, ILogger<JobOutboxRelay> logger) : BackgroundService
+public sealed class JobOutboxRelay(JobOutbox outbox, IJobFilterProvider filters, ILogger<JobOutboxRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -20,7 +22,7 @@ public sealed class JobOutboxRelay(JobOutbox outbox, IBackgroundJobClient client
         {
             try
             {
-                while (await outbox.RelayAsync(client, stoppingToken) == JobOutbox.RelayBatch)
+                while (await outbox.RelayAsync(filters, stoppingToken) == JobOutbox.RelayBatch)
                 {
                     // A full batch: there may be more.
                 }
@@ -32,7 +34,7 @@ public sealed class JobOutboxRelay(JobOutbox outbox, IBackgroundJobClient client
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or BackgroundJobClientException)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or BackgroundJobClientException or TransactionException)
             {
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 logger.LogWarning("Moving jobs from the outbox into Hangfire failed: {Why}; retrying in {Seconds}s", e.Message, backoff.TotalSeconds);

@@ -117,7 +117,7 @@ public static class JobsSetup
         services.AddSingleton<ChatMessageStore>();
         services.AddSingleton<ExtensionMessageStore>();
         services.AddSingleton<ChatNotifications>();
-        services.AddSingleton<JobOutbox>();
+        services.AddSingleton(sp => new JobOutbox(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), storageOptions));
         services.AddHostedService<JobOutboxRelay>();
         services.AddTransient<NotificationJobs>();
         services.AddTransient<GrantJobs>();
@@ -131,12 +131,18 @@ public static class JobsSetup
     /// them in a crash loses no job: PostgreSQL loses only the newest asynchronous commits, in order, so a job
     /// goes back to a state it had before (enqueued, or fetched and invisible until InvisibilityTimeout) and runs
     /// again — at least once, as every job already is (jobs are idempotent); its own changes to our tables commit
-    /// durably through our data source. The enqueue itself stays durable (<see cref="JobStorage"/> above).
+    /// durably through our data source. The enqueue itself stays durable (<see cref="JobStorage"/> above). Its pool skips
+    /// the session reset (see below).
     /// </summary>
     private static PostgreSqlStorage ProcessingStorage(string connectionString, PostgreSqlStorageOptions durable)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c synchronous_commit=off" : builder.Options + " -c synchronous_commit=off";
+        // Sessions go back to the pool without Npgsql's DISCARD ALL (a statement and a commit each time Hangfire opens a
+        // connection, i.e. several times per job): Hangfire.PostgreSql leaves no session state — its locks are rows in
+        // hangfire.lock, its statements are schema-qualified — except the LISTEN of long polling, which is off. The
+        // schema installer (SET search_path) runs on the durable storage only.
+        builder.NoResetOnClose = !durable.EnableLongPolling;
         var options = new PostgreSqlStorageOptions
         {
             SchemaName = durable.SchemaName,

@@ -33,8 +33,20 @@ public static class DatabaseSetup
         }
 
         var connectionString = configuration.GetConnectionString("Postgres")!;
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "chatopsapprover" }.Build());
-        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton(_ => MainDataSource(connectionString));
+        builder.Services.AddSingleton(_ => new SessionStateDataSource(new NpgsqlDataSourceBuilder(connectionString) { Name = "chatopsapprover:session-state" }.Build()));
+        builder.Services.AddSingleton(sp => new SchemaMigrator(sp.GetRequiredService<SessionStateDataSource>().DataSource, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
+    }
+
+    /// <summary>
+    /// The pool nearly everything uses. Its sessions are handed back without Npgsql's reset (DISCARD ALL, one statement and
+    /// one commit per reuse): nothing on it leaves session state (see <see cref="SessionStateDataSource"/>, which does).
+    /// </summary>
+    public static NpgsqlDataSource MainDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "chatopsapprover" };
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        return builder.Build();
     }
 
     private sealed class EmbeddedPostgresLifetime(LocalPostgresCluster cluster, string directory, string environment, ILogger logger) : IHostedService
