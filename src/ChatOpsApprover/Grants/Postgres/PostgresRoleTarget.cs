@@ -184,8 +184,10 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
             return failed;
         }
 
+        // In one sorted order, like the membership locks: two batches revoking at once (two instances, or two batches of
+        // one lane in flight) never take the target's locks in opposite orders.
         var sql = new StringBuilder("BEGIN;");
-        foreach (var (_, membership) in memberships)
+        foreach (var membership in memberships.Select(m => m.Membership).OrderBy(m => m.Grant, StringComparer.Ordinal).ThenBy(m => m.Login, StringComparer.Ordinal))
         {
             sql.Append(Revoke(membership)).Append(';');
         }
