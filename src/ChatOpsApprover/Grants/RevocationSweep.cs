@@ -138,28 +138,51 @@ public sealed class RevocationSweep(
         await Task.Yield();
         var (connection, transaction, due, now, steps) = batch;
         IReadOnlyList<long> ended;
+        var entries = new List<AuditEntry>();
         try
         {
             // How long the earliest row waited for this batch (a retried row's wait includes its back-off).
             steps.Add(RevocationStep.Wait, now - due.Min(r => r.CleanupDueAt ?? r.EndsAt ?? now));
-            var entries = new List<AuditEntry>();
             ended = await targetRevoker.EndAsync(connection, transaction, due, RequestStatus.Expired, TargetRevoker.SystemActor, ChatPlatform.System, now, entries, steps, cancellationToken);
-            await audit.AppendManyAsync(connection, transaction, entries);
-            steps.Lap(RevocationStep.Audit);
 
             // Chat is told through a job that commits with the batch (one INSERT into the job outbox, moved into
             // Hangfire after the commit): a slow chat API never holds a revocation, and neither does Hangfire's
             // enqueue, which used to cost the lane three more durable commits per batch.
             var told = JobOutbox.Begin();
             ChatNotifications.Via(told).RequestsChanged(ended);
-            await outbox.SaveAsync(connection, transaction, told, cancellationToken);
             steps.Lap(RevocationStep.Jobs);
+
+            // The audit entries and the chat job go in one round trip.
+            await using (var write = new NpgsqlBatch(connection, transaction))
+            {
+                if (entries.Count > 0)
+                {
+                    write.BatchCommands.Add(AuditLog.AppendCommand(entries));
+                }
+
+                if (told.Jobs.Count > 0)
+                {
+                    write.BatchCommands.Add(JobOutbox.SaveCommand(told));
+                }
+
+                if (write.BatchCommands.Count > 0)
+                {
+                    await write.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            steps.Lap(RevocationStep.Audit);
             await transaction.CommitAsync(cancellationToken);
             steps.Lap(RevocationStep.Commit);
         }
         finally
         {
             await DisposeAsync(connection, transaction);
+        }
+
+        if (entries.Count > 0)
+        {
+            audit.Appended.Raise();
         }
 
         outbox.Wake();
