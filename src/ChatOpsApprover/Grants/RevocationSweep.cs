@@ -20,6 +20,7 @@ public sealed class RevocationSweep(
     RequestStore store,
     AuditLog audit,
     TargetRevoker targetRevoker,
+    GrantTargets targets,
     JobOutbox outbox,
     JitMetrics metrics,
     TimeProvider time,
@@ -114,7 +115,8 @@ public sealed class RevocationSweep(
         try
         {
             transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var due = await store.ClaimDueAsync(connection, transaction, target, now, options.Value.BatchSize);
+            // The decisions are read only for a target whose revoke names the approvers (the audit entries do not).
+            var due = await store.ClaimDueAsync(connection, transaction, target, now, options.Value.BatchSize, targets.Get(target).RevokeNamesApprovers);
             steps.Lap(RevocationStep.Claim);
             if (due.Count > 0)
             {

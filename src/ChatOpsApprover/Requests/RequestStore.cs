@@ -413,10 +413,10 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
 
     /// <summary>
     /// Locks up to <paramref name="limit"/> requests of one target with revocation work due (see <see cref="Due"/>),
-    /// earliest first. SKIP LOCKED: rows another instance is revoking are left to it. With their decisions (a webhook
-    /// names the approvers on revoke too), without step-up confirmations.
+    /// earliest first. SKIP LOCKED: rows another instance is revoking are left to it. With their decisions when
+    /// <paramref name="withDecisions"/> (a webhook names the approvers on revoke too), without step-up confirmations.
     /// </summary>
-    public async Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, DateTimeOffset now, int limit)
+    public async Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, DateTimeOffset now, int limit, bool withDecisions = true)
     {
         await using var command = new NpgsqlCommand(
             $"""
@@ -431,7 +431,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
         command.Parameters.AddWithValue("at", now);
         command.Parameters.AddWithValue("limit", limit);
-        return await WithDecisionsAsync(connection, transaction, await ReadRequestsAsync(command));
+        var claimed = await ReadRequestsAsync(command);
+        return withDecisions ? await WithDecisionsAsync(connection, transaction, claimed) : claimed;
     }
 
     /// <summary>

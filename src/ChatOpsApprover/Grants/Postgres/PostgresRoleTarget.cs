@@ -37,6 +37,9 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
 
     public GrantSharing Sharing => GrantSharing.Membership;
 
+    /// <summary>A REVOKE names the role and the login only.</summary>
+    public bool RevokeNamesApprovers => false;
+
     public async Task<bool> HeldOutsideAsync(TargetGrant grant, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM (SELECT $1::text AS grant_name, $2::text AS login) x {BatchMemberships})");
