@@ -139,6 +139,9 @@ public static class ChatOpsApproverEngine
         {
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddInMemoryCollection(settings);
+
+            // A setting to compare, e.g. BENCH_Revocation__BatchesInFlight=1 (inherited by each engine's process).
+            builder.Configuration.AddEnvironmentVariables("BENCH_");
             builder.Logging.ClearProviders();
         }, services => services.DecorateTargets(target => new TimedTarget(target, measurements)));
         await app.StartAsync();

@@ -11,6 +11,7 @@ using ChatOpsApprover.Storage;
 //
 //   dotnet run -c Release --project bench/ChatOpsApprover.Bench -- [--burst 2000] [--spread 10000] [--spread-over 3600]
 //       [--grants 200] [--grants-over 20] [--engines stock,ours,webhook,ours-chat-down] [--postgres "<admin connection string>"]
+// Environment variables BENCH_<key> (e.g. BENCH_Revocation__BatchesInFlight=1) override the bot's settings in our engines.
 // The "grant" workload plays approvals back over --grants-over seconds and times each GRANT from its approval. For our
 // engines it also prints where the revocation batches' time went, read from the bot's own metrics in its process.
 var burst = new Option<int>("--burst") { Description = "Grants due in the same second (0: no burst workload)", HelpName = "count", DefaultValueFactory = _ => 2000 };

@@ -5,6 +5,8 @@ public abstract class GrantTargetDecorator(IGrantTarget inner) : IGrantTarget
 {
     public GrantSharing Sharing => inner.Sharing;
 
+    public bool RevokeNamesApprovers => inner.RevokeNamesApprovers;
+
     public virtual Task<bool> HeldOutsideAsync(TargetGrant grant, CancellationToken cancellationToken) => inner.HeldOutsideAsync(grant, cancellationToken);
 
     public virtual Task<string?> GrantAsync(TargetGrant grant, CancellationToken cancellationToken) => inner.GrantAsync(grant, cancellationToken);

@@ -10,6 +10,12 @@ public interface IGrantTarget
     GrantSharing Sharing { get; }
 
     /// <summary>
+    /// Whether <see cref="RevokeAsync"/> reads <see cref="TargetGrant.Approvers"/>: when it does not, the revocation sweep
+    /// claims its batches without the requests' decisions (one query less per batch).
+    /// </summary>
+    bool RevokeNamesApprovers { get; }
+
+    /// <summary>
     /// Whether the login already holds the grant by other means than the bot, asked once, before the first grant attempt.
     /// Such a grant changes nothing at the target and its end never revokes. Targets whose grants belong to one request answer false.
     /// </summary>

@@ -14,14 +14,31 @@ public static class MembershipLock
     /// <summary>Locks memberships of any targets at once, in one sorted order, so two sweepers cannot deadlock.</summary>
     public static async Task AcquireAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<(string Target, Membership Membership)> memberships)
     {
-        var keys = memberships.Select(m => $"{m.Target}\u001f{m.Membership.Grant}\u001f{m.Membership.Login}").Distinct().Order(StringComparer.Ordinal).ToArray();
-        if (keys.Length == 0)
+        if (Command(memberships) is not { } command)
         {
             return;
         }
 
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(@keys) WITH ORDINALITY AS t(k, n) ORDER BY n", connection, transaction);
-        command.Parameters.AddWithValue("keys", keys);
-        await command.ExecuteNonQueryAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { command } };
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The statement of <see cref="AcquireAsync(NpgsqlConnection, NpgsqlTransaction, string, IEnumerable{Membership})"/>,
+    /// for a caller that sends it first in a batch of its own transaction (null when there is nothing to lock).
+    /// </summary>
+    public static NpgsqlBatchCommand? Command(string target, IEnumerable<Membership> memberships) => Command(memberships.Select(m => (target, m)));
+
+    private static NpgsqlBatchCommand? Command(IEnumerable<(string Target, Membership Membership)> memberships)
+    {
+        var keys = memberships.Select(m => $"{m.Target}\u001f{m.Membership.Grant}\u001f{m.Membership.Login}").Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (keys.Length == 0)
+        {
+            return null;
+        }
+
+        var command = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1) WITH ORDINALITY AS t(k, n) ORDER BY n");
+        command.Parameters.Add(new NpgsqlParameter { Value = keys });
+        return command;
     }
 }

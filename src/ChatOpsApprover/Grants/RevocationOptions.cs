@@ -9,6 +9,12 @@ public sealed class RevocationOptions
     /// <summary>Grants revoked per database transaction.</summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Batches of one target in flight at once, each on its own connection: the next batch is claimed while the one
+    /// before waits for the target and its commit.
+    /// </summary>
+    public int BatchesInFlight { get; set; } = 2;
+
     /// <summary>Back-off ceiling while a target is unreachable.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -23,6 +29,11 @@ public sealed class RevocationOptions
         if (BatchSize is < 1 or > 10_000)
         {
             errors.Add("Revocation:BatchSize: must be between 1 and 10000.");
+        }
+
+        if (BatchesInFlight is < 1 or > 8)
+        {
+            errors.Add("Revocation:BatchesInFlight: must be between 1 and 8.");
         }
 
         if (MaxRetryDelay <= TimeSpan.Zero)

@@ -15,10 +15,10 @@ public enum RevocationStep
     /// <summary>Opening the connection and claiming the due rows (FOR UPDATE SKIP LOCKED) with their decisions.</summary>
     Claim,
 
-    /// <summary>The memberships' advisory locks.</summary>
+    /// <summary>The memberships' advisory locks (at a target whose memberships are shared, sent with <see cref="StillNeeded"/> and timed there).</summary>
     Lock,
 
-    /// <summary>Which memberships another active request still needs.</summary>
+    /// <summary>Which memberships another active request still needs, asked in one round trip after their locks.</summary>
     StillNeeded,
 
     /// <summary>The target's REVOKEs, their check and the closing of sessions.</summary>
@@ -27,10 +27,10 @@ public enum RevocationStep
     /// <summary>The status move, sessions closed, extensions lapsed, clean-ups and retry times.</summary>
     Status,
 
-    /// <summary>The audit entries' insert into the audit outbox.</summary>
+    /// <summary>The audit entries' and the chat job's inserts into their outboxes, in one round trip.</summary>
     Audit,
 
-    /// <summary>The chat notification job's insert into the job outbox.</summary>
+    /// <summary>Building the chat notification job (its insert is sent with the audit entries).</summary>
     Jobs,
 
     /// <summary>The commit (one durable WAL flush).</summary>

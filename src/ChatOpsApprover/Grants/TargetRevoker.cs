@@ -85,18 +85,25 @@ public sealed class TargetRevoker(RequestStore store, ExtensionStore extensions,
     {
         var target = targets.Get(targetName);
         var outcomes = new Dictionary<long, RevokeResult>();
-        await MembershipLock.AcquireAsync(connection, transaction, targetName, all.Select(r => new Membership(r.Grant, r.Login)));
-        steps?.Lap(RevocationStep.Lock);
+        var locks = MembershipLock.Command(targetName, all.Select(r => new Membership(r.Grant, r.Login)));
         foreach (var request in all.Where(r => r.HeldOutside))
         {
             outcomes[request.Id] = RevokeResult.Kept("held outside the bot before the request: left as it was");
         }
 
         var mine = all.Where(r => !r.HeldOutside).ToList();
+        if (target.Sharing != GrantSharing.Membership && locks is not null)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { locks } };
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        steps?.Lap(RevocationStep.Lock);
         if (target.Sharing == GrantSharing.Membership)
         {
             // A membership serves every request of its login: it goes only with the last active request that needs it.
-            var stillNeeded = await store.StillNeededAsync(connection, transaction, targetName, all.Select(r => r.Id).ToArray(), mine.Select(r => new Membership(r.Grant, r.Login)).Distinct().ToList());
+            // Asked in the locks' round trip, after them: the answer holds until this transaction ends.
+            var stillNeeded = await store.StillNeededAsync(connection, transaction, targetName, all.Select(r => r.Id).ToArray(), mine.Select(r => new Membership(r.Grant, r.Login)).Distinct().ToList(), first: locks);
             foreach (var request in mine.Where(r => stillNeeded.Contains(new Membership(r.Grant, r.Login))))
             {
                 outcomes[request.Id] = RevokeResult.Kept("another active request still needs it");

@@ -413,10 +413,10 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
 
     /// <summary>
     /// Locks up to <paramref name="limit"/> requests of one target with revocation work due (see <see cref="Due"/>),
-    /// earliest first. SKIP LOCKED: rows another instance is revoking are left to it. With their decisions (a webhook
-    /// names the approvers on revoke too), without step-up confirmations.
+    /// earliest first. SKIP LOCKED: rows another instance is revoking are left to it. With their decisions when
+    /// <paramref name="withDecisions"/> (a webhook names the approvers on revoke too), without step-up confirmations.
     /// </summary>
-    public async Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, DateTimeOffset now, int limit)
+    public async Task<List<AccessRequest>> ClaimDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, DateTimeOffset now, int limit, bool withDecisions = true)
     {
         await using var command = new NpgsqlCommand(
             $"""
@@ -431,7 +431,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
         command.Parameters.AddWithValue("at", now);
         command.Parameters.AddWithValue("limit", limit);
-        return await WithDecisionsAsync(connection, transaction, await ReadRequestsAsync(command));
+        var claimed = await ReadRequestsAsync(command);
+        return withDecisions ? await WithDecisionsAsync(connection, transaction, claimed) : claimed;
     }
 
     /// <summary>
@@ -530,23 +531,40 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, StepUpConfirmation
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    /// <summary>Which of <paramref name="memberships"/> at <paramref name="target"/> an active request other than <paramref name="endingIds"/> still needs.</summary>
-    public async Task<HashSet<Membership>> StillNeededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, long[] endingIds, IReadOnlyList<Membership> memberships)
+    /// <summary>
+    /// Which of <paramref name="memberships"/> at <paramref name="target"/> an active request other than
+    /// <paramref name="endingIds"/> still needs. <paramref name="first"/>, when given, is sent before the question in the
+    /// same round trip and runs to its end first (the memberships' locks, so the answer is read under them).
+    /// </summary>
+    public async Task<HashSet<Membership>> StillNeededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, long[] endingIds, IReadOnlyList<Membership> memberships, NpgsqlBatchCommand? first = null)
     {
-        await using var command = new NpgsqlCommand(
+        var command = new NpgsqlBatchCommand(
             """
             SELECT DISTINCT r.grant_name, r.login
             FROM jit.access_requests r
-            JOIN unnest(@grants, @logins) AS m(grant_name, login) ON m.grant_name = r.grant_name AND m.login = r.login
-            WHERE r.status = @active AND r.target = @target AND NOT (r.id = ANY(@ids))
-            """, connection, transaction);
-        command.Parameters.AddWithValue("grants", memberships.Select(m => m.Grant).ToArray());
-        command.Parameters.AddWithValue("logins", memberships.Select(m => m.Login).ToArray());
-        command.Parameters.AddWithValue("active", RequestLifecycle.ToStorage(RequestStatus.Active));
-        command.Parameters.AddWithValue("target", target);
-        command.Parameters.AddWithValue("ids", endingIds);
+            JOIN unnest($1::text[], $2::text[]) AS m(grant_name, login) ON m.grant_name = r.grant_name AND m.login = r.login
+            WHERE r.status = $3 AND r.target = $4 AND NOT (r.id = ANY($5))
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = memberships.Select(m => m.Grant).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = memberships.Select(m => m.Login).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = RequestLifecycle.ToStorage(RequestStatus.Active) });
+        command.Parameters.Add(new NpgsqlParameter { Value = target });
+        command.Parameters.Add(new NpgsqlParameter { Value = endingIds });
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (first is not null)
+        {
+            batch.BatchCommands.Add(first);
+        }
+
+        batch.BatchCommands.Add(command);
         var result = new HashSet<Membership>();
-        await using var reader = await command.ExecuteReaderAsync();
+        await using var reader = await batch.ExecuteReaderAsync();
+        if (first is not null)
+        {
+            // The locks' rows (one void per key) come first: the answer is the last result.
+            await reader.NextResultAsync();
+        }
+
         while (await reader.ReadAsync())
         {
             result.Add(new Membership(reader.GetString(0), reader.GetString(1)));

@@ -31,6 +31,9 @@ public sealed class KubernetesTarget(string name, IKubernetes client, IReadOnlyD
 
     public GrantSharing Sharing => GrantSharing.Request;
 
+    /// <summary>Its revoke does not name the approvers.</summary>
+    public bool RevokeNamesApprovers => false;
+
     public static string BindingName(long requestId) => $"chatops-approver-{requestId.ToString(CultureInfo.InvariantCulture)}";
 
     public Task<bool> HeldOutsideAsync(TargetGrant grant, CancellationToken cancellationToken) => Task.FromResult(false);

@@ -37,6 +37,9 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
 
     public GrantSharing Sharing => GrantSharing.Membership;
 
+    /// <summary>A REVOKE names the role and the login only.</summary>
+    public bool RevokeNamesApprovers => false;
+
     public async Task<bool> HeldOutsideAsync(TargetGrant grant, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM (SELECT $1::text AS grant_name, $2::text AS login) x {BatchMemberships})");
@@ -184,8 +187,10 @@ public sealed class PostgresRoleTarget(NpgsqlDataSource dataSource, bool termina
             return failed;
         }
 
+        // In one sorted order, like the membership locks: two batches revoking at once (two instances, or two batches of
+        // one lane in flight) never take the target's locks in opposite orders.
         var sql = new StringBuilder("BEGIN;");
-        foreach (var (_, membership) in memberships)
+        foreach (var membership in memberships.Select(m => m.Membership).OrderBy(m => m.Grant, StringComparer.Ordinal).ThenBy(m => m.Login, StringComparer.Ordinal))
         {
             sql.Append(Revoke(membership)).Append(';');
         }

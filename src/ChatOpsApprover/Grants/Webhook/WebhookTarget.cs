@@ -18,6 +18,9 @@ public sealed class WebhookTarget(string name, WebhookTargetOptions options, IHt
 
     public GrantSharing Sharing => GrantSharing.Request;
 
+    /// <summary>The revoke call names the approvers, as the grant call did.</summary>
+    public bool RevokeNamesApprovers => true;
+
     public Task<bool> HeldOutsideAsync(TargetGrant grant, CancellationToken cancellationToken) => Task.FromResult(false);
 
     public async Task<string?> GrantAsync(TargetGrant grant, CancellationToken cancellationToken)
