@@ -73,9 +73,12 @@ public static class EdgeBenchmark
                 new("slack api", () => CpuMeter.ProcessMs(slack.Id)),
             ];
             rows.Add(await measure.RunAsync("ours", "/jit help", botUrl, seconds => Task.FromResult(Help(seconds)), ours, background));
-            rows.Add(await measure.RunAsync("ours", "/jit request", botUrl, seconds => Task.FromResult(Requests(logins, seconds)), ours, background));
-            rows.Add(await measure.RunAsync("ours", "Approve click", botUrl, async _ =>
-                (await background.PendingRequestIdsAsync()).Select(id => SignedRequest.Approve(Approver, id, ApprovalChannel, SigningSecret)).ToList(), ours, background));
+            if (!settings.HelpOnly)
+            {
+                rows.Add(await measure.RunAsync("ours", "/jit request", botUrl, seconds => Task.FromResult(Requests(logins, seconds)), ours, background));
+                rows.Add(await measure.RunAsync("ours", "Approve click", botUrl, async _ =>
+                    (await background.PendingRequestIdsAsync()).Select(id => SignedRequest.Approve(Approver, id, ApprovalChannel, SigningSecret)).ToList(), ours, background));
+            }
 
             EdgeReport.Print(rows, settings, MachineLoad(), await background.SummaryAsync());
             Console.WriteLine($"bot process memory at the end: {Memory(bot.Id)}");
