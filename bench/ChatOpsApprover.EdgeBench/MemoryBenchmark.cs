@@ -55,7 +55,7 @@ public static class MemoryBenchmark
                 environment[key] = value;
             }
 
-            var bot = EdgeBenchmark.StartChild(processes, "dotnet", [Path.Combine(AppContext.BaseDirectory, "ChatOpsApprover.dll")], environment, Path.Combine(work, "bot.log"));
+            var bot = EdgeBenchmark.StartChild(processes, "dotnet", [settings.BotDll ?? Path.Combine(AppContext.BaseDirectory, "ChatOpsApprover.dll")], environment, Path.Combine(work, "bot.log"));
             var botUrl = $"http://127.0.0.1:{botPort}";
             await EdgeBenchmark.WaitUntilAnswersAsync($"{botUrl}/healthz", "the bot");
             using var http = new HttpClient { BaseAddress = new Uri(botUrl) };

@@ -10,7 +10,7 @@ using ChatOpsApprover.Bench.Edge;
 //       [--connections 16] [--threads 2] [--duration 10] [--warmup 3] [--people 200] [--postgres "<admin connection string>"]
 //       [--scenarios help request click] [--hold-jobs]
 //   dotnet run -c Release --project bench/ChatOpsApprover.EdgeBench -- memory [--grants 10000] [--idle 90] [--rounds 100]
-//       [--bot-env DOTNET_gcServer=1]
+//       [--bot-env DOTNET_gcServer=1] [--bot-dll <published ChatOpsApprover.dll>]
 var connections = new Option<int>("--connections") { Description = "Open connections of the load generator", HelpName = "count", DefaultValueFactory = _ => 16 };
 var threads = new Option<int>("--threads") { Description = "Threads of the load generator", HelpName = "count", DefaultValueFactory = _ => 2 };
 var duration = new Option<double>("--duration") { Description = "Seconds each measured run lasts", HelpName = "seconds", DefaultValueFactory = _ => 10 };
@@ -39,10 +39,11 @@ var rounds = new Option<int>("--rounds") { Description = "Rounds of a little tra
 var rate = new Option<double>("--rate") { Description = "At most this many rounds a second", HelpName = "rounds", DefaultValueFactory = _ => 2 };
 var botEnvironment = new Option<string[]>("--bot-env") { Description = "An environment variable for the bot, e.g. DOTNET_gcServer=0 (repeatable)", HelpName = "NAME=value", AllowMultipleArgumentsPerToken = false };
 var memoryPostgres = new Option<string?>("--postgres") { Description = "Admin connection string of a PostgreSQL on this machine to use (default: the benchmark starts its own)", HelpName = "connection string" };
+var botDll = new Option<string?>("--bot-dll") { Description = "The bot to run (default: the ChatOpsApprover.dll built beside the benchmark), e.g. a published one", HelpName = "path" };
 var memoryKeep = new Option<bool>("--keep") { Description = "Keep the work folder (the bot's and the Slack stand-in's logs) and print where it is" };
 var memory = new Command("memory", "The bot's resident memory and GC heap holding many active grants, idle and with a little traffic")
 {
-    grants, memoryPeople, idle, rounds, rate, botEnvironment, memoryPostgres, memoryKeep,
+    grants, memoryPeople, idle, rounds, rate, botEnvironment, memoryPostgres, memoryKeep, botDll,
 };
 memory.SetAction((result, _) => MemoryBenchmark.RunAsync(new MemorySettings(
     result.GetValue(grants),
@@ -52,7 +53,8 @@ memory.SetAction((result, _) => MemoryBenchmark.RunAsync(new MemorySettings(
     result.GetValue(rate),
     (result.GetValue(botEnvironment) ?? []).Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e.Length > 1 ? e[1] : "", StringComparer.Ordinal),
     result.GetValue(memoryPostgres),
-    result.GetValue(memoryKeep))));
+    result.GetValue(memoryKeep),
+    result.GetValue(botDll))));
 
 var root = new RootCommand("Slack edge benchmark: the bot's answers to signed slash commands and clicks, beside Bolt for JavaScript")
 {

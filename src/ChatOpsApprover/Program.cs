@@ -1,5 +1,7 @@
 using ChatOpsApprover;
+using ChatOpsApprover.Hosting;
 
+NativeHeapArenas.Limit();
 if (await CommandLine.TryRunAsync(args, Console.Out, Console.Error) is { } exitCode)
 {
     return exitCode;

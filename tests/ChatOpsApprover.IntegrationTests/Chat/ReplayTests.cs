@@ -57,7 +57,7 @@ public sealed class ReplayTests
         // Sent together to both instances, so their claims share round trips: each distinct request is its own claim,
         // and of the twenty copies of one request exactly one is claimed.
         var distinct = Enumerable.Range(0, 60)
-            .Select(i => (i % 2 == 0 ? first : second).PostSignedAsync("/slack/commands", BotHost.CommandBody("U0ALICE", "help"), timestamp: timestamp))
+            .Select(i => (i % 2 == 0 ? first : second).PostSignedAsync("/slack/commands", BotHost.CommandBody("U0ALICE", "roles"), timestamp: timestamp))
             .ToList();
         var copies = Enumerable.Range(0, 20)
             .Select(i => (i % 2 == 0 ? first : second).PostSignedAsync("/slack/commands", request, timestamp: timestamp))
@@ -133,12 +133,64 @@ public sealed class ReplayTests
     public async Task SignaturesAreForgotten_OnceTheyCanNoLongerPassTheTimestampCheck()
     {
         await using var bot = await BotHost.StartAsync();
-        await bot.CommandAsync("U0ALICE", "help");
+        await bot.CommandAsync("U0ALICE", "roles");
         Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
 
         bot.Time.Advance(TimeSpan.FromMinutes(6));
-        await bot.CommandAsync("U0ALICE", "help");
+        await bot.CommandAsync("U0ALICE", "roles");
         Assert.Equal(1, await bot.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
+    }
+
+    [Theory]
+    [InlineData("help")]
+    [InlineData("frobnicate now")]
+    [InlineData("list everything")]
+    public async Task ReplayedHelpOrUsage_IsRefusedOnThisInstance_WithoutADatabaseClaim(string text)
+    {
+        await using var first = await BotHost.StartAsync();
+        await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
+        var body = BotHost.CommandBody("U0ALICE", text);
+        var timestamp = first.Time.GetUtcNow().ToUnixTimeSeconds();
+
+        using var original = await first.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        var answer = await original.Content.ReadAsStringAsync();
+        Assert.Contains("jit help", answer, StringComparison.Ordinal);
+        Assert.Equal(0, await first.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
+
+        using var replay = await first.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
+        Assert.Contains("already received", await replay.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(first.Logs.Lines, l => l.Contains("replayed Slack request", StringComparison.Ordinal));
+
+        // Claimed on this instance only (README, "Replayed requests"): another one answers the same public text, and
+        // nothing anywhere changed.
+        using var elsewhere = await second.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        Assert.Equal(answer, await elsewhere.Content.ReadAsStringAsync());
+        Assert.Equal(0, await first.ScalarAsync("SELECT count(*) FROM jit.access_requests"));
+        Assert.Equal(0, await first.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("request")]
+    [InlineData("roles")]
+    [InlineData("list")]
+    public async Task EverythingElse_IsStillClaimedAcrossInstances(string text)
+    {
+        // "/jit" and "/jit request" alone may open the request form; roles and list read the sender's own data.
+        await using var first = await BotHost.StartAsync();
+        await using var second = await BotHost.StartAsync(shareDatabaseWith: first);
+        var body = BotHost.CommandBody("U0ALICE", text);
+        var timestamp = first.Time.GetUtcNow().ToUnixTimeSeconds();
+
+        using var original = await first.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        Assert.Equal(1, await first.ScalarAsync("SELECT count(*) FROM jit.slack_request_signatures"));
+
+        using var replay = await second.PostSignedAsync("/slack/commands", body, timestamp: timestamp);
+        Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
     }
 
     [Fact]

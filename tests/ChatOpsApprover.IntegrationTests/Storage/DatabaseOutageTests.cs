@@ -20,6 +20,9 @@ public sealed class DatabaseOutageTests
 
         Assert.Equal(DatabaseOutageAnswer.SlashCommandText, await bot.CommandAsync("U0ALICE", "request prod-db-read 1h fix INC-2"));
 
+        // Help needs no database, its replay claim included (README, "Replayed requests").
+        Assert.Contains("jit help", await bot.CommandAsync("U0ALICE", "help"), StringComparison.Ordinal);
+
         using (var click = await bot.PostSignedAsync("/slack/interactions", BotHost.ClickBody("U0BOB", 1, approve: true)))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, click.StatusCode);

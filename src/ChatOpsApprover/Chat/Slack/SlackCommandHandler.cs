@@ -12,7 +12,7 @@ public sealed class SlackCommandHandler(SlackSignedFormReader reader, JitCommand
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        var (form, refusal) = await reader.ReadAsync(context);
+        var (form, refusal) = await reader.ReadAsync(context, ReplayScopeOf);
         if (refusal is not null)
         {
             return refusal;
@@ -39,15 +39,40 @@ public sealed class SlackCommandHandler(SlackSignedFormReader reader, JitCommand
     }
 
     /// <summary>
+    /// The public help text and a usage message (input that does not parse) read nothing and change nothing: a replay
+    /// of one to another instance would only show its sender the same text again, so their signatures are claimed in
+    /// this instance's memory only. Everything else, and "/jit" or "/jit request" alone (which may open the request
+    /// form), is claimed across instances.
+    /// </summary>
+    private static SlackReplayScope ReplayScopeOf(Dictionary<string, StringValues> form)
+    {
+        var text = form.GetValueOrDefault("text").ToString();
+        if (MayOpenForm(text))
+        {
+            return SlackReplayScope.AllInstances;
+        }
+
+        return JitCommandParser.Parse(text) switch
+        {
+            JitCommand.Help or JitCommand.Invalid => SlackReplayScope.ThisInstance,
+            _ => SlackReplayScope.AllInstances,
+        };
+    }
+
+    private static bool MayOpenForm(string text)
+    {
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return words.Length == 0 || (words.Length == 1 && words[0].Equals("request", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
     /// "/jit" alone and "/jit request" without arguments also open the request form for a registered person. The
     /// reply stays the command's own (the usage, or how to write a request), the same words as on every platform, for
     /// whoever prefers typing or when the form could not be opened.
     /// </summary>
     private async Task OpenFormAsync(ChatUser user, string text, string triggerId, string channelId, CancellationToken cancellationToken)
     {
-        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if ((words.Length == 0 || (words.Length == 1 && words[0].Equals("request", StringComparison.OrdinalIgnoreCase)))
-            && !string.IsNullOrEmpty(triggerId) && directory.FindByChatUser(user) is not null)
+        if (MayOpenForm(text) && !string.IsNullOrEmpty(triggerId) && directory.FindByChatUser(user) is not null)
         {
             await requestForm.OpenAsync(user.PlatformUserId, triggerId, string.IsNullOrEmpty(channelId) ? null : channelId, cancellationToken);
         }

@@ -9,7 +9,8 @@ namespace ChatOpsApprover.Chat.Slack;
 /// duplicate request, someone's list). Slack itself never resends commands or clicks, so a second delivery is always
 /// a replay. Signatures seen by this instance are refused from memory; the first delivery is claimed in the database,
 /// which also catches a replay sent to another instance (concurrent requests' claims share one insert:
-/// <see cref="SlackSignatureClaims"/>).
+/// <see cref="SlackSignatureClaims"/>). A request whose answer reads and changes nothing is claimed in memory only
+/// (<see cref="SlackReplayScope.ThisInstance"/>): its answer does not wait for the database.
 /// </summary>
 public sealed class SlackReplayGuard(SlackSignatureClaims claims, SignatureFailureMonitor monitor, TimeProvider time, ILogger<SlackReplayGuard> logger)
 {
@@ -21,12 +22,18 @@ public sealed class SlackReplayGuard(SlackSignatureClaims claims, SignatureFailu
     private readonly ConcurrentDictionary<string, SeenSignature> _seen = new(StringComparer.Ordinal);
     private readonly Lock _purgeGate = new();
     private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextForget = DateTimeOffset.MinValue;
 
     /// <summary>True when the request was handled before; the caller must then change nothing.</summary>
     /// <param name="validUntil">When the signature stops passing the timestamp check.</param>
-    public async Task<bool> IsReplayAsync(HttpContext context, string signature, DateTimeOffset validUntil)
+    /// <param name="scope">Whether the claim must hold across instances (the database) or in this one only.</param>
+    public async Task<bool> IsReplayAsync(HttpContext context, string signature, DateTimeOffset validUntil, SlackReplayScope scope)
     {
-        var (claimed, seen) = await ClaimAsync(signature, validUntil, context.RequestAborted);
+        var (claimed, seen) = scope switch
+        {
+            SlackReplayScope.AllInstances => await ClaimAsync(signature, validUntil, context.RequestAborted),
+            SlackReplayScope.ThisInstance => ClaimHere(signature, validUntil),
+        };
         if (!claimed)
         {
             Refused(context, seen);
@@ -75,6 +82,24 @@ public sealed class SlackReplayGuard(SlackSignatureClaims claims, SignatureFailu
         }
     }
 
+    /// <summary>A claim in this instance's memory only: no database round trip before the answer.</summary>
+    private (bool Claimed, SeenSignature Seen) ClaimHere(string key, DateTimeOffset validUntil)
+    {
+        var seen = new SeenSignature(validUntil);
+        if (!_seen.TryAdd(key, seen))
+        {
+            return (false, _seen.GetValueOrDefault(key) ?? seen);
+        }
+
+        // Claims here never reach the database's purge, so they are forgotten on their own schedule.
+        if (ForgetDue() is { } now)
+        {
+            Forget(now);
+        }
+
+        return (true, seen);
+    }
+
     private void Refused(HttpContext context, SeenSignature seen)
     {
         var source = context.Connection.RemoteIpAddress?.ToString();
@@ -101,6 +126,29 @@ public sealed class SlackReplayGuard(SlackSignatureClaims claims, SignatureFailu
             _nextPurge = now + PurgeInterval;
         }
 
+        Forget(now);
+        return now;
+    }
+
+    /// <summary>Now, when the in-memory signatures were last forgotten a minute ago or more; else null.</summary>
+    private DateTimeOffset? ForgetDue()
+    {
+        var now = time.GetUtcNow();
+        lock (_purgeGate)
+        {
+            if (now < _nextForget)
+            {
+                return null;
+            }
+
+            _nextForget = now + PurgeInterval;
+            return now;
+        }
+    }
+
+    /// <summary>Forgets the signatures that can no longer pass the timestamp check (and so cannot be replayed).</summary>
+    private void Forget(DateTimeOffset now)
+    {
         foreach (var (signature, seen) in _seen)
         {
             if (seen.ValidUntil < now)
@@ -108,8 +156,6 @@ public sealed class SlackReplayGuard(SlackSignatureClaims claims, SignatureFailu
                 _seen.TryRemove(signature, out _);
             }
         }
-
-        return now;
     }
 
     private sealed class SeenSignature(DateTimeOffset validUntil)

@@ -14,7 +14,14 @@ public sealed class SlackSignedFormReader(SlackSignatureVerifier verifier, Signa
     /// <summary>Slack's commands and clicks take a few kilobytes (a click carries its message's blocks).</summary>
     public const int MaxBodyBytes = 32 * 1024;
 
-    public async Task<(Dictionary<string, StringValues>? Form, IResult? Refusal)> ReadAsync(HttpContext context)
+    public Task<(Dictionary<string, StringValues>? Form, IResult? Refusal)> ReadAsync(HttpContext context) =>
+        ReadAsync(context, static _ => SlackReplayScope.AllInstances);
+
+    /// <param name="replayScope">
+    /// Where the verified request's signature is claimed, decided from its verified form (never from anything unsigned).
+    /// </param>
+    public async Task<(Dictionary<string, StringValues>? Form, IResult? Refusal)> ReadAsync(
+        HttpContext context, Func<Dictionary<string, StringValues>, SlackReplayScope> replayScope)
     {
         var request = context.Request;
         if (await InboundBody.ReadAsync(context, MaxBodyBytes) is not { } body)
@@ -38,7 +45,7 @@ public sealed class SlackSignedFormReader(SlackSignatureVerifier verifier, Signa
             return (null, Results.Text("The request is not signed by Slack, or its timestamp is more than 5 minutes from now.", statusCode: StatusCodes.Status401Unauthorized));
         }
 
-        if (await replays.IsReplayAsync(context, signature!, verifier.ValidUntil(timestamp!)))
+        if (await replays.IsReplayAsync(context, signature!, verifier.ValidUntil(timestamp!), replayScope(form)))
         {
             return (null, Results.Text("This Slack request was already received and handled; it was not run again.", statusCode: StatusCodes.Status409Conflict));
         }

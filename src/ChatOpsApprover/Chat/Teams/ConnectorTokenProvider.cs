@@ -11,22 +11,15 @@ public sealed class ConnectorTokenProvider
 {
     public const string HttpClientName = "Teams.Token";
 
-    private readonly Lazy<IConfidentialClientApplication> _app;
+    // Built at the first token, not with the provider: the provider is constructed at start-up with every chat
+    // platform, and a bot without Teams should not load and compile MSAL at all (its fields name only our own type).
+    private readonly Lazy<EntraClient> _entra;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly string[] _scopes;
 
     public ConnectorTokenProvider(IOptions<TeamsOptions> options, IHttpClientFactory httpClients)
     {
         var settings = options.Value;
-        _scopes = [settings.Scope];
-        _app = new Lazy<IConfidentialClientApplication>(() => ConfidentialClientApplicationBuilder
-            .Create(settings.AppId)
-            .WithClientSecret(settings.AppPassword)
-            // The authority is configured, not discovered: no instance-discovery call to a Microsoft host.
-            .WithAuthority(settings.Authority.ToString(), validateAuthority: false)
-            .WithInstanceDiscovery(false)
-            .WithHttpClientFactory(new HttpClientFactoryAdapter(httpClients.CreateClient(HttpClientName)))
-            .Build());
+        _entra = new Lazy<EntraClient>(() => new EntraClient(settings, httpClients.CreateClient(HttpClientName)));
     }
 
     public async Task<string> GetTokenAsync(CancellationToken cancellationToken)
@@ -36,8 +29,7 @@ public sealed class ConnectorTokenProvider
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var result = await _app.Value.AcquireTokenForClient(_scopes).ExecuteAsync(cancellationToken);
-            return result.AccessToken;
+            return await _entra.Value.GetTokenAsync(cancellationToken);
         }
         finally
         {
@@ -48,6 +40,24 @@ public sealed class ConnectorTokenProvider
     /// <summary>Entra throttled, failed or timed out: worth another attempt (a refused secret is not).</summary>
     public static bool IsTransient(Exception? exception) =>
         exception is MsalServiceException { StatusCode: 429 or >= 500 } or MsalClientException { ErrorCode: "request_timeout" };
+
+    /// <summary>The MSAL client application with its in-memory token cache.</summary>
+    private sealed class EntraClient(TeamsOptions settings, HttpClient http)
+    {
+        private readonly string[] _scopes = [settings.Scope];
+
+        private readonly IConfidentialClientApplication _app = ConfidentialClientApplicationBuilder
+            .Create(settings.AppId)
+            .WithClientSecret(settings.AppPassword)
+            // The authority is configured, not discovered: no instance-discovery call to a Microsoft host.
+            .WithAuthority(settings.Authority.ToString(), validateAuthority: false)
+            .WithInstanceDiscovery(false)
+            .WithHttpClientFactory(new HttpClientFactoryAdapter(http))
+            .Build();
+
+        public async Task<string> GetTokenAsync(CancellationToken cancellationToken) =>
+            (await _app.AcquireTokenForClient(_scopes).ExecuteAsync(cancellationToken)).AccessToken;
+    }
 
     private sealed class HttpClientFactoryAdapter(HttpClient client) : IMsalHttpClientFactory
     {
