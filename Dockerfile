@@ -21,6 +21,9 @@ COPY --from=build /app ./
 
 # Every interface, port 8080: the address is the operator's to change (ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS).
 ENV ASPNETCORE_HTTP_PORTS=8080
+# Two malloc arenas from the process's start (the bot also sets two in Main, too late for the runtime's first threads):
+# 9-25 MiB less resident in the memory benchmark, no measured CPU cost. Override it in the pod's env if needed.
+ENV MALLOC_ARENA_MAX=2
 EXPOSE 8080
 
 # The image's unprivileged user (uid 1654); numeric, so Kubernetes can check runAsNonRoot.
