@@ -92,7 +92,7 @@ public sealed class SlackReplayGuard(SlackSignatureClaims claims, SignatureFailu
         }
 
         // Claims here never reach the database's purge, so they are forgotten on their own schedule.
-        if (ForgetDue() is { } now)
+        if (Due(ref _nextForget) is { } now)
         {
             Forget(now);
         }
@@ -115,33 +115,27 @@ public sealed class SlackReplayGuard(SlackSignatureClaims claims, SignatureFailu
     /// <summary>The purge cutoff, at most once a minute per instance; null when no purge is due.</summary>
     private DateTimeOffset? PurgeDue()
     {
-        var now = time.GetUtcNow();
-        lock (_purgeGate)
+        if (Due(ref _nextPurge) is not { } now)
         {
-            if (now < _nextPurge)
-            {
-                return null;
-            }
-
-            _nextPurge = now + PurgeInterval;
+            return null;
         }
 
         Forget(now);
         return now;
     }
 
-    /// <summary>Now, when the in-memory signatures were last forgotten a minute ago or more; else null.</summary>
-    private DateTimeOffset? ForgetDue()
+    /// <summary>Now, when <paramref name="next"/> has passed (and it moves a minute on); else null.</summary>
+    private DateTimeOffset? Due(ref DateTimeOffset next)
     {
         var now = time.GetUtcNow();
         lock (_purgeGate)
         {
-            if (now < _nextForget)
+            if (now < next)
             {
                 return null;
             }
 
-            _nextForget = now + PurgeInterval;
+            next = now + PurgeInterval;
             return now;
         }
     }
